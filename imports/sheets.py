@@ -1,0 +1,536 @@
+"""Loading workbooks safely and finding the table in a sheet as offices lay it out.
+
+Every cell is turned into text first (the PUDL habit of `dtype=str`): numbers without a
+spurious ".0", dates and datetimes as ISO text. Readers then convert each cell with the
+parsers of `imports.cells`, so that every odd value can be reported with its position.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import math
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from imports.columns import SIGNATURE_MARKERS, ColumnMap, is_rating_group, rating_year
+from imports.records import RowError, Severity
+from imports.text import clean, fold
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 50_000
+MAX_COLUMNS = 500
+# A real workbook's XML is at most some tens of times its zipped size; a bomb is not.
+MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
+MAX_RATIO = 200
+MAX_ZIP_ENTRIES = 5_000
+HEADER_SEARCH_ROWS = 40
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class Sheet:
+    """One sheet as text: `rows[i]` is Excel row i + 1, `rows[i][j]` is column j + 1."""
+
+    name: str
+    rows: list[list[str]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r0, c0, r1, c1
+
+    def cell(self, row: int, col: int) -> str:
+        """The text of a cell by 0-based indexes ("" outside the sheet)."""
+        if 0 <= row < len(self.rows):
+            cells = self.rows[row]
+            if 0 <= col < len(cells):
+                return cells[col]
+        return ""
+
+
+@dataclass
+class Workbook:
+    file: str
+    kind: str  # xlsx | xls | ods | csv
+    sheets: list[Sheet]
+
+
+class LoadError(Exception):
+    """Raised inside this module only; turned into a RowError by `load`."""
+
+
+def problem(
+    file: str,
+    message: str,
+    *,
+    sheet: str = "",
+    row: int = 0,
+    column: str = "",
+    value: str = "",
+    severity: Severity = "error",
+    col: int = 0,
+) -> RowError:
+    return RowError(file, sheet, row, column, value, message, severity, col)
+
+
+# ---------------------------------------------------------------- cells as text
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: numbers without ".0", dates as ISO (yyyy-mm-dd), everything NFC-cleaned."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return clean(value) if value else ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return clean(str(value))
+
+
+# ---------------------------------------------------------------- loading
+
+
+def read_bytes(file: BinaryIO | Path | bytes, max_bytes: int) -> bytes:
+    """The file's bytes, refusing (LoadError) anything above max_bytes without reading it all."""
+    if isinstance(file, bytes | bytearray):
+        data = bytes(file)
+    elif isinstance(file, Path | str):
+        path = Path(file)
+        if path.stat().st_size > max_bytes:
+            raise LoadError(_too_big(max_bytes))
+        data = path.read_bytes()
+    else:
+        data = file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise LoadError(_too_big(max_bytes))
+    return data
+
+
+def _too_big(max_bytes: int) -> str:
+    return f"Tệp lớn hơn {max_bytes // (1024 * 1024)} MB; hãy chia nhỏ tệp (mỗi đơn vị một tệp)."
+
+
+def sniff_kind(data: bytes) -> str:
+    """The file type by its first bytes, never by its name: xlsx, ods, xls, html or csv."""
+    if data.startswith(ZIP_MAGIC):
+        return "ods" if b"mimetypeapplication/vnd.oasis.opendocument" in data[:200] else "xlsx"
+    if data.startswith(OLE_MAGIC):
+        return "xls"
+    head = data[:2048].lstrip(b"\xef\xbb\xbf\r\n\t ").lower()
+    if head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")) or b"<html" in head[:512]:
+        return "html"
+    return "csv"
+
+
+def load(
+    file: BinaryIO | Path | bytes,
+    filename: str,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> tuple[Workbook | None, list[RowError]]:
+    """Load a workbook as text sheets; a file that cannot be read gives None and one RowError."""
+    try:
+        data = read_bytes(file, max_bytes)
+        if not data.strip():
+            raise LoadError("Tệp rỗng.")
+        kind = sniff_kind(data)
+        if kind == "html":
+            raise LoadError(
+                "Tệp là trang HTML (hoặc XML) mang đuôi bảng tính; hãy mở bằng Excel và lưu lại dạng .xlsx."
+            )
+        if kind == "csv":
+            sheets = [_load_csv(data, filename, max_rows)]
+        else:
+            if kind in ("xlsx", "ods"):
+                _check_zip(data)
+            sheets = _load_calamine(data, max_rows)
+        return Workbook(filename, kind, sheets), []
+    except LoadError as exc:
+        return None, [problem(filename, str(exc))]
+    except Exception as exc:  # a broken file must be reported, never crash the caller
+        logger.info("cannot read %s: %r", filename, exc)
+        return None, [
+            problem(
+                filename,
+                "Không đọc được tệp: tệp hỏng hoặc không phải bảng tính Excel (.xlsx, .xls) hay .csv "
+                f"({type(exc).__name__}).",
+            )
+        ]
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise LoadError("Tệp .xlsx bị hỏng (không mở được dạng nén zip).") from exc
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_ZIP_ENTRIES:
+            raise LoadError("Tệp chứa quá nhiều thành phần; có thể là tệp độc hại, không đọc.")
+        total = sum(i.file_size for i in infos)
+        if total > MAX_UNZIPPED_BYTES or total > MAX_RATIO * max(len(data), 1) + 10_000_000:
+            raise LoadError("Tệp giải nén ra quá lớn (nghi là tệp nén độc hại); không đọc.")
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")) and info.file_size:
+                with zf.open(info) as part:
+                    head = part.read(4096)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise LoadError("Tệp chứa khai báo XML không được phép (DOCTYPE/ENTITY); không đọc.")
+
+
+def _load_calamine(data: bytes, max_rows: int) -> list[Sheet]:
+    import python_calamine  # noqa: PLC0415  (only when a workbook comes)
+
+    workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    sheets: list[Sheet] = []
+    try:
+        for meta in workbook.sheets_metadata:
+            if str(getattr(meta.typ, "name", "WorkSheet")) not in ("WorkSheet", "Worksheet"):
+                continue
+            raw = workbook.get_sheet_by_name(meta.name)
+            if raw.total_height > max_rows + HEADER_SEARCH_ROWS:
+                raise LoadError(
+                    f"Sheet '{meta.name}' có {raw.total_height} dòng, quá giới hạn {max_rows} dòng; "
+                    "hãy chia nhỏ tệp."
+                )
+            if raw.total_width > MAX_COLUMNS:
+                raise LoadError(f"Sheet '{meta.name}' có quá nhiều cột ({raw.total_width}); không đọc.")
+            values = raw.to_python(skip_empty_area=False, nrows=max_rows + HEADER_SEARCH_ROWS + 1)
+            rows = [[cell_text(v) for v in r] for r in values]
+            _trim(rows)
+            merged = [(a[0], a[1], b[0], b[1]) for a, b in (raw.merged_cell_ranges or [])]
+            sheets.append(Sheet(meta.name, rows, merged))
+    finally:
+        workbook.close()
+    return sheets
+
+
+def _trim(rows: list[list[str]]) -> None:
+    while rows and not any(rows[-1]):
+        rows.pop()
+    for r in rows:
+        while r and not r[-1]:
+            r.pop()
+
+
+def decode_text(data: bytes) -> str:
+    """Text as Excel saves it: UTF-8 (with or without BOM), UTF-16 ("Unicode text"), or Windows-1258."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    sample = data[:4000]
+    if sample.count(b"\x00") > len(sample) // 4:  # UTF-16 without a BOM
+        even_zero = sample[1::2].count(b"\x00") >= sample[0::2].count(b"\x00")
+        return data.decode("utf-16-le" if even_zero else "utf-16-be", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1258", errors="replace")
+
+
+def _load_csv(data: bytes, filename: str, max_rows: int) -> Sheet:
+    text = decode_text(data)
+    if "\x00" in text:
+        raise LoadError("Tệp không phải văn bản .csv cũng không phải bảng tính Excel.")
+    sample = text[:20000]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    rows: list[list[str]] = []
+    for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        if len(rows) > max_rows + HEADER_SEARCH_ROWS:
+            raise LoadError(f"Tệp có hơn {max_rows} dòng, quá giới hạn; hãy chia nhỏ tệp.")
+        if len(record) > MAX_COLUMNS:
+            record = record[:MAX_COLUMNS]
+        rows.append([cell_text(v) for v in record])
+    _trim(rows)
+    name = Path(filename).stem or "csv"
+    return Sheet(name[:31], rows)
+
+
+# ---------------------------------------------------------------- locating the table
+
+
+@dataclass
+class Table:
+    """The data of one sheet under its header, with Excel row numbers and the column of every key."""
+
+    file: str
+    sheet: Sheet
+    header_row: int  # Excel row number of the last header row
+    columns: dict[str, int]  # key -> 0-based column index
+    headers: dict[int, str]  # column index -> header as written (group + sub-header for two-row headers)
+    ratings: dict[int, int]  # year -> column index
+    data: list[tuple[int, list[str]]]  # (Excel row number, cells)
+    errors: list[RowError] = field(default_factory=list)
+
+    def value(self, cells: list[str], key: str) -> str:
+        col = self.columns.get(key)
+        if col is None or col >= len(cells):
+            return ""
+        return cells[col]
+
+    def header(self, key: str) -> str:
+        col = self.columns.get(key)
+        return self.headers.get(col, key) if col is not None else key
+
+    def error(
+        self, row: int, key: str, value: str, message: str, severity: Severity = "error"
+    ) -> RowError:
+        """A RowError on one cell of this table, by the key of its column ("" for the whole row)."""
+        col = self.columns.get(key)
+        return RowError(
+            self.file,
+            self.sheet.name,
+            row,
+            self.headers.get(col, "") if col is not None else "",
+            value,
+            message,
+            severity,
+            col + 1 if col is not None else 0,
+        )
+
+    def cell_error(
+        self, row: int, col: int, value: str, message: str, severity: Severity = "error"
+    ) -> RowError:
+        return RowError(
+            self.file, self.sheet.name, row, self.headers.get(col, ""), value, message, severity, col + 1
+        )
+
+
+_NUMBERING = re.compile(r"^\(?\d{1,3}\)?$")
+_ROMAN_OR_LETTER = re.compile(r"^([IVXLC]+|[A-Za-z])[.)]?$")
+
+
+def _match(text: str, index: dict[str, str], with_ratings: bool) -> str | None:
+    key = fold(text)
+    if not key:
+        return None
+    hit = index.get(key)
+    if hit is not None:
+        return hit
+    if with_ratings:
+        year = rating_year(key)
+        if year is not None:
+            return f"rating:{year}"
+    return None
+
+
+def _one_row(sheet: Sheet, r: int, index: dict[str, str], with_ratings: bool) -> tuple[list[str], list[str | None]]:
+    """Header texts and keys of row r read alone."""
+    top = list(sheet.rows[r])
+    return top, [_match(t, index, with_ratings) for t in top]
+
+
+def _two_row(sheet: Sheet, r: int, index: dict[str, str], with_ratings: bool) -> tuple[list[str], list[str | None]]:
+    top = list(sheet.rows[r])
+    sub = list(sheet.rows[r + 1]) if r + 1 < len(sheet.rows) else []
+    width = max(len(top), len(sub))
+    top += [""] * (width - len(top))
+    sub += [""] * (width - len(sub))
+    group = list(top)
+    # Merged group cells: the text sits in the first cell of the range.
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 == r and r1 >= r and c1 > c0 and c0 < width:
+            for c in range(c0 + 1, min(c1 + 1, width)):
+                if not group[c]:
+                    group[c] = top[c0]
+    # Without merge information (CSV): a group label spreads right over blank top cells
+    # as long as each column below has a sub-header.
+    for c in range(1, width):
+        if not group[c] and sub[c] and group[c - 1] and sub[c - 1]:
+            group[c] = group[c - 1]
+    texts: list[str] = []
+    keys: list[str | None] = []
+    for c in range(width):
+        g, s = group[c], sub[c]
+        if not s:
+            texts.append(g)
+            keys.append(_match(g, index, with_ratings))
+            continue
+        if not g:
+            texts.append(s)
+            keys.append(_match(s, index, with_ratings))
+            continue
+        combined = f"{g} {s}"
+        ck = _match(combined, index, with_ratings)
+        gk = _match(g, index, with_ratings)
+        sk = _match(s, index, with_ratings)
+        if ck is not None:
+            texts.append(combined)
+            keys.append(ck)
+        elif gk is None and sk is not None:
+            texts.append(s)
+            keys.append(sk)
+        elif gk is not None and not (is_rating_group(fold(g)) and with_ratings):
+            texts.append(g)
+            keys.append(gk)
+        else:
+            texts.append(combined)
+            keys.append(None)
+    return texts, keys
+
+
+def _score(keys: list[str | None]) -> int:
+    return len({k for k in keys if k is not None})
+
+
+def is_signature(cells: list[str]) -> bool:
+    """Whether a row opens the signature block under a table ("Người lập biểu", "Thủ trưởng đơn vị")."""
+    for text in cells:
+        if text:
+            key = fold(text)
+            if any(key.startswith(m) or f" {m}" in f" {key}" for m in SIGNATURE_MARKERS):
+                return True
+    return False
+
+
+def is_total(cells: list[str]) -> bool:
+    """Whether a row is a total ("Tổng cộng: 25 người") rather than a record."""
+    first = [fold(t) for t in cells if t][:3]
+    return any(k.startswith(("tong cong", "tong so", "cong ")) or k == "cong" for k in first)
+
+
+def locate(
+    sheet: Sheet, cmap: ColumnMap, file: str, *, warn_unknown: bool = True
+) -> Table | None:
+    """Find the header row of a sheet (under title rows, maybe two rows high) and the data under it."""
+    index = cmap.index()
+    best: tuple[int, int, int, list[str], list[str | None]] | None = None  # score, row, height, texts, keys
+    for r in range(min(len(sheet.rows), HEADER_SEARCH_ROWS)):
+        if not any(sheet.rows[r]):
+            continue
+        texts, keys = _one_row(sheet, r, index, cmap.ratings)
+        score = _score(keys)
+        if score < 2:
+            continue
+        texts2, keys2 = _two_row(sheet, r, index, cmap.ratings)
+        score2 = _score(keys2)
+        if score2 > score:
+            cand = (score2, r, 2, texts2, keys2)
+        else:
+            cand = (score, r, 1, texts, keys)
+        if best is None or cand[0] > best[0]:
+            best = cand
+    if best is None:
+        return None
+    _, r, height, texts, keys = best
+    columns: dict[str, int] = {}
+    headers: dict[int, str] = {}
+    ratings: dict[int, int] = {}
+    errors: list[RowError] = []
+    header_row = r + height  # Excel number of the last header row
+    for c, (text, key) in enumerate(zip(texts, keys, strict=True)):
+        if not text:
+            continue
+        headers[c] = text
+        if key is None:
+            if warn_unknown:
+                errors.append(
+                    RowError(file, sheet.name, header_row, text, "",
+                             "Cột không có trong mẫu; không đọc cột này.", "warning", c + 1)
+                )
+            continue
+        if key.startswith("rating:"):
+            year = int(key.split(":")[1])
+            if year in ratings:
+                errors.append(RowError(file, sheet.name, header_row, text, "",
+                                       f"Cột xếp loại năm {year} bị lặp; chỉ đọc cột đầu tiên.", "warning", c + 1))
+            else:
+                ratings[year] = c
+            continue
+        if key in columns:
+            errors.append(RowError(file, sheet.name, header_row, text, "",
+                                   "Cột bị lặp (trùng với cột "
+                                   f"'{headers.get(columns[key], '')}'); chỉ đọc cột đầu tiên.", "warning", c + 1))
+            continue
+        columns[key] = c
+    start = r + height
+    data: list[tuple[int, list[str]]] = []
+    after_signature = False
+    for i in range(start, len(sheet.rows)):
+        cells = sheet.rows[i]
+        if not any(cells):
+            continue
+        if i == start and _is_numbering(cells):
+            continue
+        if after_signature:
+            if sum(1 for t in cells if t) >= 3 and any(
+                cells[c] for k, c in columns.items() if c < len(cells) and k in {x.key for x in cmap.required}
+            ):
+                errors.append(RowError(file, sheet.name, i + 1, "", "",
+                                       "Dòng nằm sau phần chữ ký nên không được đọc; "
+                                       "hãy chuyển lên trên phần chữ ký.", "warning"))
+            continue
+        if is_signature(cells):
+            after_signature = True
+            continue
+        if is_total(cells) or _is_section(cells, columns):
+            continue
+        data.append((i + 1, cells))
+    return Table(file, sheet, header_row, columns, headers, ratings, data, errors)
+
+
+def _is_numbering(cells: list[str]) -> bool:
+    nums = [t for t in cells if t]
+    if len(nums) < 3 or not all(_NUMBERING.match(t) for t in nums):
+        return False
+    values = [int(t.strip("()")) for t in nums]
+    return values == sorted(values) and len(set(values)) == len(values)
+
+
+def _is_section(cells: list[str], columns: dict[str, int]) -> bool:
+    """A heading row inside the table ("I. CÁN BỘ", "A | Khối Đảng")."""
+    filled = [(c, t) for c, t in enumerate(cells) if t]
+    mapped = {c: k for k, c in columns.items()}
+    if len(filled) == 1:
+        c, t = filled[0]
+        in_heading_column = c == 0 or mapped.get(c) in (None, "stt")
+        return in_heading_column and c != columns.get("name") and not re.fullmatch(r"[\d.,]+", t)
+    if len(filled) == 2:
+        c, t = filled[0]
+        return bool(_ROMAN_OR_LETTER.match(t)) and c == columns.get("stt", -1)
+    return False
+
+
+def missing_columns(table: Table, cmap: ColumnMap) -> list[RowError]:
+    """One error per required column the header lacks."""
+    return [
+        RowError(table.file, table.sheet.name, table.header_row, col.header, "",
+                 f"Thiếu cột bắt buộc '{col.header}'.", "error")
+        for col in cmap.required
+        if col.key not in table.columns
+    ]
+
+
+def iter_sheets(workbook: Workbook, skip: tuple[str, ...]) -> Iterator[Sheet]:
+    """The sheets whose folded names do not start with one of `skip`."""
+    for sheet in workbook.sheets:
+        if not fold(sheet.name).startswith(skip):
+            yield sheet
