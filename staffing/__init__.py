@@ -1,0 +1,95 @@
+"""staffing: staff the new communes from the people of the old units they were formed from."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from . import config as config_module
+from .extensions import babel, csrf, db, login_manager, migrate
+
+__version__ = "0.1.0"
+
+ROOT = Path(__file__).resolve().parent.parent
+logger = logging.getLogger(__name__)
+
+
+def select_locale() -> str:
+    """Vietnamese first; English when the user picked it."""
+    chosen = session.get("lang")
+    if chosen in ("vi", "en"):
+        return str(chosen)
+    return "vi"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then the environment, then the test config."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("STAFFING_INSTANCE") or str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_mapping(config_module.defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(config_module.from_environment())
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        # Development only: a key per instance folder, never committed.
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    config_module.check(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "staffing" / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(ROOT / "staffing" / "translations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "warning"
+
+    from . import models
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> models.User | None:
+        return db.session.get(models.User, int(user_id))
+
+    from .auth.routes import bp as auth_bp
+    from .main.routes import bp as main_bp
+    from .plans.routes import bp as plans_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(plans_bp)
+
+    from . import web
+
+    web.install(app)
+
+    from . import tasks
+
+    tasks.huey.immediate = bool(app.config["HUEY_IMMEDIATE"])
+    return app
+
+
+def _instance_secret(instance: Path) -> str:
+    import secrets
+
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+__all__ = ["ROOT", "create_app", "current_user", "request"]

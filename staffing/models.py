@@ -1,0 +1,466 @@
+"""The data model: provinces, old units, new communes, their frameworks, people, plans, users, audit."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, Date, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Role(enum.StrEnum):
+    DRAFTER = "drafter"  # chuyên viên soạn thảo phương án
+    REVIEWER = "reviewer"  # cán bộ thẩm định (tổ chức cán bộ)
+    APPROVER = "approver"  # lãnh đạo phê duyệt
+    ADMIN = "admin"  # quản trị hệ thống
+
+
+class UnitKind(enum.StrEnum):
+    OLD_COMMUNE = "old_commune"
+    DISTRICT_AGENCY = "district_agency"
+
+
+class CommuneKind(enum.StrEnum):
+    XA = "xa"
+    PHUONG = "phuong"
+    DAC_KHU = "dac_khu"
+
+
+class Block(enum.StrEnum):
+    DANG = "dang"
+    HDND = "hdnd"
+    UBND = "ubnd"
+    MTTQ = "mttq"
+    SU_NGHIEP = "su_nghiep"
+    QUAN_SU = "quan_su"
+
+
+class Level(enum.StrEnum):
+    KEY = "key"
+    HEAD = "head"
+    DEPUTY = "deputy"
+    STAFF = "staff"
+
+
+class PlanStatus(enum.StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+
+
+class JobState(enum.StrEnum):
+    NONE = "none"
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    # Stored as the value string ("xa"), checked by a named constraint.
+    return Enum(cls, values_callable=lambda e: [m.value for m in e], native_enum=False, length=20,
+                validate_strings=True, create_constraint=True, name=cls.__name__.lower())
+
+
+class Province(db.Model):
+    __tablename__ = "province"
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    as_of: Mapped[date] = mapped_column(Date, default=date(2025, 7, 1))
+
+    units: Mapped[list[OldUnit]] = relationship(back_populates="province", order_by="OldUnit.code")
+    communes: Mapped[list[Commune]] = relationship(back_populates="province", order_by="Commune.code")
+
+
+class OldUnit(db.Model):
+    """An old commune/ward/township, or an agency of an abolished district."""
+
+    __tablename__ = "old_unit"
+    __table_args__ = (UniqueConstraint("province_code", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind))
+    district: Mapped[str] = mapped_column(String(200), default="")
+
+    province: Mapped[Province] = relationship(back_populates="units")
+    links: Mapped[list[MergerLink]] = relationship(back_populates="unit", cascade="all, delete-orphan")
+    people: Mapped[list[Person]] = relationship(back_populates="unit")
+
+
+class Commune(db.Model):
+    """A new commune, ward or special zone (xã, phường, đặc khu)."""
+
+    __tablename__ = "commune"
+    __table_args__ = (UniqueConstraint("province_code", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[CommuneKind] = mapped_column(_enum(CommuneKind))
+    payroll_quota: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    target_quota: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    province: Mapped[Province] = relationship(back_populates="communes")
+    links: Mapped[list[MergerLink]] = relationship(back_populates="commune", cascade="all, delete-orphan")
+    departments: Mapped[list[Department]] = relationship(
+        back_populates="commune", cascade="all, delete-orphan", order_by="Department.id"
+    )
+    caps: Mapped[list[SharedCap]] = relationship(back_populates="commune", cascade="all, delete-orphan")
+
+
+class MergerLink(db.Model):
+    """Old unit -> new commune; a split old commune links to several communes."""
+
+    __tablename__ = "merger_link"
+    __table_args__ = (UniqueConstraint("old_unit_id", "commune_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    old_unit_id: Mapped[int] = mapped_column(ForeignKey("old_unit.id"), index=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), index=True)
+    partial: Mapped[bool] = mapped_column(Boolean, default=False)
+    extra: Mapped[bool] = mapped_column(Boolean, default=False)  # feeds_extra: across old district lines
+    source_file: Mapped[str] = mapped_column(String(255), default="")
+    source_row: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    unit: Mapped[OldUnit] = relationship(back_populates="links")
+    commune: Mapped[Commune] = relationship(back_populates="links")
+
+
+class Department(db.Model):
+    """A body of a commune, identified by (commune, block, name)."""
+
+    __tablename__ = "department"
+    __table_args__ = (UniqueConstraint("commune_id", "block", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), index=True)
+    block: Mapped[Block] = mapped_column(_enum(Block))
+    name: Mapped[str] = mapped_column(String(200))
+
+    commune: Mapped[Commune] = relationship(back_populates="departments")
+    positions: Mapped[list[Position]] = relationship(
+        back_populates="department", cascade="all, delete-orphan", order_by="Position.id"
+    )
+
+
+class Position(db.Model):
+    """One kind of seat; min..max people may hold it."""
+
+    __tablename__ = "position"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)  # exchange id, "06613/UBND/KT/1"
+    title: Mapped[str] = mapped_column(String(200))
+    level: Mapped[Level] = mapped_column(_enum(Level))
+    job_family: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    min_holders: Mapped[int] = mapped_column(Integer, default=0)
+    max_holders: Mapped[int] = mapped_column(Integer, default=1)
+
+    department: Mapped[Department] = relationship(back_populates="positions")
+    # hard and soft requirements, in the order a reviewer reads them
+    requirements: Mapped[list[Requirement]] = relationship(
+        back_populates="position", cascade="all, delete-orphan", order_by="Requirement.id"
+    )
+
+
+class Requirement(db.Model):
+    """One predicate of the spec's requirement language, hard or soft."""
+
+    __tablename__ = "requirement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[int] = mapped_column(ForeignKey("position.id"), index=True)
+    attr: Mapped[str | None] = mapped_column(String(64), nullable=True)  # None for a rule
+    op: Mapped[str] = mapped_column(String(8))  # in | min | max | eq | rule
+    value: Mapped[Any] = mapped_column(JSON)
+    hard: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    position: Mapped[Position] = relationship(back_populates="requirements")
+
+    def to_problem_dict(self) -> dict[str, Any]:
+        if self.op == "rule":
+            return {"rule": self.value, "hard": self.hard}
+        return {"attr": self.attr, self.op: self.value, "hard": self.hard}
+
+
+class SharedCap(db.Model):
+    """A ceiling shared by several positions of a commune (e.g. pooled deputies)."""
+
+    __tablename__ = "shared_cap"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    position_codes: Mapped[list[str]] = mapped_column(JSON)
+    max: Mapped[int] = mapped_column(Integer)
+
+    commune: Mapped[Commune] = relationship(back_populates="caps")
+
+
+class Person(db.Model):
+    """A cadre, civil servant or employee of an old unit, with the 2C profile fields the rules need."""
+
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("province_code", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
+    key: Mapped[str] = mapped_column(String(40))  # exchange id: CCCD where known
+    has_cccd: Mapped[bool] = mapped_column(Boolean, default=True)
+    name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date] = mapped_column(Date)
+    gender: Mapped[str] = mapped_column(String(1))
+    ethnicity: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("old_unit.id"), index=True)
+    home_commune: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    category: Mapped[str] = mapped_column(String(32))
+    current_title: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    job_family: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    education: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    field: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    political_theory: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    state_management: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    party_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    service_start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    ratings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    planned_for: Mapped[list[str]] = mapped_column(JSON, default=list)
+    disciplined: Mapped[bool] = mapped_column(Boolean, default=False)
+    disciplined_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    preferences: Mapped[list[str]] = mapped_column(JSON, default=list)
+    retirement_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # provenance: which file and row the current values came from
+    source_file: Mapped[str] = mapped_column(String(255), default="")
+    source_sheet: Mapped[str] = mapped_column(String(100), default="")
+    source_row: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
+
+    unit: Mapped[OldUnit] = relationship(back_populates="people")
+
+    def to_problem_dict(self) -> dict[str, Any]:
+        """The person as an item of the problem's `people` array."""
+        out: dict[str, Any] = {
+            "id": self.key,
+            "name": self.name,
+            "birth_date": self.birth_date.isoformat(),
+            "gender": self.gender,
+            "ethnicity": self.ethnicity,
+            "unit": self.unit.code,
+            "home_commune": self.home_commune,
+            "category": self.category,
+            "current_title": self.current_title,
+            "job_family": self.job_family,
+            "education": self.education,
+            "field": self.field,
+            "political_theory": self.political_theory,
+            "state_management": self.state_management,
+            "party_member": self.party_member,
+            "service_start": self.service_start.isoformat() if self.service_start else None,
+            "ratings": list(self.ratings or []),
+            "planned_for": list(self.planned_for or []),
+            "disciplined": self.disciplined,
+            "disciplined_until": self.disciplined_until.isoformat() if self.disciplined_until else None,
+            "preferences": list(self.preferences or []),
+        }
+        if self.retirement_date:
+            out["retirement_date"] = self.retirement_date.isoformat()
+        return out
+
+
+class Relation(db.Model):
+    """Two related people (spouse, parent, child, sibling, in-law)."""
+
+    __tablename__ = "relation"
+    __table_args__ = (UniqueConstraint("person_a_id", "person_b_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_a_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    person_b_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+
+    person_a: Mapped[Person] = relationship(foreign_keys=[person_a_id])
+    person_b: Mapped[Person] = relationship(foreign_keys=[person_b_id])
+
+
+class ImportBatch(db.Model):
+    """One imported file: what it was, who sent it, what it changed."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # roster | merger_map | framework
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    unit_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Plan(db.Model):
+    """A named staffing scenario of a province (phương án nhân sự)."""
+
+    __tablename__ = "plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[PlanStatus] = mapped_column(_enum(PlanStatus), default=PlanStatus.DRAFT)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"), nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # optimistic locking: every change bumps it; a stale form is refused
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # the solve that produced it: status, stats (solver version, seed, problem hash, bounds)
+    solver_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    solver_stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    problem_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    infeasible: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    scope_communes: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    # the background job that fills it
+    job_state: Mapped[JobState] = mapped_column(_enum(JobState), default=JobState.NONE)
+    job_progress: Mapped[float] = mapped_column(default=0.0)
+    job_message: Mapped[str] = mapped_column(Text, default="")
+    job_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+
+    assignments: Mapped[list[Assignment]] = relationship(back_populates="plan", cascade="all, delete-orphan")
+    shortfalls: Mapped[list[Shortfall]] = relationship(back_populates="plan", cascade="all, delete-orphan")
+    forbidden: Mapped[list[Forbidden]] = relationship(back_populates="plan", cascade="all, delete-orphan")
+    parent: Mapped[Plan | None] = relationship(remote_side=[id])
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def editable(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
+
+class Assignment(db.Model):
+    """Person -> position in a plan, or the person left unplaced (position_id is null)."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (UniqueConstraint("plan_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    position_id: Mapped[int | None] = mapped_column(ForeignKey("position.id"), nullable=True, index=True)
+    source: Mapped[str] = mapped_column(String(10), default="solver")  # solver | manual
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    gaps: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    early_retirement: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    plan: Mapped[Plan] = relationship(back_populates="assignments")
+    person: Mapped[Person] = relationship()
+    position: Mapped[Position | None] = relationship()
+
+
+class Shortfall(db.Model):
+    """A position left below its minimum by a plan, with why."""
+
+    __tablename__ = "shortfall"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    position_id: Mapped[int] = mapped_column(ForeignKey("position.id"))
+    missing: Mapped[int] = mapped_column(Integer)
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    closest: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    plan: Mapped[Plan] = relationship(back_populates="shortfalls")
+    position: Mapped[Position] = relationship()
+
+
+class Forbidden(db.Model):
+    """A person barred from a seat or from a whole commune in one plan."""
+
+    __tablename__ = "forbidden"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    position_id: Mapped[int | None] = mapped_column(ForeignKey("position.id"), nullable=True)
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("commune.id"), nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    plan: Mapped[Plan] = relationship(back_populates="forbidden")
+    person: Mapped[Person] = relationship()
+    position: Mapped[Position | None] = relationship()
+    commune: Mapped[Commune | None] = relationship()
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    # scope: a province (None only for a national admin) and optionally some of its communes
+    province_code: Mapped[str | None] = mapped_column(ForeignKey("province.code"), nullable=True)
+    communes: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role == Role.ADMIN or self.role in roles
+
+
+class AuditEntry(db.Model):
+    """Who changed what, when, from what to what, and why; chained by hash."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    province_code: Mapped[str | None] = mapped_column(String(8), nullable=True, index=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"), nullable=True, index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), nullable=True, index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    before: Mapped[Any] = mapped_column(JSON, nullable=True)
+    after: Mapped[Any] = mapped_column(JSON, nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+    user: Mapped[User | None] = relationship()

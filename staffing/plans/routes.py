@@ -1,0 +1,110 @@
+"""Plans: propose (background solve), follow progress, read a plan by commune."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import access
+from ..extensions import db
+from ..models import JobState, Plan, Role
+from ..services import plan_views, plans
+from .forms import ProposeForm
+
+bp = Blueprint("plans", __name__)
+
+
+@bp.get("/p/<code>/plans")
+@access.any_role
+def index(code: str) -> ResponseReturnValue:
+    """The province's plan scenarios, and a form to propose a new one."""
+    province = access.get_province(code, current_user)
+    items = db.session.scalars(db.select(Plan).where(Plan.province_code == province.code).order_by(Plan.id.desc())).all()
+    form = _propose_form(province)
+    return render_template("plans/index.html", province=province, plans=items, form=form)
+
+
+def _propose_form(province) -> ProposeForm:  # type: ignore[no-untyped-def]
+    form = ProposeForm()
+    communes = access.visible_communes(province, current_user)
+    scope = [("", _("Toàn tỉnh"))] if not current_user.communes else []
+    form.commune.choices = scope + [(c.code, c.name) for c in communes]
+    return form
+
+
+@bp.post("/p/<code>/plans")
+@access.role_required(Role.DRAFTER)
+def propose(code: str) -> ResponseReturnValue:
+    """Create a draft scenario and solve it in the background."""
+    from ..tasks import solve_plan_task
+
+    province = access.get_province(code, current_user)
+    form = _propose_form(province)
+    if not form.validate_on_submit():
+        flash(_("Vui lòng nhập tên phương án."), "danger")
+        return redirect(url_for("plans.index", code=code))
+    scope = [form.commune.data] if form.commune.data else None
+    plan = plans.create_plan(province, form.name.data or "", current_user, scope_communes=scope)
+    plan.job_state, plan.job_message = JobState.QUEUED, _("Đang chờ xử lý…")
+    db.session.commit()
+    from flask import current_app
+
+    result = solve_plan_task(plan.id, float(current_app.config["SOLVER_TIME_LIMIT"]),
+                             int(current_app.config["SOLVER_WORKERS"]), current_user.id)
+    db.session.refresh(plan)
+    plan.job_id = getattr(result, "id", None)
+    db.session.commit()
+    flash(_("Đã đưa phương án vào hàng đợi giải."), "success")
+    return redirect(url_for("plans.show", plan_id=plan.id))
+
+
+@bp.get("/plans/<int:plan_id>")
+@access.any_role
+def show(plan_id: int) -> ResponseReturnValue:
+    """A plan: status, progress, per-commune fill, shortfalls and unplaced people with reasons."""
+    plan = access.get_plan(plan_id, current_user)
+    province = access.get_province(plan.province_code, current_user)
+    communes = access.visible_communes(province, current_user)
+    summary = plan_views.plan_summary(plan, communes)
+    visible = {c.code for c in communes}
+    unplaced = plan_views.unplaced_people(plan, visible if current_user.communes else None)
+    shortfalls = [s for s in plan_views.shortfalls(plan) if s.position.department.commune.code in visible]
+    return render_template("plans/show.html", plan=plan, province=province, summary=summary,
+                           unplaced=unplaced, shortfalls=shortfalls)
+
+
+@bp.get("/plans/<int:plan_id>/progress")
+@access.any_role
+def progress(plan_id: int) -> ResponseReturnValue:
+    """The background solve's state, for the progress bar."""
+    plan = access.get_plan(plan_id, current_user)
+    db.session.refresh(plan)
+    return {"state": plan.job_state.value, "progress": round(plan.job_progress, 3), "message": plan.job_message}
+
+
+@bp.get("/plans/<int:plan_id>/c/<commune_code>")
+@access.any_role
+def commune(plan_id: int, commune_code: str) -> ResponseReturnValue:
+    """The plan for one commune as an organisation chart, with every reason."""
+    plan = access.get_plan(plan_id, current_user)
+    province = access.get_province(plan.province_code, current_user)
+    com = access.get_commune(province, commune_code, current_user)
+    chart = plan_views.commune_chart(plan, com)
+    unplaced = plan_views.unplaced_people(plan, {com.code})
+    return render_template("plans/commune.html", plan=plan, province=province, commune=com, chart=chart,
+                           unplaced=unplaced)
+
+
+@bp.get("/plans/<int:plan_id>/problem.json")
+@access.any_role
+def problem_json(plan_id: int) -> ResponseReturnValue:
+    """The exact problem the solver gets for this plan (exchange format), to reproduce it elsewhere."""
+    from ..services.problems import build_problem
+
+    plan = access.get_plan(plan_id, current_user)
+    if current_user.communes:
+        abort(403)  # the problem holds the whole province's people
+    province = access.get_province(plan.province_code, current_user)
+    return build_problem(province, plan)

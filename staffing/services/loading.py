@@ -1,0 +1,295 @@
+"""Store what the readers of imports/ return: merger maps, frameworks, rosters.
+
+Each loader takes an ImportResult, writes the accepted records into the session and returns
+what changed; the caller commits (one transaction per file) or rolls back (a preview).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from imports.records import Framework, ImportResult, MergerRow, PersonRecord, PositionRecord, RelationRecord
+
+from ..extensions import db
+from ..models import (
+    Block,
+    Commune,
+    CommuneKind,
+    Department,
+    ImportBatch,
+    Level,
+    MergerLink,
+    OldUnit,
+    Person,
+    Position,
+    Province,
+    Relation,
+    Requirement,
+    SharedCap,
+    UnitKind,
+    User,
+)
+
+logger = logging.getLogger(__name__)
+
+# Kinds a framework row may apply to, most general first; a more specific row replaces a general one.
+TEMPLATE_SCOPES = ("all", "xa", "phuong", "dac_khu")
+
+
+class LoadError(ValueError):
+    """The file cannot be stored as a whole (nothing is written)."""
+
+
+@dataclass
+class LoadSummary:
+    """What a load changed, for the preview and the import record."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    warnings: list[str] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)  # person-level diff for the preview
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "rejected": self.rejected, "warnings": self.warnings}
+
+
+def ensure_province(code: str, name: str) -> Province:
+    province = db.session.get(Province, code)
+    if province is None:
+        province = Province(code=code, name=name)
+        db.session.add(province)
+        db.session.flush()
+    elif name and province.name != name:
+        province.name = name
+    return province
+
+
+def load_merger_map(province: Province, rows: list[MergerRow] | tuple[MergerRow, ...]) -> LoadSummary:
+    """Upsert the new communes, the old units and the links between them; the file is the whole map."""
+    summary = LoadSummary()
+    communes = {c.code: c for c in province.communes}
+    units = {u.code: u for u in province.units}
+    wanted: set[tuple[str, str]] = set()
+    for row in rows:
+        commune = communes.get(row.new_code)
+        if commune is None:
+            commune = Commune(province_code=province.code, code=row.new_code, name=row.new_name,
+                              kind=CommuneKind(row.new_kind))
+            db.session.add(commune)
+            communes[row.new_code] = commune
+            summary.created += 1
+        elif (commune.name, commune.kind.value) != (row.new_name, row.new_kind):
+            commune.name, commune.kind = row.new_name, CommuneKind(row.new_kind)
+            summary.updated += 1
+        unit = units.get(row.old_code)
+        if unit is None:
+            unit = OldUnit(province_code=province.code, code=row.old_code, name=row.old_name,
+                           kind=UnitKind(row.old_kind), district=row.old_district)
+            db.session.add(unit)
+            units[row.old_code] = unit
+        else:
+            unit.name, unit.kind, unit.district = row.old_name, UnitKind(row.old_kind), row.old_district
+        wanted.add((row.old_code, row.new_code))
+    db.session.flush()
+    existing = {(link.unit.code, link.commune.code): link for c in communes.values() for link in c.links}
+    for row in rows:
+        key = (row.old_code, row.new_code)
+        link = existing.get(key)
+        source = row.source
+        if link is None:
+            link = MergerLink(unit=units[row.old_code], commune=communes[row.new_code])
+            db.session.add(link)
+            existing[key] = link
+        link.partial, link.extra = row.partial, row.extra
+        link.source_file = source.file if source else ""
+        link.source_row = source.row if source else None
+    for key, link in existing.items():
+        if key not in wanted:
+            db.session.delete(link)
+            summary.warnings.append(f"Bỏ liên kết {key[0]} → {key[1]} (không còn trong tệp).")
+    db.session.flush()
+    return summary
+
+
+def _template_for(commune: Commune, positions: tuple[PositionRecord, ...]) -> dict[str, PositionRecord]:
+    """The framework rows that apply to this commune, the most specific winning per position code."""
+    rank = {"all": 0, commune.kind.value: 1, commune.code: 2}
+    chosen: dict[str, tuple[int, PositionRecord]] = {}
+    for rec in positions:
+        level = rank.get(rec.applies_to)
+        if level is None:
+            continue
+        if rec.code not in chosen or chosen[rec.code][0] <= level:
+            chosen[rec.code] = (level, rec)
+    return {code: rec for code, (_, rec) in chosen.items()}
+
+
+def load_framework(province: Province, framework: Framework) -> LoadSummary:
+    """Lay out departments, positions, requirements, quotas and shared caps for every commune."""
+    summary = LoadSummary()
+    quotas = {q.commune_code: q for q in framework.quotas}
+    positions_in_use = {
+        pid for (pid,) in db.session.execute(
+            db.text("SELECT DISTINCT position_id FROM assignment WHERE position_id IS NOT NULL"))
+    }
+    for commune in province.communes:
+        if (quota := quotas.get(commune.code)) is not None:
+            commune.payroll_quota, commune.target_quota = quota.payroll_quota, quota.target_quota
+        template = _template_for(commune, framework.positions)
+        departments = {(d.block.value, d.name): d for d in commune.departments}
+        existing = {p.code: p for d in commune.departments for p in d.positions}
+        for code, rec in template.items():
+            dept = departments.get((rec.block, rec.department))
+            if dept is None:
+                dept = Department(commune=commune, block=Block(rec.block), name=rec.department)
+                db.session.add(dept)
+                departments[(rec.block, rec.department)] = dept
+            full_code = f"{commune.code}/{code}"
+            position = existing.pop(full_code, None)
+            if position is None:
+                position = Position(code=full_code, department=dept, title=rec.title, level=Level(rec.level),
+                                    job_family=rec.job_family, min_holders=rec.min, max_holders=rec.max)
+                db.session.add(position)
+                summary.created += 1
+            else:
+                position.department, position.title, position.level = dept, rec.title, Level(rec.level)
+                position.job_family, position.min_holders, position.max_holders = rec.job_family, rec.min, rec.max
+                summary.updated += 1
+            position.requirements = [
+                Requirement(attr=r.attr, op=r.op, value=r.value, hard=r.hard) for r in rec.requirements
+            ]
+        for code, position in existing.items():
+            if position.id in positions_in_use:
+                summary.warnings.append(f"Vị trí {code} không còn trong khung nhưng đang có người trong phương án; giữ lại.")
+            else:
+                db.session.delete(position)
+        caps = [c for c in framework.caps if c.applies_to in ("all", commune.kind.value, commune.code)]
+        specific = {c.name for c in caps if c.applies_to == commune.code}
+        commune.caps = [
+            SharedCap(name=c.name, max=c.max, position_codes=[f"{commune.code}/{p}" for p in c.position_codes])
+            for c in caps
+            if c.applies_to == commune.code or c.name not in specific
+        ]
+    db.session.flush()
+    for commune in province.communes:
+        for dept in list(commune.departments):
+            if not dept.positions:
+                db.session.delete(dept)
+    db.session.flush()
+    return summary
+
+
+PERSON_FIELDS = (
+    "name", "birth_date", "gender", "ethnicity", "home_commune", "category", "current_title", "job_family",
+    "education", "field", "political_theory", "state_management", "party_member", "service_start",
+    "planned_for", "disciplined", "disciplined_until", "preferences", "retirement_date", "ratings", "has_cccd",
+)
+
+
+def _record_values(rec: PersonRecord) -> dict[str, Any]:
+    values = {f: getattr(rec, f) for f in PERSON_FIELDS}
+    values["ratings"] = [{"year": r.year, "value": r.value} for r in rec.ratings]
+    values["planned_for"] = list(rec.planned_for)
+    values["preferences"] = list(rec.preferences)
+    return values
+
+
+def _comparable(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def find_person(province: Province, unit: OldUnit, rec: PersonRecord) -> Person | None:
+    """The stored person this record describes: by CCCD, else by unit + name + birth date."""
+    if rec.has_cccd:
+        person = db.session.scalar(
+            db.select(Person).where(Person.province_code == province.code, Person.key == rec.id))
+        if person is not None:
+            return person
+    return db.session.scalar(
+        db.select(Person).where(Person.unit_id == unit.id, Person.name == rec.name,
+                                Person.birth_date == rec.birth_date))
+
+
+def load_roster(province: Province, unit_code: str, result: ImportResult[PersonRecord]) -> LoadSummary:
+    """Create or update the people of one unit's roster; rows the reader rejected are not in `records`."""
+    unit = db.session.scalar(
+        db.select(OldUnit).where(OldUnit.province_code == province.code, OldUnit.code == unit_code))
+    if unit is None:
+        raise LoadError(f"Đơn vị cũ '{unit_code}' chưa có trong phương án sắp xếp của tỉnh {province.name}; "
+                        "hãy nhập phương án sắp xếp (merger map) trước.")
+    summary = LoadSummary(rejected=max(0, result.rows - len(result.records)))
+    for rec in result.records:
+        values = _record_values(rec)
+        person = find_person(province, unit, rec)
+        source = rec.source
+        if person is None:
+            person = Person(province_code=province.code, key=rec.id, unit=unit, **values)
+            db.session.add(person)
+            summary.created += 1
+            summary.changes.append({"row": source.row if source else None, "key": rec.id, "name": rec.name,
+                                    "change": "new", "fields": []})
+        else:
+            changed = [f for f, v in values.items() if _comparable(getattr(person, f)) != _comparable(v)]
+            if person.unit_id != unit.id:
+                changed.append("unit")
+            if person.key != rec.id and rec.has_cccd:
+                changed.append("key")
+                person.key = rec.id
+            if changed:
+                for f in changed:
+                    if f in values:
+                        setattr(person, f, values[f])
+                person.unit = unit
+                summary.updated += 1
+                summary.changes.append({"row": source.row if source else None, "key": rec.id,
+                                        "name": rec.name, "change": "updated", "fields": changed})
+            else:
+                summary.unchanged += 1
+        if source is not None:
+            person.source_file, person.source_sheet, person.source_row = source.file, source.sheet, source.row
+    db.session.flush()
+    relations = result.extra.get("relations", [])
+    summary.warnings.extend(load_relations(province, relations))
+    return summary
+
+
+def load_relations(province: Province, relations: list[RelationRecord]) -> list[str]:
+    """Link related people already stored; report the ones whose other half is not imported yet."""
+    warnings = []
+    for rel in relations:
+        a = db.session.scalar(db.select(Person).where(Person.province_code == province.code, Person.key == rel.a))
+        b = db.session.scalar(db.select(Person).where(Person.province_code == province.code, Person.key == rel.b))
+        if a is None or b is None:
+            missing = rel.a if a is None else rel.b
+            warnings.append(f"Quan hệ gia đình với người có số định danh …{missing[-4:]} chưa ghép được "
+                            "(người này chưa được nhập).")
+            continue
+        first, second = sorted((a, b), key=lambda p: p.id)
+        exists = db.session.scalar(db.select(Relation).where(
+            Relation.person_a_id == first.id, Relation.person_b_id == second.id, Relation.kind == rel.kind))
+        if exists is None:
+            db.session.add(Relation(person_a=first, person_b=second, kind=rel.kind))
+    db.session.flush()
+    return warnings
+
+
+def record_batch(province: Province, kind: str, filename: str, content: bytes, report: dict[str, Any],
+                 summary: LoadSummary, user: User | None, unit_code: str | None = None) -> ImportBatch:
+    """Keep which file was imported, by whom, and what it changed (provenance of every stored value)."""
+    batch = ImportBatch(
+        province_code=province.code, kind=kind, filename=filename,
+        sha256=hashlib.sha256(content).hexdigest(), unit_code=unit_code,
+        rows=report.get("rows", 0), created=summary.created, updated=summary.updated,
+        unchanged=summary.unchanged, rejected=summary.rejected,
+        report={k: v for k, v in report.items() if k in ("errors", "duplicates", "rows", "accepted", "rejected")},
+        user_id=user.id if user is not None else None,
+    )
+    db.session.add(batch)
+    db.session.flush()
+    return batch

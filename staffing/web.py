@@ -1,0 +1,91 @@
+"""What every response gets: security headers, error pages, template helpers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from . import labels
+from .extensions import db
+
+logger = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+ERROR_TEXT = {
+    400: ("Yêu cầu không hợp lệ", "Bad request"),
+    403: ("Bạn không có quyền thực hiện thao tác này", "Forbidden"),
+    404: ("Không tìm thấy trang hoặc dữ liệu", "Not found"),
+    409: ("Phương án đã được gửi thẩm định hoặc phê duyệt nên không sửa được; hãy tạo phiên bản mới.", "Conflict"),
+    413: ("Tệp quá lớn", "File too large"),
+    429: ("Quá nhiều yêu cầu", "Too many requests"),
+    500: ("Lỗi hệ thống", "Server error"),
+    503: ("Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau ít phút.", "Database unavailable"),
+}
+
+
+def reason_text(reason: dict[str, Any]) -> str:
+    """A solver reason in the user's language."""
+    if reason.get("code") == "text":
+        return str(reason.get("params", {}).get("text", ""))
+    try:
+        from solver.reasons import render
+
+        return render(reason, lang=str(get_locale() or "vi"))
+    except Exception:  # an unknown code must not break a page
+        logger.warning("unrenderable reason code %s", reason.get("code"))
+        return str(reason.get("code"))
+
+
+def install(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint and request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> ResponseReturnValue:
+        code = exc.code or 500
+        vi, en = ERROR_TEXT.get(code, (exc.name, exc.name))
+        if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
+            return {"error": en, "message": vi}, code
+        return render_template("error.html", code=code, message=vi, detail=en), code
+
+    @app.errorhandler(StaleDataError)
+    def stale(exc: StaleDataError) -> ResponseReturnValue:
+        db.session.rollback()
+        return render_template("error.html", code=409,
+                               message="Phương án vừa được người khác thay đổi. Hãy tải lại trang và thực hiện lại.",
+                               detail="Conflict"), 409
+
+    @app.errorhandler(OperationalError)
+    def database_down(exc: OperationalError) -> ResponseReturnValue:
+        db.session.rollback()
+        logger.error("database error: %s", type(exc.orig).__name__ if exc.orig else "unknown")
+        vi, en = ERROR_TEXT[503]
+        return render_template("error.html", code=503, message=vi, detail=en), 503
+
+    @app.context_processor
+    def helpers() -> dict[str, Any]:
+        lang = str(get_locale() or "vi")
+        return {
+            "label": lambda kind, code: labels.label(kind, code, lang),
+            "requirement_text": lambda req: labels.requirement_text(req, lang),
+            "reason_text": reason_text,
+            "lang": lang,
+        }
