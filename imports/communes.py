@@ -47,11 +47,11 @@ class CommuneIndex:
         if not self.known:
             return None, "Chưa có danh sách xã mới để đối chiếu tên xã; hãy ghi mã xã mới (5 chữ số)."
         key = fold(value)
-        code = self._names.get(key)
-        if code is None:
-            code = self._names.get(strip_kind(key))
-        if code == _AMBIGUOUS:
+        found = self._names.get(key)
+        if found is None:
+            found = self._names.get(strip_kind(key))
+        if found == _AMBIGUOUS:
             return None, "Tên xã trùng với nhiều xã mới; hãy ghi rõ Xã/Phường hoặc ghi mã xã."
-        if code is None:
+        if found is None:
             return None, "Không tìm thấy xã mới có tên này; hãy ghi đúng tên hoặc mã xã mới."
-        return code, None
+        return found, None

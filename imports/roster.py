@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Mapping
@@ -15,7 +17,17 @@ from imports.columns import NON_DATA_SHEETS, RELATIONS, ROSTER
 from imports.communes import CommuneIndex
 from imports.duplicates import find_duplicates
 from imports.records import ImportResult, PersonRecord, Provenance, Rating, RelationRecord, RowError, Severity
-from imports.sheets import MAX_BYTES, MAX_ROWS, Sheet, Table, load, locate, missing_columns, problem
+from imports.sheets import (
+    INTERNAL_ERROR,
+    MAX_BYTES,
+    MAX_ROWS,
+    Sheet,
+    Table,
+    load,
+    locate,
+    missing_columns,
+    problem,
+)
 from imports.text import clean, fold, name_key, split_list
 from imports.vocab import (
     CATEGORY,
@@ -36,6 +48,8 @@ from imports.vocab import (
 
 RELATION_SHEETS = ("quan he",)
 MIN_AGE, MAX_AGE = 15, 80
+
+logger = logging.getLogger(__name__)
 
 
 def stable_id(unit: str, name: str, birth_date: date) -> str:
@@ -77,6 +91,25 @@ class _Row:
 
 
 def read_roster(
+    file: BinaryIO | Path | bytes,
+    filename: str,
+    unit: str,
+    communes: Mapping[str, str] | None = None,
+    as_of: date | None = None,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> ImportResult[PersonRecord]:
+    """Read an office roster; every unusable cell becomes a RowError, never an exception."""
+    try:
+        result = _read_roster(file, filename, unit, communes, as_of, max_bytes=max_bytes, max_rows=max_rows)
+    except Exception:  # a reader never raises on content; a bug here is still reported, and logged
+        logger.exception("internal error reading %s", filename)
+        result = ImportResult(filename, (), (problem(filename, INTERNAL_ERROR),))
+    return dataclasses.replace(result, extra={**result.extra, "kind": "roster"})
+
+
+def _read_roster(
     file: BinaryIO | Path | bytes,
     filename: str,
     unit: str,
@@ -177,7 +210,10 @@ def _missing(table: Table) -> list[RowError]:
         absent.append(("Giới tính", "Thiếu cột bắt buộc 'Giới tính' (Nam/Nữ)."))
     if "category" not in cols:
         absent.append(
-            ("Loại cán bộ", "Thiếu cột bắt buộc 'Loại cán bộ' (Cán bộ / Công chức / Viên chức / Hợp đồng / …).")
+            (
+                "Loại cán bộ",
+                "Thiếu cột bắt buộc 'Loại cán bộ' (Cán bộ / Công chức / Viên chức / Hợp đồng / …).",
+            )
         )
     for header, message in absent:
         errors.append(RowError(table.file, table.sheet.name, table.header_row, header, "", message))
@@ -205,21 +241,29 @@ def _person(row: _Row, unit: str, index: CommuneIndex, reference: date) -> Perso
     category_text = row.text("category")
     category = CATEGORY.lookup(category_text) if category_text else None
     if not category_text:
-        row.report("category", "", "Thiếu loại cán bộ (Cán bộ / Công chức / Viên chức / Hợp đồng / Không chuyên trách).")
+        row.report(
+            "category",
+            "",
+            "Thiếu loại cán bộ (Cán bộ / Công chức / Viên chức / Hợp đồng / Không chuyên trách).",
+        )
     elif category is None:
         row.report(
             "category",
             category_text,
-            "Không hiểu loại cán bộ; cần một trong: Cán bộ, Công chức, Viên chức, Hợp đồng, Không chuyên trách.",
+            "Không hiểu loại cán bộ; cần một trong: Cán bộ, Công chức, Viên chức, Hợp đồng, "
+            "Không chuyên trách.",
         )
 
     education_text = row.text("education")
-    education, education_rest = ("none", "") if not education_text else EDUCATION.lookup_prefix(education_text)
+    education, education_rest = (
+        ("none", "") if not education_text else EDUCATION.lookup_prefix(education_text)
+    )
     if education is None:
         row.report(
             "education",
             education_text,
-            "Không hiểu trình độ chuyên môn; cần một trong: Tiến sĩ, Thạc sĩ, Đại học, Cao đẳng, Trung cấp, Sơ cấp.",
+            "Không hiểu trình độ chuyên môn; cần một trong: Tiến sĩ, Thạc sĩ, Đại học, Cao "
+            "đẳng, Trung cấp, Sơ cấp.",
         )
 
     field = _field(row, education_rest)
@@ -227,7 +271,10 @@ def _person(row: _Row, unit: str, index: CommuneIndex, reference: date) -> Perso
         row, "political_theory", POLITICAL_THEORY, "Cử nhân/Cao cấp, Trung cấp, Sơ cấp (hoặc để trống)"
     )
     state = _ordinal(
-        row, "state_management", STATE_MANAGEMENT, "Chuyên viên cao cấp, Chuyên viên chính, Chuyên viên, Cán sự"
+        row,
+        "state_management",
+        STATE_MANAGEMENT,
+        "Chuyên viên cao cấp, Chuyên viên chính, Chuyên viên, Cán sự",
     )
     party = _party(row)
     service_start = row.date("service_start")
@@ -236,7 +283,10 @@ def _person(row: _Row, unit: str, index: CommuneIndex, reference: date) -> Perso
             row.report("service_start", row.text("service_start"), "Ngày bắt đầu công tác trước ngày sinh.")
         elif service_start > reference:
             row.report(
-                "service_start", row.text("service_start"), "Ngày bắt đầu công tác ở sau ngày tính.", "warning"
+                "service_start",
+                row.text("service_start"),
+                "Ngày bắt đầu công tác ở sau ngày tính.",
+                "warning",
             )
     ratings = _ratings(row)
     planned = _planned(row)
@@ -361,7 +411,9 @@ def _party(row: _Row) -> bool:
         return code == "yes"
     if parse_date(text).value is not None:
         return True  # a date of admission
-    row.report("party_member", text, "Không hiểu giá trị Đảng viên; cần x / Có / ngày vào Đảng, hoặc để trống.")
+    row.report(
+        "party_member", text, "Không hiểu giá trị Đảng viên; cần x / Có / ngày vào Đảng, hoặc để trống."
+    )
     return False
 
 
@@ -399,7 +451,8 @@ def _planned(row: _Row) -> tuple[str, ...]:
                 "planned_for",
                 item,
                 "Không xác định được cấp của chức danh quy hoạch; cần ví dụ 'Bí thư', 'Chủ tịch UBND' "
-                "(chủ chốt), 'Trưởng phòng' (trưởng), 'Phó Trưởng phòng' (phó); nhiều chức danh cách nhau bằng ';'.",
+                "(chủ chốt), 'Trưởng phòng' (trưởng), 'Phó Trưởng phòng' (phó); nhiều chức danh "
+                "cách nhau bằng ';'.",
             )
         elif level not in levels:
             levels.append(level)
@@ -431,7 +484,9 @@ def _job_family(row: _Row, title: str | None) -> str | None:
         if code is None and re.fullmatch(r"[a-z][a-z0-9_]*", text):
             code = text
         if code is None:
-            row.report("job_family", text, "Không hiểu nhóm công việc; cần một mã như dia_chinh, tu_phap, van_phong.")
+            row.report(
+                "job_family", text, "Không hiểu nhóm công việc; cần một mã như dia_chinh, tu_phap, van_phong."
+            )
         return code
     if not title:
         return None
@@ -478,7 +533,9 @@ def _relations(
     header_errors = missing_columns(table, RELATIONS)
     if "cccd" not in table.columns and "name" not in table.columns:
         header_errors.append(
-            RowError(filename, sheet.name, table.header_row, "Số CCCD", "", "Thiếu cột 'Số CCCD' hoặc 'Họ và tên'.")
+            RowError(
+                filename, sheet.name, table.header_row, "Số CCCD", "", "Thiếu cột 'Số CCCD' hoặc 'Họ và tên'."
+            )
         )
     errors.extend(header_errors)
     if header_errors:
@@ -503,7 +560,11 @@ def _relations(
         errors.extend(row.errors)
         if a and b and kind and not row.failed:
             if a == b:
-                errors.append(table.error(excel_row, "other_name", row.text("other_name"), "Người thân trùng với chính cán bộ."))
+                errors.append(
+                    table.error(
+                        excel_row, "other_name", row.text("other_name"), "Người thân trùng với chính cán bộ."
+                    )
+                )
                 continue
             out.append(RelationRecord(a, b, kind, Provenance(filename, sheet.name, excel_row)))
     return out

@@ -33,6 +33,7 @@ MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200
 MAX_ZIP_ENTRIES = 5_000
 HEADER_SEARCH_ROWS = 40
+INTERNAL_ERROR = "Lỗi nội bộ khi đọc tệp; hãy gửi tệp này cho quản trị hệ thống."
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -203,7 +204,7 @@ def _check_zip(data: bytes) -> None:
 
 
 def _load_calamine(data: bytes, max_rows: int) -> list[Sheet]:
-    import python_calamine  # noqa: PLC0415  (only when a workbook comes)
+    import python_calamine
 
     workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets: list[Sheet] = []
@@ -300,9 +301,7 @@ class Table:
         col = self.columns.get(key)
         return self.headers.get(col, key) if col is not None else key
 
-    def error(
-        self, row: int, key: str, value: str, message: str, severity: Severity = "error"
-    ) -> RowError:
+    def error(self, row: int, key: str, value: str, message: str, severity: Severity = "error") -> RowError:
         """A RowError on one cell of this table, by the key of its column ("" for the whole row)."""
         col = self.columns.get(key)
         return RowError(
@@ -342,13 +341,17 @@ def _match(text: str, index: dict[str, str], with_ratings: bool) -> str | None:
     return None
 
 
-def _one_row(sheet: Sheet, r: int, index: dict[str, str], with_ratings: bool) -> tuple[list[str], list[str | None]]:
+def _one_row(
+    sheet: Sheet, r: int, index: dict[str, str], with_ratings: bool
+) -> tuple[list[str], list[str | None]]:
     """Header texts and keys of row r read alone."""
     top = list(sheet.rows[r])
     return top, [_match(t, index, with_ratings) for t in top]
 
 
-def _two_row(sheet: Sheet, r: int, index: dict[str, str], with_ratings: bool) -> tuple[list[str], list[str | None]]:
+def _two_row(
+    sheet: Sheet, r: int, index: dict[str, str], with_ratings: bool
+) -> tuple[list[str], list[str | None]]:
     top = list(sheet.rows[r])
     sub = list(sheet.rows[r + 1]) if r + 1 < len(sheet.rows) else []
     width = max(len(top), len(sub))
@@ -417,9 +420,7 @@ def is_total(cells: list[str]) -> bool:
     return any(k.startswith(("tong cong", "tong so", "cong ")) or k == "cong" for k in first)
 
 
-def locate(
-    sheet: Sheet, cmap: ColumnMap, file: str, *, warn_unknown: bool = True
-) -> Table | None:
+def locate(sheet: Sheet, cmap: ColumnMap, file: str, *, warn_unknown: bool = True) -> Table | None:
     """Find the header row of a sheet (under title rows, maybe two rows high) and the data under it."""
     index = cmap.index()
     best: tuple[int, int, int, list[str], list[str | None]] | None = None  # score, row, height, texts, keys
@@ -432,10 +433,7 @@ def locate(
             continue
         texts2, keys2 = _two_row(sheet, r, index, cmap.ratings)
         score2 = _score(keys2)
-        if score2 > score:
-            cand = (score2, r, 2, texts2, keys2)
-        else:
-            cand = (score, r, 1, texts, keys)
+        cand = (score2, r, 2, texts2, keys2) if score2 > score else (score, r, 1, texts, keys)
         if best is None or cand[0] > best[0]:
             best = cand
     if best is None:
@@ -453,22 +451,49 @@ def locate(
         if key is None:
             if warn_unknown:
                 errors.append(
-                    RowError(file, sheet.name, header_row, text, "",
-                             "Cột không có trong mẫu; không đọc cột này.", "warning", c + 1)
+                    RowError(
+                        file,
+                        sheet.name,
+                        header_row,
+                        text,
+                        "",
+                        "Cột không có trong mẫu; không đọc cột này.",
+                        "warning",
+                        c + 1,
+                    )
                 )
             continue
         if key.startswith("rating:"):
             year = int(key.split(":")[1])
             if year in ratings:
-                errors.append(RowError(file, sheet.name, header_row, text, "",
-                                       f"Cột xếp loại năm {year} bị lặp; chỉ đọc cột đầu tiên.", "warning", c + 1))
+                errors.append(
+                    RowError(
+                        file,
+                        sheet.name,
+                        header_row,
+                        text,
+                        "",
+                        f"Cột xếp loại năm {year} bị lặp; chỉ đọc cột đầu tiên.",
+                        "warning",
+                        c + 1,
+                    )
+                )
             else:
                 ratings[year] = c
             continue
         if key in columns:
-            errors.append(RowError(file, sheet.name, header_row, text, "",
-                                   "Cột bị lặp (trùng với cột "
-                                   f"'{headers.get(columns[key], '')}'); chỉ đọc cột đầu tiên.", "warning", c + 1))
+            errors.append(
+                RowError(
+                    file,
+                    sheet.name,
+                    header_row,
+                    text,
+                    "",
+                    f"Cột bị lặp (trùng với cột '{headers.get(columns[key], '')}'); chỉ đọc cột đầu tiên.",
+                    "warning",
+                    c + 1,
+                )
+            )
             continue
         columns[key] = c
     start = r + height
@@ -484,9 +509,17 @@ def locate(
             if sum(1 for t in cells if t) >= 3 and any(
                 cells[c] for k, c in columns.items() if c < len(cells) and k in {x.key for x in cmap.required}
             ):
-                errors.append(RowError(file, sheet.name, i + 1, "", "",
-                                       "Dòng nằm sau phần chữ ký nên không được đọc; "
-                                       "hãy chuyển lên trên phần chữ ký.", "warning"))
+                errors.append(
+                    RowError(
+                        file,
+                        sheet.name,
+                        i + 1,
+                        "",
+                        "",
+                        "Dòng nằm sau phần chữ ký nên không được đọc; hãy chuyển lên trên phần chữ ký.",
+                        "warning",
+                    )
+                )
             continue
         if is_signature(cells):
             after_signature = True
@@ -522,8 +555,15 @@ def _is_section(cells: list[str], columns: dict[str, int]) -> bool:
 def missing_columns(table: Table, cmap: ColumnMap) -> list[RowError]:
     """One error per required column the header lacks."""
     return [
-        RowError(table.file, table.sheet.name, table.header_row, col.header, "",
-                 f"Thiếu cột bắt buộc '{col.header}'.", "error")
+        RowError(
+            table.file,
+            table.sheet.name,
+            table.header_row,
+            col.header,
+            "",
+            f"Thiếu cột bắt buộc '{col.header}'.",
+            "error",
+        )
         for col in cmap.required
         if col.key not in table.columns
     ]

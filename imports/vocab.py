@@ -163,7 +163,9 @@ POLITICAL_THEORY = _v(
         "Cử nhân lý luận chính trị",
         "Cao cấp chính trị",
     ),
-    *_many("trung_cap", "Trung cấp", "TC", "Trung cấp LLCT", "Trung cấp lý luận chính trị", "Trung cấp chính trị"),
+    *_many(
+        "trung_cap", "Trung cấp", "TC", "Trung cấp LLCT", "Trung cấp lý luận chính trị", "Trung cấp chính trị"
+    ),
     *_many("so_cap", "Sơ cấp", "SC", "Sơ cấp LLCT", "Sơ cấp lý luận chính trị", "Sơ cấp chính trị"),
     *_many("none", "Chưa qua đào tạo", "Không", "Chưa", "Chưa có", "Bồi dưỡng", "-"),
     prefix=True,
@@ -343,7 +345,17 @@ OLD_KIND = _v(
 
 PARTIAL = _v(
     "partial",
-    *_many("yes", "Một phần", "1 phần", "Mot phan", "x", "Có", "Sáp nhập một phần", "Chia tách", "Một phần diện tích"),
+    *_many(
+        "yes",
+        "Một phần",
+        "1 phần",
+        "Mot phan",
+        "x",
+        "Có",
+        "Sáp nhập một phần",
+        "Chia tách",
+        "Một phần diện tích",
+    ),
     *_many("no", "Toàn bộ", "Nguyên trạng", "Không", "Toàn phần", "-"),
 )
 
@@ -370,7 +382,9 @@ LEVEL = _v(
     *_many("key", "Chủ chốt", "Lãnh đạo chủ chốt", "Chủ chốt xã"),
     *_many("head", "Trưởng", "Cấp trưởng", "Trưởng phòng", "Người đứng đầu"),
     *_many("deputy", "Phó", "Cấp phó", "Phó trưởng", "Phó trưởng phòng"),
-    *_many("staff", "Chuyên viên", "Nhân viên", "Công chức", "Viên chức", "Chuyên môn", "Chuyên môn nghiệp vụ"),
+    *_many(
+        "staff", "Chuyên viên", "Nhân viên", "Công chức", "Viên chức", "Chuyên môn", "Chuyên môn nghiệp vụ"
+    ),
 )
 
 APPLIES_KIND = _v(
