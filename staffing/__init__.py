@@ -41,7 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config_module.from_environment())
     if test_config is not None:
         app.config.from_mapping(test_config)
-    if not app.config.get("SECRET_KEY"):
+    if not app.config.get("SECRET_KEY") and app.config.get("ENV_NAME") != "production":
         # Development only: a key per instance folder, never committed.
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     config_module.check(app.config)
