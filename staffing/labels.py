@@ -65,6 +65,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "plan_status": {
         "draft": ("Dự thảo", "Draft"),
         "in_review": ("Đang thẩm định", "In review"),
+        "pending_approval": ("Chờ phê duyệt", "Awaiting approval"),
         "approved": ("Đã phê duyệt", "Approved"),
     },
     "role": {

@@ -53,8 +53,14 @@ class Level(enum.StrEnum):
 
 
 class PlanStatus(enum.StrEnum):
+    """draft -> in_review (drafter submits) -> pending_approval (reviewer forwards) -> approved.
+
+    A reviewer or an approver may return a plan to draft with a comment; an approved plan is frozen.
+    """
+
     DRAFT = "draft"
     IN_REVIEW = "in_review"
+    PENDING_APPROVAL = "pending_approval"
     APPROVED = "approved"
 
 
@@ -349,6 +355,9 @@ class Plan(db.Model):
     assignments: Mapped[list[Assignment]] = relationship(back_populates="plan", cascade="all, delete-orphan")
     shortfalls: Mapped[list[Shortfall]] = relationship(back_populates="plan", cascade="all, delete-orphan")
     forbidden: Mapped[list[Forbidden]] = relationship(back_populates="plan", cascade="all, delete-orphan")
+    comments: Mapped[list[PlanComment]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanComment.id"
+    )
     parent: Mapped[Plan | None] = relationship(remote_side=[id])
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -412,6 +421,22 @@ class Forbidden(db.Model):
     person: Mapped[Person] = relationship()
     position: Mapped[Position | None] = relationship()
     commune: Mapped[Commune | None] = relationship()
+
+
+class PlanComment(db.Model):
+    """A reviewer's or approver's comment on a plan, with the workflow step it came with."""
+
+    __tablename__ = "plan_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    action: Mapped[str] = mapped_column(String(20))  # comment | submit | return | forward | approve
+    text: Mapped[str] = mapped_column(Text, default="")
+
+    plan: Mapped[Plan] = relationship(back_populates="comments")
+    user: Mapped[User | None] = relationship()
 
 
 class User(UserMixin, db.Model):

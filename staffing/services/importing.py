@@ -41,16 +41,18 @@ def commune_lookup(province: Province) -> dict[str, str]:
 def read_file(kind: Kind, content: bytes, filename: str, province: Province | None,
               unit_code: str | None = None) -> Any:
     """The reader's ImportResult for this file (no database access beyond the commune lookup)."""
-    import imports
+    from imports.framework import read_framework
+    from imports.merger_map import read_merger_map
+    from imports.roster import read_roster
 
     stream = io.BytesIO(content)
     if kind == "roster":
         assert province is not None and unit_code
-        return imports.read_roster(stream, filename, unit=unit_code, communes=commune_lookup(province))
+        return read_roster(stream, filename, unit=unit_code, communes=commune_lookup(province))
     if kind == "merger_map":
-        return imports.read_merger_map(stream, filename)
+        return read_merger_map(stream, filename)
     lookup = commune_lookup(province) if province is not None else None
-    return imports.read_framework(stream, filename, communes=lookup)
+    return read_framework(stream, filename, communes=lookup)
 
 
 def import_file(kind: Kind, content: bytes, filename: str, province: Province, user: User | None,

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 4bde6ae4ee25
+Revision ID: eb662cf61c5d
 Revises: 
-Create Date: 2026-11-22 00:28:11.093945
+Create Date: 2026-11-22 00:31:46.720242
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '4bde6ae4ee25'
+revision = 'eb662cf61c5d'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -123,7 +123,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('province_code', sa.String(length=8), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('status', sa.Enum('draft', 'in_review', 'approved', name='planstatus', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('status', sa.Enum('draft', 'in_review', 'pending_approval', 'approved', name='planstatus', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -198,6 +198,20 @@ def upgrade():
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_person_province_code'), ['province_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_person_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('plan_comment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('plan_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('action', sa.String(length=20), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['plan_id'], ['plan.id'], name=op.f('fk_plan_comment_plan_id_plan')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_plan_comment_user_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_comment'))
+    )
+    with op.batch_alter_table('plan_comment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_plan_comment_plan_id'), ['plan_id'], unique=False)
 
     op.create_table('position',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -357,6 +371,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_position_department_id'))
 
     op.drop_table('position')
+    with op.batch_alter_table('plan_comment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_plan_comment_plan_id'))
+
+    op.drop_table('plan_comment')
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_person_unit_id'))
         batch_op.drop_index(batch_op.f('ix_person_province_code'))
