@@ -254,15 +254,25 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1258", errors="replace")
 
 
+def _delimiter(sample: str) -> str:
+    """The separator that splits the sample's rows into the most columns (a header is the widest row)."""
+    lines = sample.splitlines()[:60]
+    best, width = ",", 1
+    for candidate in (",", ";", "\t", "|"):
+        try:
+            widest = max((len(r) for r in csv.reader(lines, delimiter=candidate)), default=1)
+        except csv.Error:
+            continue
+        if widest > width:
+            best, width = candidate, widest
+    return best
+
+
 def _load_csv(data: bytes, filename: str, max_rows: int) -> Sheet:
     text = decode_text(data)
     if "\x00" in text:
         raise LoadError("Tệp không phải văn bản .csv cũng không phải bảng tính Excel.")
-    sample = text[:20000]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    delimiter = _delimiter(text[:50000])
     rows: list[list[str]] = []
     for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
         if len(rows) > max_rows + HEADER_SEARCH_ROWS:
