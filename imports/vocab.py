@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 from imports.text import fold
 
 
+def _key(label: str) -> str:
+    """The folded label; a label of symbols only ("≥", "-") is kept as written."""
+    return fold(label) or label.strip()
+
+
 @dataclass(frozen=True)
 class Vocab:
     """Labels -> code for one coded column."""
@@ -24,15 +29,15 @@ class Vocab:
     def __post_init__(self) -> None:
         index: dict[str, str] = {}
         for label, code in self.entries:
-            index.setdefault(fold(label), code)
-            index.setdefault(fold(code), code)
+            index.setdefault(_key(label), code)
+            index.setdefault(_key(code), code)
         object.__setattr__(self, "_index", index)
         prefixes = sorted(((k, v) for k, v in index.items() if k), key=lambda kv: len(kv[0]), reverse=True)
         object.__setattr__(self, "_prefixes", tuple(prefixes))
 
     def lookup(self, value: str) -> str | None:
         """The code of a label, or None when the label is unknown."""
-        key = fold(value)
+        key = _key(value)
         code = self._index.get(key)
         if code is not None or not self.prefix:
             return code

@@ -57,7 +57,7 @@ def quirky_roster() -> bytes:
         [None, "(Ký, ghi rõ họ tên)"],
         [None, "Nguyễn Văn Lập", None, None, None, None, None, "Hoàng Văn Trưởng"],
     ]
-    merges = [f"{c}6:{c}7" for c in "ABCDEFGHLMQRS"] + ["I6:K6", "N6:P6", "A9:S9", "A3:S3"]
+    merges = [f"{c}6:{c}7" for c in "ABCDEFGHLMQRS"] + ["I6:K6", "N6:P6", "A9:S9", "C3:S3"]
     return make_xlsx({"Danh sách": rows}, merges={"Danh sách": merges})
 
 

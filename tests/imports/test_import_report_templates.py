@@ -1,0 +1,204 @@
+"""The report dict, the annotated copy, the blank templates, and the safety limits."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date
+
+import openpyxl
+import pytest
+from import_helpers import make_xlsx
+from test_import_files import csv_text
+from test_import_merger_framework import framework_book, merger_rows
+from test_import_roster import COMMUNES, quirky_roster
+
+from imports.framework import read_framework
+from imports.merger_map import read_merger_map
+from imports.report import ERROR_FILL, SUMMARY_SHEET, WARNING_FILL, annotated_copy, report_to_dict
+from imports.roster import read_roster
+from imports.templates import blank_framework_template, blank_merger_map_template, blank_roster_template
+
+
+def test_report_dict_has_exactly_the_cli_keys() -> None:
+    result = read_roster(quirky_roster(), "bac_xa.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1))
+    report = report_to_dict(result)
+    assert list(report) == ["file", "rows", "accepted", "rejected", "errors", "duplicates", "people"]
+    assert (report["file"], report["rows"], report["accepted"], report["rejected"]) == ("bac_xa.xlsx", 5, 4, 1)
+    assert all(list(e) == ["sheet", "row", "column", "value", "severity", "message"] for e in report["errors"])
+    assert report["duplicates"] == [{"row": 15, "matches": [10], "by": "cccd"}]
+    assert report["people"][0]["id"] == "020175001234"
+    assert report["people"][0]["birth_date"] == "1976-04-12"
+    json.dumps(report, ensure_ascii=False)  # JSON-ready
+
+
+def test_report_of_other_readers() -> None:
+    links = report_to_dict(read_merger_map(make_xlsx(merger_rows()), "m.xlsx"))
+    assert "links" in links and "people" not in links
+    assert links["links"][0] == {
+        "new_code": "06613", "new_name": "Xã Đình Lập", "new_kind": "xa", "old_code": "06613",
+        "old_name": "Thị trấn Đình Lập", "old_district": "Huyện Đình Lập", "old_kind": "old_commune",
+        "partial": False, "extra": False,
+    }
+    fw = report_to_dict(read_framework(framework_book(), "k.xlsx"))
+    assert fw["positions"][0]["code"] == "DANG/BT" and fw["positions"][0]["requirements"]
+    json.dumps(fw, ensure_ascii=False)
+    broken = report_to_dict(read_merger_map(b"\x00\x01garbage", "m.xlsx"))
+    assert broken["links"] == [] and broken["errors"][0]["severity"] == "error"
+
+
+def test_annotated_copy_of_an_xlsx_marks_each_bad_cell() -> None:
+    original = quirky_roster()
+    result = read_roster(original, "bac_xa.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1))
+    wb = openpyxl.load_workbook(io.BytesIO(annotated_copy(original, "bac_xa.xlsx", result)))
+    ws = wb["Danh sách"]
+    birth = ws["D14"]  # the invalid 31/02/1980
+    assert birth.value == "31/02/1980"
+    assert birth.fill.fgColor.rgb.endswith(ERROR_FILL)
+    assert birth.comment is not None and "Ngày không tồn tại" in birth.comment.text
+    cccd = ws["B10"]  # 11 digits: a warning
+    assert cccd.fill.fgColor.rgb.endswith(WARNING_FILL) and "11 chữ số" in cccd.comment.text
+    assert ws["C10"].comment is None  # good cells untouched
+    assert ws["A1"].value == "ỦY BAN NHÂN DÂN HUYỆN ĐÌNH LẬP"  # the input's own cells kept
+    summary = wb[SUMMARY_SHEET]
+    assert summary.max_row == len(result.errors) + 1
+
+
+def test_annotated_copy_of_a_csv_is_a_new_xlsx() -> None:
+    data = csv_text().encode("utf-16")
+    result = read_roster(data, "ds.csv", unit="06613", as_of=date(2025, 7, 1))
+    wb = openpyxl.load_workbook(io.BytesIO(annotated_copy(data, "ds.csv", result)))
+    ws = wb["ds"]
+    assert ws["C4"].value == "Hoàng Văn Long"
+    assert ws["B5"].comment is not None and ws["B5"].fill.fgColor.rgb.endswith(WARNING_FILL)
+
+
+@pytest.mark.parametrize(
+    ("template", "reader"),
+    [
+        (blank_roster_template, lambda b: read_roster(b, "t.xlsx", unit="X")),
+        (blank_merger_map_template, lambda b: read_merger_map(b, "t.xlsx")),
+        (blank_framework_template, lambda b: read_framework(b, "t.xlsx")),
+    ],
+)
+def test_blank_templates_read_back_empty(template, reader) -> None:  # type: ignore[no-untyped-def]
+    data = template()
+    result = reader(data)
+    assert result.errors == ()
+    records = result.records
+    if records and hasattr(records[0], "positions"):
+        assert records[0].positions == () and records[0].quotas == () and records[0].caps == ()
+    else:
+        assert records == ()
+
+
+def test_templates_have_dropdowns_frozen_headers_and_instructions() -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(blank_roster_template()))
+    assert wb.sheetnames[:2] == ["Danh sách", "Quan hệ gia đình"] and "Hướng dẫn" in wb.sheetnames
+    ws = wb["Danh sách"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:5] == ["STT", "Số CCCD", "Họ và tên", "Ngày sinh", "Giới tính"]
+    assert ws.freeze_panes == "A2"
+    validated = {str(dv.sqref).split(":")[0] for dv in ws.data_validations.dataValidation}
+    coded = ["Giới tính", "Loại cán bộ", "Trình độ chuyên môn", "Lý luận chính trị", "Quản lý nhà nước",
+             "Đảng viên", "Xếp loại 2024", "Kỷ luật"]
+    for header in coded:
+        col = headers.index(header) + 1
+        assert f"{openpyxl.utils.get_column_letter(col)}2" in validated, header
+    fw = openpyxl.load_workbook(io.BytesIO(blank_framework_template()))
+    assert fw.sheetnames[:4] == ["Vị trí", "Yêu cầu", "Biên chế", "Trần chung"]
+    pos = fw["Vị trí"]
+    assert len(pos.data_validations.dataValidation) >= 4  # Áp dụng cho, Khối, Cấp, Nhóm công việc
+    guide = fw["Hướng dẫn"]
+    assert "KHUNG VỊ TRÍ" in guide["A1"].value
+
+
+def test_a_filled_template_reads() -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(blank_roster_template()))
+    ws = wb["Danh sách"]
+    headers = [c.value for c in ws[1]]
+    row = {"STT": 1, "Số CCCD": "001080000001", "Họ và tên": "Đỗ Văn Em", "Ngày sinh": "02/03/1980",
+           "Giới tính": "Nam", "Loại cán bộ": "Công chức", "Trình độ chuyên môn": "Thạc sĩ",
+           "Lý luận chính trị": "Cao cấp", "Xếp loại 2024": "Hoàn thành tốt nhiệm vụ"}
+    for k, v in row.items():
+        ws.cell(2, headers.index(k) + 1, v)
+    out = io.BytesIO()
+    wb.save(out)
+    result = read_roster(out.getvalue(), "t.xlsx", unit="X", as_of=date(2025, 7, 1))
+    assert result.errors == ()
+    (p,) = result.records
+    assert (p.education, p.political_theory, p.ratings[0].value) == ("thac_si", "cao_cap", "tot")
+
+
+# ------------------------------------------------------------------ safety
+
+
+def test_refuses_files_over_the_size_limit() -> None:
+    result = read_roster(io.BytesIO(b"a" * 2000), "big.csv", unit="X", max_bytes=1000)
+    assert result.records == () and "lớn hơn" in result.errors[0].message
+
+
+def test_refuses_too_many_rows() -> None:
+    rows = [["Họ và tên", "Ngày sinh", "Giới tính", "Loại cán bộ"]] + [
+        [f"Người {i}", "01/01/1980", "Nam", "Công chức"] for i in range(200)
+    ]
+    result = read_roster(make_xlsx(rows), "many.xlsx", unit="X", max_rows=100)
+    assert result.records == () and "giới hạn" in result.errors[0].message
+    csv_data = "\n".join(",".join(map(str, r)) for r in rows).encode()
+    result = read_roster(csv_data, "many.csv", unit="X", max_rows=100)
+    assert result.records == () and "giới hạn" in result.errors[0].message
+
+
+def test_refuses_a_zip_bomb_without_unpacking_it() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * (50 * 1024 * 1024) + b"</a>")
+    result = read_roster(out.getvalue(), "bomb.xlsx", unit="X")
+    assert result.records == () and "quá lớn" in result.errors[0].message
+
+
+def test_refuses_xml_entities() -> None:
+    original = zipfile.ZipFile(io.BytesIO(make_xlsx([["Họ và tên"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = b'<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>' + data
+            zf.writestr(info, data)
+    result = read_roster(out.getvalue(), "laughs.xlsx", unit="X")
+    assert result.records == () and "DOCTYPE" in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"", "rỗng"),
+        (b"<html><body><table><tr><td>x</td></tr></table></body></html>", "HTML"),
+        (b"PK\x03\x04 this is not a zip", "hỏng"),
+        (bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 600, "Không đọc được"),
+    ],
+)
+def test_broken_files_are_one_error(data: bytes, words: str) -> None:
+    for reader in (
+        lambda: read_roster(data, "x.xlsx", unit="X"),
+        lambda: read_merger_map(data, "x.xlsx"),
+        lambda: read_framework(data, "x.xlsx"),
+    ):
+        result = reader()
+        assert result.records == ()
+        assert len(result.errors) == 1 and words in result.errors[0].message
+        assert result.errors[0].file == "x.xlsx"
+
+
+def test_path_input() -> None:
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "ds.bin"
+        path.write_bytes(quirky_roster())
+        result = read_roster(path, "ds.bin", unit="06619", as_of=date(2025, 7, 1))
+    assert len(result.records) == 4
