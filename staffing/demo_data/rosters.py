@@ -519,7 +519,7 @@ def _commune_roles(unit: Unit, rng: random.Random) -> list[Role]:
                 "contract",
                 "support",
                 0.8,
-                (23, 50),
+                (24, 50),
                 0.3,
             )
         )
@@ -1084,7 +1084,7 @@ def build_roster_set(merger_map_path: Path | str, seed: int = DEFAULT_SEED) -> R
 
 
 def _make_unique(roster: RosterSet, seed: int) -> None:
-    """Redraw any CCCD (or name + birth date) that collides with one drawn before it."""
+    """Redraw any CCCD (or given name, for a name + birth date pair) that collides with an earlier one."""
     rng = random.Random(f"{seed}/unique")
     ids: set[str] = set()
     names: set[tuple[str, date]] = set()
@@ -1092,11 +1092,9 @@ def _make_unique(roster: RosterSet, seed: int) -> None:
         for person in roster.people[unit.code]:
             while person.id in ids:
                 person.id = _cccd(rng, person.birth_date, person.gender)
-            while (person.name, person.birth_date) in names:
-                person.birth_date += timedelta(days=rng.randint(1, 40))
-                person.id = _cccd(rng, person.birth_date, person.gender)
-                while person.id in ids:
-                    person.id = _cccd(rng, person.birth_date, person.gender)
+            while (person.name, person.birth_date) in names:  # another given name, same person otherwise
+                given = GIVEN_F if person.gender == "F" else GIVEN_M
+                person.name = person.name.rsplit(" ", 1)[0] + " " + rng.choice(given)
             ids.add(person.id)
             names.add((person.name, person.birth_date))
 
