@@ -1,0 +1,5 @@
+"""`python -m solver solve ...`."""
+
+from solver.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,381 @@
+"""solve(): run the model and turn its solution into an explained plan."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from solver.check import hard_failures, relation_conflict, soft_gaps
+from solver.engine import (
+    SOLVER_NAME,
+    Pairs,
+    ProgressFn,
+    SolveOptions,
+    SolveResult,
+    planned_for,
+    preference_rank,
+    run,
+)
+from solver.plan import (
+    Assignment,
+    Closest,
+    EarlyRetirement,
+    Infeasible,
+    Plan,
+    Reason,
+    Shortfall,
+    Unplaced,
+)
+from solver.problem import LEADERSHIP, LEVELS, Person, Position, Problem
+
+
+def early_retirement(problem: Problem, person: Person) -> EarlyRetirement:
+    """Early-retirement band by years to retirement (Decree 178/2024 Art. 7, as amended by Decree 67/2025)."""
+    years = problem.attrs[person.id]["years_to_retirement"]
+    if years is None:
+        return EarlyRetirement(False, None, None)
+    if years <= 0 or years > 10:
+        band = None
+    elif years < 2:
+        band = "<2"
+    elif years <= 5:
+        band = "2-5"
+    else:
+        band = "5-10"
+    # under discipline, or part-time workers (Decree 154/2025 instead), are not covered
+    covered = not problem.is_disciplined(person) and person.category != "khong_chuyen_trach"
+    return EarlyRetirement(band is not None and covered, band, years)
+
+
+def _commune_names(problem: Problem) -> dict[str, str]:
+    return {c.code: c.name for c in problem.communes}
+
+
+class _Explainer:
+    """Builds the reasons of a plan from the model's solution."""
+
+    def __init__(self, problem: Problem, result: SolveResult) -> None:
+        self.problem = problem
+        self.result = result
+        self.assignment = result.assignment
+        self.pos = problem.position_by_id
+        self.count: Counter[str] = Counter(result.assignment.values())
+        self.commune_count: Counter[str] = Counter(self.pos[p].commune for p in result.assignment.values())
+        self.holders: dict[str, list[str]] = defaultdict(list)
+        for person, position in sorted(result.assignment.items()):
+            self.holders[position].append(person)
+        pairs: Pairs = result.pairs
+        scope = result.scope
+        self.cands_of_person: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.cands_of_position: dict[str, list[str]] = defaultdict(list)
+        self.extra: set[tuple[str, str]] = set()
+        for k in range(len(pairs.person)):
+            pid = scope.people[pairs.person[k]].id
+            sid = scope.positions[pairs.position[k]].id
+            self.cands_of_person[pid].append((pairs.cost[k], sid))
+            self.cands_of_position[sid].append(pid)
+            if pairs.extra[k]:
+                self.extra.add((pid, sid))
+        self.names = _commune_names(problem)
+        self.locks = {(k.person, k.position) for k in problem.locks}
+
+    def _pos_params(self, position: Position) -> dict[str, Any]:
+        return {"position": position.id, "title": position.title, "commune": position.commune,
+                "commune_name": self.names[position.commune]}  # fmt: skip
+
+    def assignment_reasons(self, person: Person, position: Position) -> tuple[Reason, ...]:
+        """The terms that made this assignment win."""
+        problem = self.problem
+        commune = problem.commune_by_code[position.commune]
+        out: list[Reason] = []
+        if (person.id, position.id) in self.locks:
+            out.append(Reason("locked"))
+        if person.id in self.result.scope.kept:
+            out.append(Reason("kept_outside"))
+        elif problem.previous_plan.get(person.id) == position.id:
+            out.append(Reason("kept"))
+        if person.job_family and person.job_family == position.job_family:
+            out.append(Reason("continuity", {"job_family": person.job_family}))
+        rating = problem.attrs[person.id]["last_rating"]
+        if rating in ("tot", "xuat_sac"):
+            out.append(Reason("rating", {"value": rating}))
+        if position.level in LEADERSHIP and planned_for(person, position.level):
+            out.append(Reason("planned", {"level": position.level}))
+        rank = preference_rank(person, position.commune)
+        if rank is not None:
+            out.append(Reason("preference", {"rank": rank, "commune": commune.code, "commune_name": commune.name}))
+        if person.unit in commune.merged_from:
+            out.append(Reason("local", {"unit": person.unit, "unit_name": problem.unit_by_code[person.unit].name}))
+        if len(self.cands_of_position.get(position.id, ())) == 1 and position.min > 0:
+            out.append(Reason("only_candidate"))
+        if position.level in LEADERSHIP and person.gender == "F" and problem.weights.gender > 0:
+            out.append(Reason("woman_leader"))
+        if (person.id, position.id) in self.extra:
+            out.append(Reason("feeds_extra", {"unit": person.unit, "unit_name": problem.unit_by_code[person.unit].name}))
+        for gap in soft_gaps(problem, person.id, position.id):
+            out.append(Reason("gap", {"requirement": gap}))
+        return tuple(out)
+
+    def unplaced_reasons(self, person: Person) -> tuple[Reason, ...]:
+        """Why a person has no seat."""
+        problem, scope = self.problem, self.result.scope
+        in_scope = {p.id for p in scope.people}
+        out: list[Reason] = []
+        fed = [c for c in problem.fed_communes(person) if c in scope.communes]
+        if person.id not in in_scope:
+            out.append(Reason("out_of_scope" if problem.fed_communes(person) else "no_feeds",
+                              {"unit": person.unit, "unit_name": problem.unit_by_code[person.unit].name}))  # fmt: skip
+            return tuple(out)
+        cands = sorted(self.cands_of_person.get(person.id, []))
+        feeds_params = {"feeds": fed, "commune_names": {c: self.names[c] for c in fed}}
+        if not cands:
+            if not fed:
+                out.append(Reason("no_feeds", {"unit": person.unit,
+                                               "unit_name": problem.unit_by_code[person.unit].name}))  # fmt: skip
+                return tuple(out)
+            missing: Counter[str] = Counter()
+            examples: dict[str, dict[str, Any]] = {}
+            disciplined = False
+            for pos in scope.positions:
+                if pos.commune not in fed:
+                    continue
+                for f in hard_failures(problem, person.id, pos.id):
+                    if f.get("rule") == "discipline":
+                        disciplined = True
+                        continue
+                    key = repr(sorted((k, str(v)) for k, v in f.items() if k != "value"))
+                    missing[key] += 1
+                    examples[key] = f
+            if disciplined:
+                out.append(Reason("disciplined"))
+            top = [examples[k] for k, _ in missing.most_common(2)]
+            out.append(Reason("not_eligible", {**feeds_params, "requirements": top}))
+            return tuple(out)
+        outranked = 0
+        blocked: set[str] = set()
+        for _, sid in cands:
+            pos = self.pos[sid]
+            commune = problem.commune_by_code[pos.commune]
+            if self.count[sid] >= pos.max and self.holders[sid]:
+                if outranked < 2:
+                    holder = problem.person_by_id[self.holders[sid][0]]
+                    out.append(Reason("outranked", {"person": holder.id, "name": holder.name,
+                                                    **self._pos_params(pos)}))  # fmt: skip
+                outranked += 1
+                continue
+            if commune.payroll_quota is not None and self.commune_count[pos.commune] >= commune.payroll_quota:
+                if "quota" + pos.commune not in blocked:
+                    blocked.add("quota" + pos.commune)
+                    out.append(Reason("payroll_full", {"commune": pos.commune, "commune_name": commune.name,
+                                                       "quota": commune.payroll_quota}))  # fmt: skip
+                continue
+            cap = next((c for c in commune.caps if sid in c.positions
+                        and sum(self.count[p] for p in c.positions) >= c.max), None)  # fmt: skip
+            if cap is not None:
+                if "cap" + cap.name + pos.commune not in blocked:
+                    blocked.add("cap" + cap.name + pos.commune)
+                    out.append(Reason("cap_full", {"cap": cap.name, "max": cap.max, "commune": pos.commune,
+                                                   "commune_name": commune.name}))  # fmt: skip
+                continue
+            for other, kind in problem.related.get(person.id, []):
+                held = self.assignment.get(other)
+                if held is not None and relation_conflict(pos, self.pos[held]) and "rel" + other not in blocked:
+                    blocked.add("rel" + other)
+                    out.append(Reason("relation", {"person": other, "name": problem.person_by_id[other].name,
+                                                   "kind": kind}))  # fmt: skip
+        out.insert(0, Reason("no_seat", feeds_params))
+        return tuple(out)
+
+    def shortfall(self, position: Position, missing: int) -> Shortfall:
+        """Why a seat stays below its minimum, and the closest candidates."""
+        problem, scope = self.problem, self.result.scope
+        commune = problem.commune_by_code[position.commune]
+        fed = [p for p in scope.people if position.commune in problem.fed_communes(p)]
+        reasons: list[Reason] = []
+        cands = self.cands_of_position.get(position.id, [])
+        if not fed:
+            reasons.append(Reason("nobody_fed", {"commune": commune.code, "commune_name": commune.name}))
+        elif not cands:
+            hard = [q for q in position.requirements if q.hard]
+            attrs = problem.attrs
+            from solver.problem import requirement_holds
+
+            for q in hard:
+                if not any(requirement_holds(q, attrs[p.id], commune) for p in fed):
+                    d = q.to_dict()
+                    d.pop("hard", None)
+                    reasons.append(Reason("nobody_meets", {"requirement": d}))
+            if not reasons:
+                ok = [p for p in fed if all(requirement_holds(q, attrs[p.id], commune) for q in hard)]
+                if ok and position.level in LEADERSHIP and all(problem.is_disciplined(p) for p in ok):
+                    reasons.append(Reason("disciplined_only"))
+                else:
+                    reasons.append(Reason("nobody_meets_all", {"count": len(fed)}))
+        else:
+            placed = [c for c in cands if c in self.assignment]
+            if commune.payroll_quota is not None and self.commune_count[commune.code] >= commune.payroll_quota:
+                reasons.append(Reason("payroll_full", {"commune": commune.code, "commune_name": commune.name,
+                                                       "quota": commune.payroll_quota}))  # fmt: skip
+            for cap in commune.caps:
+                if position.id in cap.positions and sum(self.count[p] for p in cap.positions) >= cap.max:
+                    reasons.append(Reason("cap_full", {"cap": cap.name, "max": cap.max, "commune": commune.code,
+                                                       "commune_name": commune.name}))  # fmt: skip
+            unplaced = [c for c in cands if c not in self.assignment]
+            for c in unplaced:
+                for other, kind in problem.related.get(c, []):
+                    held = self.assignment.get(other)
+                    if held is not None and relation_conflict(position, self.pos[held]):
+                        reasons.append(Reason("relation", {"person": other, "name": problem.person_by_id[other].name,
+                                                           "kind": kind}))  # fmt: skip
+            if len(placed) == len(cands):
+                reasons.append(Reason("candidates_placed", {"count": len(cands)}))
+        ranked = []
+        for p in fed:
+            fails = [f for f in hard_failures(problem, p.id, position.id) if f.get("rule") != "feeds"]
+            ranked.append((len(fails), p.id in self.assignment, p.id, fails))
+        ranked.sort(key=lambda t: (t[0], t[1], t[2]))
+        closest = tuple(
+            Closest(pid, tuple(fails), self.assignment.get(pid)) for _, _, pid, fails in ranked[:3]
+        )
+        return Shortfall(position.id, missing, tuple(reasons), closest)
+
+
+def _infeasible_plan(problem: Problem, result: SolveResult, options: SolveOptions, t0: float) -> Plan:
+    conflict = result.conflict or []
+    reasons: list[Reason] = []
+    rules: list[str] = []
+    pos = problem.position_by_id
+    names = _commune_names(problem)
+    for person, position in conflict:
+        for f in hard_failures(problem, person, position):
+            rules.append(str(f.get("rule", "requirement")))
+            reasons.append(Reason("lock_breaks", {"person": person, "name": problem.person_by_id[person].name,
+                                                  "position": position, "title": pos[position].title,
+                                                  "failure": f}))  # fmt: skip
+    by_person = Counter(p for p, _ in conflict)
+    for person, n in by_person.items():
+        if n > 1:
+            rules.append("one_position")
+            reasons.append(Reason("lock_twice", {"person": person, "name": problem.person_by_id[person].name}))
+    by_position = Counter(s for _, s in conflict)
+    for position, n in by_position.items():
+        if n > pos[position].max:
+            rules.append("position_max")
+            reasons.append(Reason("lock_capacity", {"position": position, "title": pos[position].title,
+                                                    "count": n, "max": pos[position].max}))  # fmt: skip
+    by_commune = Counter(pos[s].commune for _, s in conflict)
+    for code, n in by_commune.items():
+        commune = problem.commune_by_code[code]
+        if commune.payroll_quota is not None and n > commune.payroll_quota:
+            rules.append("payroll_quota")
+            reasons.append(Reason("lock_quota", {"commune": code, "commune_name": names[code], "count": n,
+                                                 "quota": commune.payroll_quota}))  # fmt: skip
+        for cap in commune.caps:
+            m = sum(by_position.get(p, 0) for p in cap.positions)
+            if m > cap.max:
+                rules.append("shared_cap")
+                reasons.append(Reason("lock_cap", {"cap": cap.name, "max": cap.max, "count": m, "commune": code,
+                                                   "commune_name": names[code]}))  # fmt: skip
+    held = dict(conflict)
+    for rel in problem.relations:
+        if rel.a in held and rel.b in held and relation_conflict(pos[held[rel.a]], pos[held[rel.b]]):
+            rules.append("relation")
+            reasons.append(Reason("lock_relation", {"person": rel.a, "name": problem.person_by_id[rel.a].name,
+                                                    "other": rel.b, "other_name": problem.person_by_id[rel.b].name,
+                                                    "kind": rel.kind}))  # fmt: skip
+    stats = _base_stats(problem, options, t0)
+    stats["optimal_for"] = []
+    return Plan("INFEASIBLE", infeasible=Infeasible(
+        tuple({"person": p, "position": s} for p, s in conflict), tuple(dict.fromkeys(rules)), tuple(reasons)),
+        stats=stats)  # fmt: skip
+
+
+def _base_stats(problem: Problem, options: SolveOptions, t0: float) -> dict[str, Any]:
+    return {
+        "wall_s": round(time.monotonic() - t0, 3),
+        "solver": SOLVER_NAME,
+        "seed": options.seed,
+        "parameters": {
+            "time_limit": options.time_limit,
+            "workers": options.workers,
+            "gap_limit": options.gap_limit,
+            "communes": sorted(options.communes) if options.communes is not None else None,
+        },
+        "problem_sha256": problem.sha256,
+    }
+
+
+def solve(problem: Problem, options: SolveOptions | None = None, progress: ProgressFn | None = None) -> Plan:
+    """Propose a plan: minimise shortfall by level, then maximise placement, then quality; explain it."""
+    options = options or SolveOptions()
+    t0 = time.monotonic()
+    result = run(problem, options, progress)
+    if result.conflict is not None:
+        return _infeasible_plan(problem, result, options, t0)
+    t1 = time.monotonic()
+    ex = _Explainer(problem, result)
+    people = problem.person_by_id
+    assignments = []
+    gaps_total = 0
+    for person_id, position_id in sorted(result.assignment.items(), key=lambda kv: (kv[1], kv[0])):
+        person, position = people[person_id], problem.position_by_id[position_id]
+        gaps = tuple(soft_gaps(problem, person_id, position_id))
+        gaps_total += len(gaps)
+        reasons = ex.assignment_reasons(person, position) if options.explain else ()
+        assignments.append(Assignment(person_id, position_id, gaps, reasons))
+    unplaced = []
+    for person in problem.people:
+        if person.id in result.assignment:
+            continue
+        er = early_retirement(problem, person)
+        reasons = ex.unplaced_reasons(person) if options.explain else ()
+        if er.eligible:
+            reasons = (*reasons, Reason("early_retirement", {"years": er.years_to_retirement, "band": er.band}))
+        unplaced.append(Unplaced(person.id, reasons, er))
+    count = Counter(result.assignment.values())
+    shortfalls = []
+    short_levels = [0, 0, 0, 0]
+    for position in problem.positions:
+        missing = position.min - count[position.id]
+        if missing > 0:
+            short_levels[LEVELS.index(position.level)] += missing
+            if options.explain and position.commune in result.scope.communes:
+                shortfalls.append(ex.shortfall(position, missing))
+            else:
+                shortfalls.append(Shortfall(position.id, missing))
+    t2 = time.monotonic()
+    res = result.results
+    optimal_12 = all(r.optimal_12 for r in res)
+    optimal_3 = optimal_12 and all(r.optimal_3 for r in res)
+    quality = sum(r.quality for r in res)
+    bound_q = sum(r.bound_quality for r in res)
+    bound_short = [sum(r.bound_shortfall[i] for r in res) for i in range(4)]
+    kept_short = [short_levels[i] - sum(r.shortfall[i] for r in res) for i in range(4)]
+    stats: dict[str, Any] = {
+        "placed": len(result.assignment),
+        "unplaced": len(unplaced),
+        "gaps": gaps_total,
+        "shortfall": dict(zip(LEVELS, short_levels, strict=True)),
+        "optimal_for": [1, 2, 3] if optimal_3 else [1, 2] if optimal_12 else [],
+        "objective": {"shortfall": short_levels, "placed": len(result.assignment), "quality": quality},
+        "bound": {
+            "shortfall": [b + k for b, k in zip(bound_short, kept_short, strict=True)],
+            "placed": sum(r.bound_placed for r in res) + len(result.scope.kept),
+            "quality": round(bound_q, 1),
+        },
+        "gap_to_bound": round((quality - bound_q) / quality, 5) if quality > 0 else 0.0,
+        "pairs": len(result.pairs.person),
+        "components": len(result.comps),
+        "methods": dict(Counter(r.method for r in res)),
+        "stage_s": {**{k: round(v, 3) for k, v in result.seconds.items()}, "explain": round(t2 - t1, 3)},
+        **_base_stats(problem, options, t0),
+    }
+    status = "OPTIMAL" if optimal_3 else "FEASIBLE"
+    return Plan(status, tuple(assignments), tuple(unplaced), tuple(shortfalls), None, stats)
+
+
+def plan_assignment(plan: Plan) -> Mapping[str, str]:
+    """person id -> position id of a plan."""
+    return plan.mapping()
