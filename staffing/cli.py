@@ -172,7 +172,10 @@ def _serve(app: Flask, host: str, port: int) -> None:
     env = dict(os.environ, STAFFING_INSTANCE=app.instance_path)
     worker_proc = subprocess.Popen([sys.executable, "-m", "staffing.cli", "worker"], env=env)  # noqa: S603
     try:
-        app.run(host=host, port=port, debug=False, threaded=True, use_reloader=False)
+        # app.run() refuses to block inside a Flask CLI command; the same server, started directly
+        from werkzeug.serving import run_simple
+
+        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
     finally:
         worker_proc.terminate()
         worker_proc.wait(timeout=10)
