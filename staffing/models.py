@@ -303,6 +303,26 @@ class Relation(db.Model):
     person_b: Mapped[Person] = relationship(foreign_keys=[person_b_id])
 
 
+class PersonDuplicate(db.Model):
+    """A roster row that names a person already stored under another unit: a reviewer decides, nothing is dropped."""
+
+    __tablename__ = "person_duplicate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)  # the stored person
+    unit_id: Mapped[int] = mapped_column(ForeignKey("old_unit.id"))  # the unit whose roster also lists them
+    by: Mapped[str] = mapped_column(String(20))  # cccd | name_birth_date
+    source_file: Mapped[str] = mapped_column(String(255), default="")
+    source_row: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    record: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the row as read, exchange format
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | kept | moved | separate
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+
+    person: Mapped[Person] = relationship()
+    unit: Mapped[OldUnit] = relationship()
+
+
 class ImportBatch(db.Model):
     """One imported file: what it was, who sent it, what it changed."""
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: eb662cf61c5d
+Revision ID: 5d4f43e91fe4
 Revises: 
-Create Date: 2026-11-22 00:31:46.720242
+Create Date: 2026-11-22 00:36:40.771201
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'eb662cf61c5d'
+revision = '5d4f43e91fe4'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -292,6 +292,27 @@ def upgrade():
     with op.batch_alter_table('forbidden', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_forbidden_plan_id'), ['plan_id'], unique=False)
 
+    op.create_table('person_duplicate',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('province_code', sa.String(length=8), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('by', sa.String(length=20), nullable=False),
+    sa.Column('source_file', sa.String(length=255), nullable=False),
+    sa.Column('source_row', sa.Integer(), nullable=True),
+    sa.Column('record', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_person_duplicate_person_id_person')),
+    sa.ForeignKeyConstraint(['province_code'], ['province.code'], name=op.f('fk_person_duplicate_province_code_province')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['user.id'], name=op.f('fk_person_duplicate_resolved_by_id_user')),
+    sa.ForeignKeyConstraint(['unit_id'], ['old_unit.id'], name=op.f('fk_person_duplicate_unit_id_old_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_person_duplicate'))
+    )
+    with op.batch_alter_table('person_duplicate', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_person_duplicate_person_id'), ['person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_person_duplicate_province_code'), ['province_code'], unique=False)
+
     op.create_table('relation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_a_id', sa.Integer(), nullable=False),
@@ -351,6 +372,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_relation_person_a_id'))
 
     op.drop_table('relation')
+    with op.batch_alter_table('person_duplicate', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_person_duplicate_province_code'))
+        batch_op.drop_index(batch_op.f('ix_person_duplicate_person_id'))
+
+    op.drop_table('person_duplicate')
     with op.batch_alter_table('forbidden', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_forbidden_plan_id'))
 
