@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -169,3 +170,18 @@ def test_committed_map_is_what_the_public_data_gives(lang_son):
     assert {(r.new_code, r.old_code, r.partial) for r in result.records} == {
         (r.new_code, r.old_code, r.partial) for r in lang_son.rows
     }
+
+
+SAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "sample-problem.json"
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="the shared sample problem is not beside the repository")
+def test_dinh_lap_matches_the_sample_problem():
+    sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    path = DEMO_DIR / MERGER_MAP_FILE
+    merged: dict[str, set[str]] = defaultdict(set)
+    for r in read_merger_map(path, path.name).records:
+        if r.old_kind == "old_commune":
+            merged[r.new_code].add(r.old_code)
+    for commune in sample["communes"]:
+        assert merged[commune["code"]] == set(commune["merged_from"]), commune["name"]
