@@ -103,7 +103,9 @@ def read_framework(
     """Read a framework workbook into one Framework; every unusable cell becomes a RowError."""
     try:
         result = _read_framework(file, filename, communes, max_bytes=max_bytes, max_rows=max_rows)
-    except Exception:  # a reader never raises on content; a bug here is still reported, and logged
+    except BaseException as exc:  # a reader never raises on content; a bug here is still reported, and logged
+        if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError):
+            raise
         logger.exception("internal error reading %s", filename)
         result = ImportResult(filename, (), (problem(filename, INTERNAL_ERROR),))
     return dataclasses.replace(result, extra={**result.extra, "kind": "framework"})

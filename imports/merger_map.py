@@ -31,7 +31,9 @@ def read_merger_map(
     """Read a merger map; every unusable cell becomes a RowError, never an exception."""
     try:
         result = _read_merger_map(file, filename, max_bytes=max_bytes, max_rows=max_rows)
-    except Exception:  # a reader never raises on content; a bug here is still reported, and logged
+    except BaseException as exc:  # a reader never raises on content; a bug here is still reported, and logged
+        if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError):
+            raise
         logger.exception("internal error reading %s", filename)
         result = ImportResult(filename, (), (problem(filename, INTERNAL_ERROR),))
     return dataclasses.replace(result, extra={**result.extra, "kind": "merger_map"})

@@ -103,7 +103,9 @@ def read_roster(
     """Read an office roster; every unusable cell becomes a RowError, never an exception."""
     try:
         result = _read_roster(file, filename, unit, communes, as_of, max_bytes=max_bytes, max_rows=max_rows)
-    except Exception:  # a reader never raises on content; a bug here is still reported, and logged
+    except BaseException as exc:  # a reader never raises on content; a bug here is still reported, and logged
+        if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError):
+            raise
         logger.exception("internal error reading %s", filename)
         result = ImportResult(filename, (), (problem(filename, INTERNAL_ERROR),))
     return dataclasses.replace(result, extra={**result.extra, "kind": "roster"})

@@ -172,7 +172,10 @@ def load(
         return Workbook(filename, kind, sheets), []
     except LoadError as exc:
         return None, [problem(filename, str(exc))]
-    except Exception as exc:  # a broken file must be reported, never crash the caller
+    except BaseException as exc:  # a broken file must be reported, never crash the caller
+        # (the Rust engine's panics derive from BaseException)
+        if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError):
+            raise
         logger.info("cannot read %s: %r", filename, exc)
         return None, [
             problem(
@@ -333,6 +336,12 @@ class Table:
         )
 
 
+_SIGNATURE = re.compile("(?:^| )(?:" + "|".join(map(re.escape, SIGNATURE_MARKERS)) + ")(?: |$)")
+_SECTION_WORDS = re.compile(
+    r"^(?:khoi|can bo|cong chuc|vien chuc|nguoi|don vi|phong|ban|cac|danh sach|co quan|hop dong|lanh dao|"
+    r"chuyen trach|khong chuyen trach|nhom|to|bo phan|xa|phuong|thi tran|huyen|uy ban|dang uy|hdnd|"
+    r"ubnd|mttq)\b"
+)
 _NUMBERING = re.compile(r"^\(?\d{1,3}\)?$")
 _ROMAN_OR_LETTER = re.compile(r"^([IVXLC]+|[A-Za-z])[.)]?$")
 
@@ -416,12 +425,7 @@ def _score(keys: list[str | None]) -> int:
 
 def is_signature(cells: list[str]) -> bool:
     """Whether a row opens the signature block under a table ("Người lập biểu", "Thủ trưởng đơn vị")."""
-    for text in cells:
-        if text:
-            key = fold(text)
-            if any(key.startswith(m) or f" {m}" in f" {key}" for m in SIGNATURE_MARKERS):
-                return True
-    return False
+    return any(text and _SIGNATURE.search(fold(text)) for text in cells)
 
 
 def is_total(cells: list[str]) -> bool:
@@ -557,8 +561,13 @@ def _is_section(cells: list[str], columns: dict[str, int]) -> bool:
         in_heading_column = c == 0 or mapped.get(c) in (None, "stt")
         return in_heading_column and c != columns.get("name") and not re.fullmatch(r"[\d.,]+", t)
     if len(filled) == 2:
-        c, t = filled[0]
-        return bool(_ROMAN_OR_LETTER.match(t)) and c == columns.get("stt", -1)
+        (c, t), (c2, t2) = filled
+        return (
+            bool(_ROMAN_OR_LETTER.match(t))
+            and c == columns.get("stt", -1)
+            and mapped.get(c2) in (None, "name")
+            and bool(_SECTION_WORDS.match(fold(t2)))
+        )
     return False
 
 

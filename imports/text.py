@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -11,18 +12,34 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
+@functools.lru_cache(maxsize=65536)
 def clean(value: str) -> str:
     """The value as it should be stored: NFC, no invisible characters, single spaces, trimmed."""
     text = unicodedata.normalize("NFC", value).translate(_INVISIBLE)
     return _SPACES.sub(" ", text).strip()
 
 
+def _fold_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for cp in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        ch = chr(cp)
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        if base != ch and base.isascii():
+            table[cp] = base
+    for cp in range(0x300, 0x370):  # combining marks of decomposed (NFD) text
+        table[cp] = None
+    table.update({ord("đ"): "d", ord("Đ"): "D", ord("ð"): "d", ord("Ð"): "D"})
+    table.update(dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None))
+    return table
+
+
+_FOLD = _fold_table()
+
+
+@functools.lru_cache(maxsize=65536)
 def fold(value: str) -> str:
     """A key for matching labels: no diacritics, lower case, punctuation and line breaks as one space."""
-    text = unicodedata.normalize("NFD", value.translate(_INVISIBLE))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("đ", "d").replace("Đ", "d").replace("ð", "d").lower()
-    return _NON_ALNUM.sub(" ", text).strip()
+    return _NON_ALNUM.sub(" ", value.translate(_FOLD).lower()).strip()
 
 
 def name_key(value: str) -> str:

@@ -6,6 +6,7 @@ the canonical one: the templates offer it in their dropdowns.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from imports.text import fold
@@ -683,6 +684,7 @@ def _words_contain(text: str, keyword: str) -> bool:
     return f" {keyword} " in f" {text} "
 
 
+@functools.lru_cache(maxsize=4096)
 def field_code(text: str) -> str | None:
     """The field-of-study code of a free-text field ("Cử nhân Luật" -> luat), None if unknown."""
     key = fold(text)
@@ -694,6 +696,7 @@ def field_code(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def job_family(title: str) -> str | None:
     """The job family of a current title ("Công chức Tư pháp - Hộ tịch" -> tu_phap), None if unknown."""
     key = fold(title)
@@ -705,6 +708,7 @@ def job_family(title: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def planned_level(title: str) -> str | None:
     """The level of a planned-for title: key, head or deputy (None if it names none of them)."""
     direct = LEVEL.lookup(title)

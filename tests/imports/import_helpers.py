@@ -1,4 +1,4 @@
-"""Builders for the spreadsheets the import tests feed to the readers (no conftest: other suites have theirs)."""
+"""Builders for the spreadsheets the import tests feed to the readers (not a conftest.py)."""
 
 from __future__ import annotations
 

@@ -13,11 +13,30 @@ from test_import_roster import COMMUNES, quirky_roster
 
 from imports.roster import read_roster
 
-HEADER = ["STT", "Số CCCD", "Họ và tên", "Ngày sinh", "Giới tính", "Loại cán bộ", "Trình độ LLCT", "Đảng viên",
-          "Xếp loại 2024"]
+HEADER = [
+    "STT",
+    "Số CCCD",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Loại cán bộ",
+    "Trình độ LLCT",
+    "Đảng viên",
+    "Xếp loại 2024",
+]
 DATA = [
     ["1", "020175001234", "Hoàng Văn Long", "12/04/1976", "Nam", "Công chức", "Cử nhân", "x", "HTTNV"],
-    ["2", "20180004321", "Lý Thị Mai", "03/02/1980", "Nữ", "Cán bộ", "Trung cấp", "", "Hoàn thành xuất sắc nhiệm vụ"],
+    [
+        "2",
+        "20180004321",
+        "Lý Thị Mai",
+        "03/02/1980",
+        "Nữ",
+        "Cán bộ",
+        "Trung cấp",
+        "",
+        "Hoàn thành xuất sắc nhiệm vụ",
+    ],
     ["3", "", "Nông Thị Ước", "1/1/1990", "Nữ", "Hợp đồng", "", "Không", ""],
 ]
 
@@ -37,10 +56,12 @@ def csv_text(delimiter: str = ",") -> str:
 def check(result_people: tuple, errors: tuple) -> None:
     people = {p.name: p for p in result_people}
     assert set(people) == {"Hoàng Văn Long", "Lý Thị Mai", "Nông Thị Ước"}
-    assert people["Hoàng Văn Long"].political_theory == "cao_cap" and people["Hoàng Văn Long"].party_member
+    assert people["Hoàng Văn Long"].political_theory == "cao_cap"
+    assert people["Hoàng Văn Long"].party_member
     assert people["Lý Thị Mai"].id == "020180004321"
     assert people["Lý Thị Mai"].ratings[0].value == "xuat_sac"
-    assert people["Nông Thị Ước"].category == "hop_dong" and not people["Nông Thị Ước"].has_cccd
+    assert people["Nông Thị Ước"].category == "hop_dong"
+    assert not people["Nông Thị Ước"].has_cccd
     assert {(e.row, e.column) for e in errors} == {(5, "Số CCCD"), (6, "Số CCCD")}  # both warnings
     assert all(e.severity == "warning" for e in errors)
 
@@ -82,10 +103,12 @@ def libreoffice_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pat
 
 @pytest.mark.parametrize("name", ["quirky.xls", "quirky.xlsx"])
 def test_libreoffice_files_read_like_the_original(libreoffice_files: dict[str, Path], name: str) -> None:
-    original = read_roster(libreoffice_files["original"], "o.xlsx", unit="06619", communes=COMMUNES,
-                           as_of=date(2025, 7, 1))
-    converted = read_roster(libreoffice_files[name], "o.xlsx", unit="06619", communes=COMMUNES,
-                            as_of=date(2025, 7, 1))
+    original = read_roster(
+        libreoffice_files["original"], "o.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1)
+    )
+    converted = read_roster(
+        libreoffice_files[name], "o.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1)
+    )
     assert converted.records == original.records
     assert converted.errors == original.errors
     assert converted.rows == original.rows == 5

@@ -8,8 +8,17 @@ from imports.framework import read_framework
 from imports.merger_map import read_merger_map
 from imports.records import RequirementRecord
 
-MAP_HEADER = ["STT", "Mã xã mới", "Tên xã mới", "Loại xã mới", "Mã đơn vị cũ", "Tên đơn vị cũ", "Huyện cũ",
-              "Loại đơn vị cũ", "Sáp nhập một phần"]
+MAP_HEADER = [
+    "STT",
+    "Mã xã mới",
+    "Tên xã mới",
+    "Loại xã mới",
+    "Mã đơn vị cũ",
+    "Tên đơn vị cũ",
+    "Huyện cũ",
+    "Loại đơn vị cũ",
+    "Sáp nhập một phần",
+]
 
 
 def merger_rows() -> list[list[object]]:
@@ -24,10 +33,28 @@ def merger_rows() -> list[list[object]]:
         [5, "06637", "Xã Chau Son Moi", "Xã", "06640", "Xã Lâm Ca", "Huyện Đình Lập", "Xã", None],
         [6, "06625", "Xã Kiên Mộc", "Xã", "06622", "Xã Bính Xá", "Huyện Đình Lập", "Xã", None],
         [7, "06613", "Xã Đình Lập", "Xã", "06622", "Xã Bính Xá", "Huyện Đình Lập", "Xã", None],
-        [8, "06613", "Xã Đình Lập", "Xã", "H189", "Phòng Nội vụ huyện Đình Lập", "Huyện Đình Lập",
-         "Cơ quan cấp huyện", None],
-        [9, "06625", "Xã Kiên Mộc", "Xã", "H189", "Phòng Nội vụ huyện Đình Lập", "Huyện Đình Lập",
-         "Cơ quan cấp huyện", None],
+        [
+            8,
+            "06613",
+            "Xã Đình Lập",
+            "Xã",
+            "H189",
+            "Phòng Nội vụ huyện Đình Lập",
+            "Huyện Đình Lập",
+            "Cơ quan cấp huyện",
+            None,
+        ],
+        [
+            9,
+            "06625",
+            "Xã Kiên Mộc",
+            "Xã",
+            "H189",
+            "Phòng Nội vụ huyện Đình Lập",
+            "Huyện Đình Lập",
+            "Cơ quan cấp huyện",
+            None,
+        ],
         [10, "6613x", "", "Làng", "06650", "Xã X", "Huyện Đình Lập", "Xã", "hmm"],
         [],
         [None, "Người lập biểu"],
@@ -41,9 +68,11 @@ def test_merger_map_reads_links_and_splits() -> None:
     assert len(result.records) == 9
     assert links[("06628", "06613")].new_kind == "xa"  # kind from the name "Xã …"
     assert links[("06628", "06613")].old_kind == "old_commune"
-    assert links[("06619", "06625")].partial and links[("06619", "06637")].partial
+    assert links[("06619", "06625")].partial
+    assert links[("06619", "06637")].partial
     assert links[("H189", "06625")].old_kind == "district_agency"
-    assert links[("06613", "06613")].source is not None and links[("06613", "06613")].source.row == 4
+    assert links[("06613", "06613")].source is not None
+    assert links[("06613", "06613")].source.row == 4
 
     found = {(e.row, e.column, e.severity) for e in result.errors}
     assert (5, "Mã xã mới", "warning") in found  # 6613 -> 06613
@@ -52,21 +81,54 @@ def test_merger_map_reads_links_and_splits() -> None:
     assert (10, "Sáp nhập một phần", "warning") in found
     assert not any(e[0] in (11, 12) for e in found if e[2] == "error")  # a district agency may feed several
     row13 = {(e.column, e.severity) for e in result.errors if e.row == 13}
-    assert {("Mã xã mới", "error"), ("Tên xã mới", "error"), ("Loại xã mới", "error"),
-            ("Sáp nhập một phần", "error")} <= row13
+    assert {
+        ("Mã xã mới", "error"),
+        ("Tên xã mới", "error"),
+        ("Loại xã mới", "error"),
+        ("Sáp nhập một phần", "error"),
+    } <= row13
     assert result.extra["rejected_rows"] == 1
 
 
 def framework_book() -> bytes:
     positions = [
         ["KHUNG VỊ TRÍ VIỆC LÀM"],
-        ["Áp dụng cho", "Mã vị trí", "Khối", "Phòng ban", "Chức danh", "Cấp", "Nhóm công việc", "Tối thiểu",
-         "Tối đa"],
+        [
+            "Áp dụng cho",
+            "Mã vị trí",
+            "Khối",
+            "Phòng ban",
+            "Chức danh",
+            "Cấp",
+            "Nhóm công việc",
+            "Tối thiểu",
+            "Tối đa",
+        ],
         ["Xã", "DANG/BT", "Đảng", "Thường trực Đảng ủy", "Bí thư Đảng ủy", "Chủ chốt", "dang", 1, 1],
         ["Tất cả", "UBND/KT/1", "UBND", "Phòng Kinh tế", "Trưởng phòng", "Trưởng", "kinh_te", 1, 1],
         ["Xã", "UBND/KT/2", "UBND", "Phòng Kinh tế", "Phó Trưởng phòng", "Phó", "kinh_te", 0, 2],
-        ["06613", "UBND/KT/2", "UBND", "Phòng Kinh tế", "Phó Trưởng phòng", "Phó", "Chuyên viên Phòng Kinh tế", 1, 3],
-        ["Xã", "UBND/VP/3", "UBND", "Văn phòng HĐND và UBND", "Công chức Văn phòng", "Chuyên viên", None, 3, 2],
+        [
+            "06613",
+            "UBND/KT/2",
+            "UBND",
+            "Phòng Kinh tế",
+            "Phó Trưởng phòng",
+            "Phó",
+            "Chuyên viên Phòng Kinh tế",
+            1,
+            3,
+        ],
+        [
+            "Xã",
+            "UBND/VP/3",
+            "UBND",
+            "Văn phòng HĐND và UBND",
+            "Công chức Văn phòng",
+            "Chuyên viên",
+            None,
+            3,
+            2,
+        ],
         ["Xã", "DANG/BT", "Đảng", "x", "Trùng", "Chủ chốt", None, 1, 1],
         ["Huyện", "X/1", "Bộ", None, None, "Sếp", None, "a", None],
     ]
@@ -102,11 +164,17 @@ def framework_book() -> bytes:
 
 
 def test_framework_positions_requirements_quotas_caps() -> None:
-    result = read_framework(framework_book(), "khung.xlsx", communes={"Xã Đình Lập": "06613", "06616": "06616",
-                                                                      "06625": "06625"})
+    result = read_framework(
+        framework_book(), "khung.xlsx", communes={"Xã Đình Lập": "06613", "06616": "06616", "06625": "06625"}
+    )
     (fw,) = result.records
     positions = {(p.applies_to, p.code): p for p in fw.positions}
-    assert set(positions) == {("xa", "DANG/BT"), ("all", "UBND/KT/1"), ("xa", "UBND/KT/2"), ("06613", "UBND/KT/2")}
+    assert set(positions) == {
+        ("xa", "DANG/BT"),
+        ("all", "UBND/KT/1"),
+        ("xa", "UBND/KT/2"),
+        ("06613", "UBND/KT/2"),
+    }
     bt = positions[("xa", "DANG/BT")]
     assert (bt.block, bt.level, bt.min, bt.max, bt.job_family) == ("dang", "key", 1, 1, "dang")
     assert positions[("06613", "UBND/KT/2")].job_family == "kinh_te"  # label mapped to a code
@@ -124,7 +192,8 @@ def test_framework_positions_requirements_quotas_caps() -> None:
         RequirementRecord("field", "in", ["kinh_te", "tai_chinh_ke_toan", "xay_dung"], False),
     )
     assert [(q.commune_code, q.payroll_quota, q.target_quota) for q in fw.quotas] == [
-        ("06613", 74, 66), ("06616", None, 73)
+        ("06613", 74, 66),
+        ("06616", None, 73),
     ]
     assert [(c.applies_to, c.name, c.position_codes, c.max) for c in fw.caps] == [
         ("xa", "tran_3", ("UBND/KT/2",), 4)
@@ -133,8 +202,14 @@ def test_framework_positions_requirements_quotas_caps() -> None:
     errors = {(e.sheet, e.row, e.column): e for e in result.errors}
     assert errors[("Vị trí", 7, "Tối thiểu")].message.startswith("Tối thiểu (3) lớn hơn Tối đa (2)")
     assert errors[("Vị trí", 8, "Mã vị trí")].severity == "error"  # duplicate code
-    assert {k[2] for k in errors if k[:2] == ("Vị trí", 9)} >= {"Áp dụng cho", "Khối", "Chức danh", "Cấp",
-                                                                "Tối thiểu", "Tối đa"}
+    assert {k[2] for k in errors if k[:2] == ("Vị trí", 9)} >= {
+        "Áp dụng cho",
+        "Khối",
+        "Chức danh",
+        "Cấp",
+        "Tối thiểu",
+        "Tối đa",
+    }
     assert errors[("Yêu cầu", 10, "Điều kiện")].severity == "error"  # min on gender
     assert errors[("Yêu cầu", 11, "Thuộc tính")].severity == "error"
     assert "không có trong sheet Vị trí" in errors[("Yêu cầu", 12, "Mã vị trí")].message
@@ -151,4 +226,5 @@ def test_framework_positions_requirements_quotas_caps() -> None:
 def test_framework_without_positions_sheet() -> None:
     result = read_framework(make_xlsx({"Sheet1": [["a", "b"]]}), "k.xlsx")
     assert result.records == ()
-    assert len(result.errors) == 1 and "Vị trí" in result.errors[0].message
+    assert len(result.errors) == 1
+    assert "Vị trí" in result.errors[0].message

@@ -22,11 +22,20 @@ from imports.templates import blank_framework_template, blank_merger_map_templat
 
 
 def test_report_dict_has_exactly_the_cli_keys() -> None:
-    result = read_roster(quirky_roster(), "bac_xa.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1))
+    result = read_roster(
+        quirky_roster(), "bac_xa.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1)
+    )
     report = report_to_dict(result)
     assert list(report) == ["file", "rows", "accepted", "rejected", "errors", "duplicates", "people"]
-    assert (report["file"], report["rows"], report["accepted"], report["rejected"]) == ("bac_xa.xlsx", 5, 4, 1)
-    assert all(list(e) == ["sheet", "row", "column", "value", "severity", "message"] for e in report["errors"])
+    assert (report["file"], report["rows"], report["accepted"], report["rejected"]) == (
+        "bac_xa.xlsx",
+        5,
+        4,
+        1,
+    )
+    assert all(
+        list(e) == ["sheet", "row", "column", "value", "severity", "message"] for e in report["errors"]
+    )
     assert report["duplicates"] == [{"row": 15, "matches": [10], "by": "cccd"}]
     assert report["people"][0]["id"] == "020175001234"
     assert report["people"][0]["birth_date"] == "1976-04-12"
@@ -35,17 +44,26 @@ def test_report_dict_has_exactly_the_cli_keys() -> None:
 
 def test_report_of_other_readers() -> None:
     links = report_to_dict(read_merger_map(make_xlsx(merger_rows()), "m.xlsx"))
-    assert "links" in links and "people" not in links
+    assert "links" in links
+    assert "people" not in links
     assert links["links"][0] == {
-        "new_code": "06613", "new_name": "Xã Đình Lập", "new_kind": "xa", "old_code": "06613",
-        "old_name": "Thị trấn Đình Lập", "old_district": "Huyện Đình Lập", "old_kind": "old_commune",
-        "partial": False, "extra": False,
+        "new_code": "06613",
+        "new_name": "Xã Đình Lập",
+        "new_kind": "xa",
+        "old_code": "06613",
+        "old_name": "Thị trấn Đình Lập",
+        "old_district": "Huyện Đình Lập",
+        "old_kind": "old_commune",
+        "partial": False,
+        "extra": False,
     }
     fw = report_to_dict(read_framework(framework_book(), "k.xlsx"))
-    assert fw["positions"][0]["code"] == "DANG/BT" and fw["positions"][0]["requirements"]
+    assert fw["positions"][0]["code"] == "DANG/BT"
+    assert fw["positions"][0]["requirements"]
     json.dumps(fw, ensure_ascii=False)
     broken = report_to_dict(read_merger_map(b"\x00\x01garbage", "m.xlsx"))
-    assert broken["links"] == [] and broken["errors"][0]["severity"] == "error"
+    assert broken["links"] == []
+    assert broken["errors"][0]["severity"] == "error"
 
 
 def test_annotated_copy_of_an_xlsx_marks_each_bad_cell() -> None:
@@ -56,9 +74,11 @@ def test_annotated_copy_of_an_xlsx_marks_each_bad_cell() -> None:
     birth = ws["D14"]  # the invalid 31/02/1980
     assert birth.value == "31/02/1980"
     assert birth.fill.fgColor.rgb.endswith(ERROR_FILL)
-    assert birth.comment is not None and "Ngày không tồn tại" in birth.comment.text
+    assert birth.comment is not None
+    assert "Ngày không tồn tại" in birth.comment.text
     cccd = ws["B10"]  # 11 digits: a warning
-    assert cccd.fill.fgColor.rgb.endswith(WARNING_FILL) and "11 chữ số" in cccd.comment.text
+    assert cccd.fill.fgColor.rgb.endswith(WARNING_FILL)
+    assert "11 chữ số" in cccd.comment.text
     assert ws["C10"].comment is None  # good cells untouched
     assert ws["A1"].value == "ỦY BAN NHÂN DÂN HUYỆN ĐÌNH LẬP"  # the input's own cells kept
     summary = wb[SUMMARY_SHEET]
@@ -71,7 +91,8 @@ def test_annotated_copy_of_a_csv_is_a_new_xlsx() -> None:
     wb = openpyxl.load_workbook(io.BytesIO(annotated_copy(data, "ds.csv", result)))
     ws = wb["ds"]
     assert ws["C4"].value == "Hoàng Văn Long"
-    assert ws["B5"].comment is not None and ws["B5"].fill.fgColor.rgb.endswith(WARNING_FILL)
+    assert ws["B5"].comment is not None
+    assert ws["B5"].fill.fgColor.rgb.endswith(WARNING_FILL)
 
 
 @pytest.mark.parametrize(
@@ -88,21 +109,32 @@ def test_blank_templates_read_back_empty(template, reader) -> None:  # type: ign
     assert result.errors == ()
     records = result.records
     if records and hasattr(records[0], "positions"):
-        assert records[0].positions == () and records[0].quotas == () and records[0].caps == ()
+        assert records[0].positions == ()
+        assert records[0].quotas == ()
+        assert records[0].caps == ()
     else:
         assert records == ()
 
 
 def test_templates_have_dropdowns_frozen_headers_and_instructions() -> None:
     wb = openpyxl.load_workbook(io.BytesIO(blank_roster_template()))
-    assert wb.sheetnames[:2] == ["Danh sách", "Quan hệ gia đình"] and "Hướng dẫn" in wb.sheetnames
+    assert wb.sheetnames[:2] == ["Danh sách", "Quan hệ gia đình"]
+    assert "Hướng dẫn" in wb.sheetnames
     ws = wb["Danh sách"]
     headers = [c.value for c in ws[1]]
     assert headers[:5] == ["STT", "Số CCCD", "Họ và tên", "Ngày sinh", "Giới tính"]
     assert ws.freeze_panes == "A2"
     validated = {str(dv.sqref).split(":")[0] for dv in ws.data_validations.dataValidation}
-    coded = ["Giới tính", "Loại cán bộ", "Trình độ chuyên môn", "Lý luận chính trị", "Quản lý nhà nước",
-             "Đảng viên", "Xếp loại 2024", "Kỷ luật"]
+    coded = [
+        "Giới tính",
+        "Loại cán bộ",
+        "Trình độ chuyên môn",
+        "Lý luận chính trị",
+        "Quản lý nhà nước",
+        "Đảng viên",
+        "Xếp loại 2024",
+        "Kỷ luật",
+    ]
     for header in coded:
         col = headers.index(header) + 1
         assert f"{openpyxl.utils.get_column_letter(col)}2" in validated, header
@@ -118,9 +150,17 @@ def test_a_filled_template_reads() -> None:
     wb = openpyxl.load_workbook(io.BytesIO(blank_roster_template()))
     ws = wb["Danh sách"]
     headers = [c.value for c in ws[1]]
-    row = {"STT": 1, "Số CCCD": "001080000001", "Họ và tên": "Đỗ Văn Em", "Ngày sinh": "02/03/1980",
-           "Giới tính": "Nam", "Loại cán bộ": "Công chức", "Trình độ chuyên môn": "Thạc sĩ",
-           "Lý luận chính trị": "Cao cấp", "Xếp loại 2024": "Hoàn thành tốt nhiệm vụ"}
+    row = {
+        "STT": 1,
+        "Số CCCD": "001080000001",
+        "Họ và tên": "Đỗ Văn Em",
+        "Ngày sinh": "02/03/1980",
+        "Giới tính": "Nam",
+        "Loại cán bộ": "Công chức",
+        "Trình độ chuyên môn": "Thạc sĩ",
+        "Lý luận chính trị": "Cao cấp",
+        "Xếp loại 2024": "Hoàn thành tốt nhiệm vụ",
+    }
     for k, v in row.items():
         ws.cell(2, headers.index(k) + 1, v)
     out = io.BytesIO()
@@ -136,7 +176,8 @@ def test_a_filled_template_reads() -> None:
 
 def test_refuses_files_over_the_size_limit() -> None:
     result = read_roster(io.BytesIO(b"a" * 2000), "big.csv", unit="X", max_bytes=1000)
-    assert result.records == () and "lớn hơn" in result.errors[0].message
+    assert result.records == ()
+    assert "lớn hơn" in result.errors[0].message
 
 
 def test_refuses_too_many_rows() -> None:
@@ -144,10 +185,12 @@ def test_refuses_too_many_rows() -> None:
         [f"Người {i}", "01/01/1980", "Nam", "Công chức"] for i in range(200)
     ]
     result = read_roster(make_xlsx(rows), "many.xlsx", unit="X", max_rows=100)
-    assert result.records == () and "giới hạn" in result.errors[0].message
+    assert result.records == ()
+    assert "giới hạn" in result.errors[0].message
     csv_data = "\n".join(",".join(map(str, r)) for r in rows).encode()
     result = read_roster(csv_data, "many.csv", unit="X", max_rows=100)
-    assert result.records == () and "giới hạn" in result.errors[0].message
+    assert result.records == ()
+    assert "giới hạn" in result.errors[0].message
 
 
 def test_refuses_a_zip_bomb_without_unpacking_it() -> None:
@@ -156,7 +199,8 @@ def test_refuses_a_zip_bomb_without_unpacking_it() -> None:
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * (50 * 1024 * 1024) + b"</a>")
     result = read_roster(out.getvalue(), "bomb.xlsx", unit="X")
-    assert result.records == () and "quá lớn" in result.errors[0].message
+    assert result.records == ()
+    assert "quá lớn" in result.errors[0].message
 
 
 def test_refuses_xml_entities() -> None:
@@ -169,7 +213,8 @@ def test_refuses_xml_entities() -> None:
                 data = b'<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>' + data
             zf.writestr(info, data)
     result = read_roster(out.getvalue(), "laughs.xlsx", unit="X")
-    assert result.records == () and "DOCTYPE" in result.errors[0].message
+    assert result.records == ()
+    assert "DOCTYPE" in result.errors[0].message
 
 
 @pytest.mark.parametrize(
@@ -189,7 +234,8 @@ def test_broken_files_are_one_error(data: bytes, words: str) -> None:
     ):
         result = reader()
         assert result.records == ()
-        assert len(result.errors) == 1 and words in result.errors[0].message
+        assert len(result.errors) == 1
+        assert words in result.errors[0].message
         assert result.errors[0].file == "x.xlsx"
 
 

@@ -15,9 +15,25 @@ from imports.roster import read_roster, stable_id
 COMMUNES = {"Xã Châu Sơn": "06637", "Xã Kiên Mộc": "06625", "06613": "06613", "Xã Đình Lập": "06613"}
 
 TOP = [
-    "STT", "Số\nCCCD", "Ho va ten", "Ngày tháng\nnăm sinh", "Giới tính", "Dân tộc", "Loại cán bộ",
-    "Chức vụ, chức danh", "Trình độ", None, None, "Chuyên ngành", "Đảng viên", "Xếp loại", None, None,
-    "Quy hoạch", "Nguyện vọng", "Ghi chú",
+    "STT",
+    "Số\nCCCD",
+    "Ho va ten",
+    "Ngày tháng\nnăm sinh",
+    "Giới tính",
+    "Dân tộc",
+    "Loại cán bộ",
+    "Chức vụ, chức danh",
+    "Trình độ",
+    None,
+    None,
+    "Chuyên ngành",
+    "Đảng viên",
+    "Xếp loại",
+    None,
+    None,
+    "Quy hoạch",
+    "Nguyện vọng",
+    "Ghi chú",
 ]
 SUB = [None] * 8 + ["Chuyên môn", "LLCT", "QLNN"] + [None, None] + [2022, 2023, 2024] + [None, None, None]
 NUMBERING = [f"({i})" for i in range(1, len(TOP) + 1)]
@@ -28,30 +44,92 @@ def nfd(text: str) -> str:
 
 
 def person_row(**kw: Any) -> list[Any]:
-    order = ["stt", "cccd", "name", "birth", "gender", "ethnicity", "category", "title", "education",
-             "llct", "qlnn", "field", "party", "r2022", "r2023", "r2024", "planned", "prefs", "note"]
+    order = [
+        "stt",
+        "cccd",
+        "name",
+        "birth",
+        "gender",
+        "ethnicity",
+        "category",
+        "title",
+        "education",
+        "llct",
+        "qlnn",
+        "field",
+        "party",
+        "r2022",
+        "r2023",
+        "r2024",
+        "planned",
+        "prefs",
+        "note",
+    ]
     return [kw.get(k) for k in order]
 
 
 def quirky_roster() -> bytes:
     rows: list[list[Any]] = [*title_rows(), TOP, SUB, NUMBERING, ["I. CÁN BỘ, CÔNG CHỨC"]]
     rows += [
-        person_row(stt=1, cccd=20175001234, name=nfd("Hoàng  Văn  Long "), birth=datetime(1976, 4, 12),
-                   gender=" Nam", ethnicity="Tày", category="Công chức",
-                   title="Công chức Địa chính - Xây dựng", education="Đại học", llct="Cử nhân",
-                   qlnn="Chuyên viên", field="Quản lý đất đai", party="x", r2022="HTTNV", r2023="HTXSNV",
-                   r2024="Hoàn thành tốt nhiệm vụ", planned="Trưởng phòng", prefs="Xã Châu Sơn; 06625"),
-        person_row(stt=2, cccd="020180004321", name="Lý Thị Mai", birth="03/02/1980", gender="Nữ",
-                   ethnicity="Kinh", category="Cán bộ", title="Chủ tịch Hội Liên hiệp Phụ nữ",
-                   education="Cao đẳng", llct="Trung cấp", field="Kế toán", party="Đảng viên",
-                   r2022="HTNV", r2024="KHTNV", planned="Phó Chủ tịch UBND; Bí thư Đảng ủy"),
+        person_row(
+            stt=1,
+            cccd=20175001234,
+            name=nfd("Hoàng  Văn  Long "),
+            birth=datetime(1976, 4, 12),  # noqa: DTZ001 (Excel has no time zones)
+            gender=" Nam",
+            ethnicity="Tày",
+            category="Công chức",
+            title="Công chức Địa chính - Xây dựng",
+            education="Đại học",
+            llct="Cử nhân",
+            qlnn="Chuyên viên",
+            field="Quản lý đất đai",
+            party="x",
+            r2022="HTTNV",
+            r2023="HTXSNV",
+            r2024="Hoàn thành tốt nhiệm vụ",
+            planned="Trưởng phòng",
+            prefs="Xã Châu Sơn; 06625",
+        ),
+        person_row(
+            stt=2,
+            cccd="020180004321",
+            name="Lý Thị Mai",
+            birth="03/02/1980",
+            gender="Nữ",
+            ethnicity="Kinh",
+            category="Cán bộ",
+            title="Chủ tịch Hội Liên hiệp Phụ nữ",
+            education="Cao đẳng",
+            llct="Trung cấp",
+            field="Kế toán",
+            party="Đảng viên",
+            r2022="HTNV",
+            r2024="KHTNV",
+            planned="Phó Chủ tịch UBND; Bí thư Đảng ủy",
+        ),
         ["II. NGƯỜI HOẠT ĐỘNG KHÔNG CHUYÊN TRÁCH"],
-        person_row(stt=3, name="NÔNG VĂN BA", birth=28000, gender="nam", category="Viên chức",
-                   education="Đại học Luật", party="15/05/2005"),
-        person_row(stt=4, cccd="020190000001", name="Vi Văn Tư", birth="31/02/1980", gender="Khác",
-                   category="Cán bộ"),
-        person_row(stt=5, cccd="020175001234", name="Hoàng Văn Long", birth="12-4-1976", gender="Nam",
-                   category="Công chức", r2024="Xuất sắc"),
+        person_row(
+            stt=3,
+            name="NÔNG VĂN BA",
+            birth=28000,
+            gender="nam",
+            category="Viên chức",
+            education="Đại học Luật",
+            party="15/05/2005",
+        ),
+        person_row(
+            stt=4, cccd="020190000001", name="Vi Văn Tư", birth="31/02/1980", gender="Khác", category="Cán bộ"
+        ),
+        person_row(
+            stt=5,
+            cccd="020175001234",
+            name="Hoàng Văn Long",
+            birth="12-4-1976",
+            gender="Nam",
+            category="Công chức",
+            r2024="Xuất sắc",
+        ),
         [],
         [None, "Người lập biểu", None, None, None, None, None, "Thủ trưởng đơn vị"],
         [None, "(Ký, ghi rõ họ tên)"],
@@ -66,7 +144,9 @@ def by_name(result: Any) -> dict[str, PersonRecord]:
 
 
 def test_reads_a_roster_with_every_quirk() -> None:
-    result = read_roster(quirky_roster(), "bac_xa.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1))
+    result = read_roster(
+        quirky_roster(), "bac_xa.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1)
+    )
 
     assert result.rows == 5  # two title blocks, section rows, numbering row and signature skipped
     people = by_name(result)
@@ -74,36 +154,55 @@ def test_reads_a_roster_with_every_quirk() -> None:
     assert len(result.records) == 4  # rows 10, 11, 13, 15; row 14 rejected
 
     long_ = result.records[0]
-    assert long_.name == "Hoàng Văn Long" and unicodedata.is_normalized("NFC", long_.name)
-    assert long_.id == "020175001234" and long_.has_cccd
+    assert long_.name == "Hoàng Văn Long"
+    assert unicodedata.is_normalized("NFC", long_.name)
+    assert long_.id == "020175001234"
+    assert long_.has_cccd
     assert long_.birth_date == date(1976, 4, 12)
-    assert long_.gender == "M" and long_.ethnicity == "Tày" and long_.category == "cong_chuc"
-    assert long_.job_family == "dia_chinh" and long_.field == "quan_ly_dat_dai"
-    assert (long_.education, long_.political_theory, long_.state_management) == ("dai_hoc", "cao_cap", "chuyen_vien")
+    assert long_.gender == "M"
+    assert long_.ethnicity == "Tày"
+    assert long_.category == "cong_chuc"
+    assert long_.job_family == "dia_chinh"
+    assert long_.field == "quan_ly_dat_dai"
+    assert (long_.education, long_.political_theory, long_.state_management) == (
+        "dai_hoc",
+        "cao_cap",
+        "chuyen_vien",
+    )
     assert long_.party_member is True
     assert long_.ratings == (Rating(2022, "tot"), Rating(2023, "xuat_sac"), Rating(2024, "tot"))
     assert long_.planned_for == ("head",)
     assert long_.preferences == ("06637", "06625")
-    assert long_.source is not None and (long_.source.sheet, long_.source.row) == ("Danh sách", 10)
+    assert long_.source is not None
+    assert (long_.source.sheet, long_.source.row) == ("Danh sách", 10)
 
     mai = people["Lý Thị Mai"]
-    assert mai.birth_date == date(1980, 2, 3) and mai.gender == "F" and mai.category == "can_bo"
-    assert mai.job_family == "phu_nu" and mai.field == "tai_chinh_ke_toan"
-    assert mai.political_theory == "trung_cap" and mai.state_management == "none"
+    assert mai.birth_date == date(1980, 2, 3)
+    assert mai.gender == "F"
+    assert mai.category == "can_bo"
+    assert mai.job_family == "phu_nu"
+    assert mai.field == "tai_chinh_ke_toan"
+    assert mai.political_theory == "trung_cap"
+    assert mai.state_management == "none"
     assert mai.ratings == (Rating(2022, "hoan_thanh"), Rating(2024, "khong_hoan_thanh"))
     assert mai.planned_for == ("key",)
     assert mai.party_member is True
 
     ba = people["NÔNG VĂN BA"]  # kept as written
     assert ba.birth_date == date(1976, 8, 28)  # Excel serial 28000
-    assert not ba.has_cccd and ba.id == stable_id("06619", "NÔNG VĂN BA", date(1976, 8, 28))
-    assert ba.education == "dai_hoc" and ba.field == "luat"  # field read from "Đại học Luật"
+    assert not ba.has_cccd
+    assert ba.id == stable_id("06619", "NÔNG VĂN BA", date(1976, 8, 28))
+    assert ba.education == "dai_hoc"
+    assert ba.field == "luat"
     assert ba.party_member is True  # a date of admission
-    assert ba.source is not None and ba.source.row == 13
+    assert ba.source is not None
+    assert ba.source.row == 13
 
 
 def test_every_problem_names_its_cell() -> None:
-    result = read_roster(quirky_roster(), "bac_xa.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1))
+    result = read_roster(
+        quirky_roster(), "bac_xa.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1)
+    )
     found = {(e.row, e.column, e.value, e.severity) for e in result.errors}
 
     assert (10, "Số CCCD", "20175001234", "warning") in found  # lost leading zero restored
@@ -114,14 +213,17 @@ def test_every_problem_names_its_cell() -> None:
     assert all(e.file == "bac_xa.xlsx" and e.sheet == "Danh sách" for e in result.errors)
     assert all(e.message for e in result.errors)
     assert not result.ok
-    assert result.extra["accepted_rows"] == 4 and result.extra["rejected_rows"] == 1
+    assert result.extra["accepted_rows"] == 4
+    assert result.extra["rejected_rows"] == 1
     # nothing from the title rows or the signature block
     assert all(e.row >= 6 for e in result.errors)
     assert not any(e.row >= 17 for e in result.errors)
 
 
 def test_duplicates_inside_a_file_are_listed_not_dropped() -> None:
-    result = read_roster(quirky_roster(), "bac_xa.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1))
+    result = read_roster(
+        quirky_roster(), "bac_xa.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1)
+    )
     assert [(d.row, d.matches, d.by) for d in result.duplicates] == [(15, (10,), "cccd")]
     assert sum(1 for p in result.records if p.id == "020175001234") == 2
 
@@ -132,7 +234,15 @@ def test_gender_by_birth_date_column_and_relations_sheet() -> None:
     data = [
         [1, "Lường Văn Hải", "01/01/1970", None, "020170000011", "CB", "Bí thư Đảng ủy"],
         [2, "Hà Thị Lan", None, "1972", "020172000022", "CC", "Công chức Tư pháp - Hộ tịch"],
-        [3, "Lường Văn Nam", "05/06/1995", None, None, "KCT", "Phó Chỉ huy trưởng Quân sự (không chuyên trách)"],
+        [
+            3,
+            "Lường Văn Nam",
+            "05/06/1995",
+            None,
+            None,
+            "KCT",
+            "Phó Chỉ huy trưởng Quân sự (không chuyên trách)",
+        ],
     ]
     relations = [
         ["Số CCCD", "Họ và tên", "Số CCCD người thân", "Họ tên người thân", "Quan hệ"],
@@ -148,7 +258,8 @@ def test_gender_by_birth_date_column_and_relations_sheet() -> None:
     result = read_roster(data_file, "x.xlsx", unit="H189", as_of=date(2025, 7, 1))
 
     people = by_name(result)
-    assert people["Lường Văn Hải"].gender == "M" and people["Hà Thị Lan"].gender == "F"
+    assert people["Lường Văn Hải"].gender == "M"
+    assert people["Hà Thị Lan"].gender == "F"
     assert people["Hà Thị Lan"].birth_date == date(1972, 1, 1)
     assert people["Lường Văn Hải"].job_family == "dang"
     assert people["Lường Văn Nam"].category == "khong_chuyen_trach"
@@ -167,22 +278,45 @@ def test_missing_required_columns_reject_the_file_with_one_error_each() -> None:
     data = make_xlsx([["STT", "Họ và tên", "Chức vụ"], [1, "Nguyễn Văn A", "Chủ tịch UBND"]])
     result = read_roster(data, "a.xlsx", unit="06619")
     assert result.records == ()
-    assert {e.column for e in result.errors if e.severity == "error"} == {"Ngày sinh", "Giới tính", "Loại cán bộ"}
+    assert {e.column for e in result.errors if e.severity == "error"} == {
+        "Ngày sinh",
+        "Giới tính",
+        "Loại cán bộ",
+    }
     assert all(e.row == 1 for e in result.errors)
 
 
 def test_a_sheet_without_a_header_is_one_error() -> None:
     result = read_roster(make_xlsx([["abc", "def"], [1, 2]]), "a.xlsx", unit="X")
-    assert result.records == () and len(result.errors) == 1
+    assert result.records == ()
+    assert len(result.errors) == 1
     assert "tiêu đề" in result.errors[0].message
 
 
 def test_unknown_communes_and_labels_are_reported_not_guessed() -> None:
     rows = [
-        ["Họ và tên", "Ngày sinh", "Giới tính", "Loại cán bộ", "Nơi ở hiện nay", "Trình độ LLCT", "Nguyện vọng",
-         "Chuyên ngành", "Số điện thoại"],
-        ["Trần Văn B", "1/2/1985", "Nam", "Công chức", "Xã Không Có", "Cao học", "Xã Đình Lập; Xã Ma", "Thiên văn",
-         "0912"],
+        [
+            "Họ và tên",
+            "Ngày sinh",
+            "Giới tính",
+            "Loại cán bộ",
+            "Nơi ở hiện nay",
+            "Trình độ LLCT",
+            "Nguyện vọng",
+            "Chuyên ngành",
+            "Số điện thoại",
+        ],
+        [
+            "Trần Văn B",
+            "1/2/1985",
+            "Nam",
+            "Công chức",
+            "Xã Không Có",
+            "Cao học",
+            "Xã Đình Lập; Xã Ma",
+            "Thiên văn",
+            "0912",
+        ],
     ]
     result = read_roster(make_xlsx(rows), "b.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1))
     errors = {(e.column, e.value): e for e in result.errors}
@@ -195,7 +329,8 @@ def test_unknown_communes_and_labels_are_reported_not_guessed() -> None:
     rows[1][5] = "Cao cấp"
     result = read_roster(make_xlsx(rows), "b.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1))
     (person,) = result.records
-    assert person.home_commune is None and person.preferences == ("06613",)
+    assert person.home_commune is None
+    assert person.preferences == ("06613",)
     assert person.field == "khac"
     assert any(e.column == "Chuyên ngành" and e.severity == "warning" for e in result.errors)
 
@@ -218,8 +353,16 @@ def test_find_duplicates_across_rosters() -> None:
 
 def test_discipline_and_dates() -> None:
     rows = [
-        ["Họ và tên", "Ngày sinh", "Giới tính", "Loại cán bộ", "Kỷ luật", "Kỷ luật đến ngày", "Ngày bắt đầu công tác",
-         "Ngày nghỉ hưu"],
+        [
+            "Họ và tên",
+            "Ngày sinh",
+            "Giới tính",
+            "Loại cán bộ",
+            "Kỷ luật",
+            "Kỷ luật đến ngày",
+            "Ngày bắt đầu công tác",
+            "Ngày nghỉ hưu",
+        ],
         ["A Một", "1980-05-06", "Nam", "Công chức", "Khiển trách", None, "01/09/2003", None],
         ["B Hai", "6.5.1980", "Nữ", "Công chức", "Cảnh cáo", "30/06/2026", "2003", "01/01/2030"],
         ["C Ba", "06/05/80", "Nữ", "Công chức", None, None, None, None],
@@ -227,9 +370,12 @@ def test_discipline_and_dates() -> None:
     ]
     result = read_roster(make_xlsx(rows), "c.xlsx", unit="X", as_of=date(2025, 7, 1))
     people = by_name(result)
-    assert people["A Một"].disciplined is True and people["A Một"].service_start == date(2003, 9, 1)
-    assert people["B Hai"].disciplined is False and people["B Hai"].disciplined_until == date(2026, 6, 30)
-    assert people["B Hai"].birth_date == date(1980, 5, 6) and people["B Hai"].retirement_date == date(2030, 1, 1)
+    assert people["A Một"].disciplined is True
+    assert people["A Một"].service_start == date(2003, 9, 1)
+    assert people["B Hai"].disciplined is False
+    assert people["B Hai"].disciplined_until == date(2026, 6, 30)
+    assert people["B Hai"].birth_date == date(1980, 5, 6)
+    assert people["B Hai"].retirement_date == date(2030, 1, 1)
     assert "C Ba" not in people  # two-digit year refused
     assert "D Bốn" not in people  # started work before birth
     rows_with_errors = {e.row for e in result.errors if e.severity == "error"}

@@ -68,8 +68,13 @@ def test_cu_nhan_means_cao_cap_in_political_theory_and_dai_hoc_in_education() ->
 
 @pytest.mark.parametrize(
     ("label", "code"),
-    [("HTXSNV", "xuat_sac"), ("httnv", "tot"), ("Hoàn thành nhiệm vụ", "hoan_thanh"), ("KHTNV", "khong_hoan_thanh"),
-     ("Hoàn thành xuất sắc nhiệm vụ", "xuat_sac")],
+    [
+        ("HTXSNV", "xuat_sac"),
+        ("httnv", "tot"),
+        ("Hoàn thành nhiệm vụ", "hoan_thanh"),
+        ("KHTNV", "khong_hoan_thanh"),
+        ("Hoàn thành xuất sắc nhiệm vụ", "xuat_sac"),
+    ],
 )
 def test_ratings(label: str, code: str) -> None:
     assert RATING.lookup(label) == code
@@ -86,10 +91,18 @@ def test_job_family_matches_the_sample_problem() -> None:
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("Quản lý đất đai", "quan_ly_dat_dai"), ("Luật kinh tế", "luat"), ("Kế toán doanh nghiệp", "tai_chinh_ke_toan"),
-     ("Xây dựng Đảng và chính quyền nhà nước", "xay_dung_dang"), ("Công nghệ thông tin", "cong_nghe_thong_tin"),
-     ("Sư phạm Toán", "su_pham"), ("Hành chính học", "hanh_chinh"), ("Chăn nuôi thú y", "nong_nghiep"),
-     ("quan_ly_dat_dai", "quan_ly_dat_dai"), ("Thiên văn học", None)],
+    [
+        ("Quản lý đất đai", "quan_ly_dat_dai"),
+        ("Luật kinh tế", "luat"),
+        ("Kế toán doanh nghiệp", "tai_chinh_ke_toan"),
+        ("Xây dựng Đảng và chính quyền nhà nước", "xay_dung_dang"),
+        ("Công nghệ thông tin", "cong_nghe_thong_tin"),
+        ("Sư phạm Toán", "su_pham"),
+        ("Hành chính học", "hanh_chinh"),
+        ("Chăn nuôi thú y", "nong_nghiep"),
+        ("quan_ly_dat_dai", "quan_ly_dat_dai"),
+        ("Thiên văn học", None),
+    ],
 )
 def test_field_codes(text: str, code: str | None) -> None:
     assert field_code(text) == code
@@ -97,10 +110,19 @@ def test_field_codes(text: str, code: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("title", "level"),
-    [("Bí thư Đảng ủy", "key"), ("Phó Bí thư Đảng ủy", "key"), ("Chủ tịch UBND", "key"),
-     ("Phó Chủ tịch HĐND", "key"), ("Trưởng phòng", "head"), ("Phó Trưởng phòng", "deputy"),
-     ("Chủ tịch Ủy ban MTTQ", "head"), ("Bí thư Đoàn TNCS Hồ Chí Minh", "head"), ("Chánh Văn phòng", "head"),
-     ("Chủ chốt", "key"), ("Chuyên viên", None)],
+    [
+        ("Bí thư Đảng ủy", "key"),
+        ("Phó Bí thư Đảng ủy", "key"),
+        ("Chủ tịch UBND", "key"),
+        ("Phó Chủ tịch HĐND", "key"),
+        ("Trưởng phòng", "head"),
+        ("Phó Trưởng phòng", "deputy"),
+        ("Chủ tịch Ủy ban MTTQ", "head"),
+        ("Bí thư Đoàn TNCS Hồ Chí Minh", "head"),
+        ("Chánh Văn phòng", "head"),
+        ("Chủ chốt", "key"),
+        ("Chuyên viên", None),
+    ],
 )
 def test_planned_levels(title: str, level: str | None) -> None:
     assert planned_level(title) == level
@@ -108,22 +130,32 @@ def test_planned_levels(title: str, level: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value", "warns"),
-    [("12/04/1976", date(1976, 4, 12), False), ("1/2/1980", date(1980, 2, 1), False),
-     ("12-4-1976", date(1976, 4, 12), False), ("12.04.1976", date(1976, 4, 12), False),
-     ("1976-04-12", date(1976, 4, 12), False), ("1976-04-12 00:00:00", date(1976, 4, 12), False),
-     ("27862", date(1976, 4, 12), False), ("27862.5", date(1976, 4, 12), False),
-     ("1976", date(1976, 1, 1), True), ("04/1976", date(1976, 4, 1), True),
-     ("ngày 12 tháng 4 năm 1976", date(1976, 4, 12), False)],
+    [
+        ("12/04/1976", date(1976, 4, 12), False),
+        ("1/2/1980", date(1980, 2, 1), False),
+        ("12-4-1976", date(1976, 4, 12), False),
+        ("12.04.1976", date(1976, 4, 12), False),
+        ("1976-04-12", date(1976, 4, 12), False),
+        ("1976-04-12 00:00:00", date(1976, 4, 12), False),
+        ("27862", date(1976, 4, 12), False),
+        ("27862.5", date(1976, 4, 12), False),
+        ("1976", date(1976, 1, 1), True),
+        ("04/1976", date(1976, 4, 1), True),
+        ("ngày 12 tháng 4 năm 1976", date(1976, 4, 12), False),
+    ],
 )
 def test_dates(text: str, value: date, warns: bool) -> None:
     parsed = parse_date(text)
-    assert parsed.value == value and parsed.error is None and bool(parsed.warning) == warns
+    assert parsed.value == value
+    assert parsed.error is None
+    assert bool(parsed.warning) == warns
 
 
 @pytest.mark.parametrize("text", ["31/02/1980", "12/04/76", "12/13/1980", "hôm qua", "1976-13-01"])
 def test_bad_dates_are_errors(text: str) -> None:
     parsed = parse_date(text)
-    assert parsed.value is None and parsed.error
+    assert parsed.value is None
+    assert parsed.error
 
 
 def test_cccd() -> None:
@@ -131,7 +163,8 @@ def test_cccd() -> None:
     assert parse_cccd("'020175001234").value == "020175001234"
     assert parse_cccd("020 175 001 234").value == "020175001234"
     restored = parse_cccd("20175001234")
-    assert restored.value == "020175001234" and restored.warning
+    assert restored.value == "020175001234"
+    assert restored.warning
     assert parse_cccd("2.01750012E+11").error
     assert parse_cccd("123456789").error  # an old 9-digit CMND
     assert parse_cccd("0201750012345").error
