@@ -66,10 +66,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .auth.routes import bp as auth_bp
     from .main.routes import bp as main_bp
     from .plans.routes import bp as plans_bp
+    from .uploads.routes import bp as uploads_bp
+    from .review.routes import bp as review_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(uploads_bp)
+    app.register_blueprint(review_bp)
 
     from . import web
 

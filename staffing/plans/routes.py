@@ -71,8 +71,15 @@ def show(plan_id: int) -> ResponseReturnValue:
     visible = {c.code for c in communes}
     unplaced = plan_views.unplaced_people(plan, visible if current_user.communes else None)
     shortfalls = [s for s in plan_views.shortfalls(plan) if s.position.department.commune.code in visible]
+    from ..review.forms import CompleteForm, CopyForm, WorkflowForm
+    from ..services.review import allowed_actions
+
+    default_name = (_("{name} (phiên bản mới)") if plan.status.value == "approved" else _("{name} (bản sao)")).format(
+        name=plan.name)
     return render_template("plans/show.html", plan=plan, province=province, summary=summary,
-                           unplaced=unplaced, shortfalls=shortfalls)
+                           unplaced=unplaced, shortfalls=shortfalls, actions=allowed_actions(plan, current_user),
+                           wf_form=WorkflowForm(version=plan.version), copy_form=CopyForm(name=default_name[:200]),
+                           complete_form=CompleteForm(version=plan.version))
 
 
 @bp.get("/plans/<int:plan_id>/progress")
@@ -93,8 +100,10 @@ def commune(plan_id: int, commune_code: str) -> ResponseReturnValue:
     com = access.get_commune(province, commune_code, current_user)
     chart = plan_views.commune_chart(plan, com)
     unplaced = plan_views.unplaced_people(plan, {com.code})
+    filled = sum(len(seat.holders) for _block, departments in chart for _dept, seats in departments for seat in seats)
     return render_template("plans/commune.html", plan=plan, province=province, commune=com, chart=chart,
-                           unplaced=unplaced)
+                           unplaced=unplaced, filled=filled,
+                           can_edit=plan.editable and current_user.has_role(Role.DRAFTER))
 
 
 @bp.get("/plans/<int:plan_id>/problem.json")

@@ -1,0 +1,34 @@
+"""Forms of the review pages; every one carries the plan version it was made from (optimistic locking)."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class VersionForm(FlaskForm):
+    version = HiddenField(validators=[DataRequired()])
+
+
+class ChangeForm(VersionForm):
+    """One adjustment: what, who, where, and the written reason when it breaks a hard rule."""
+
+    kind = HiddenField(validators=[DataRequired()])
+    person = HiddenField(validators=[DataRequired()])
+    position = HiddenField(validators=[Optional()])
+    other = HiddenField(validators=[Optional()])
+    commune = HiddenField(validators=[Optional()])
+    forbidden = HiddenField(validators=[Optional()])
+    override = BooleanField("Tôi chấp nhận vượt quy định bắt buộc")
+    reason = TextAreaField("Lý do", validators=[Optional(), Length(max=2000)])
+
+
+class WorkflowForm(VersionForm):
+    text = TextAreaField("Ý kiến", validators=[Optional(), Length(max=4000)])
+
+
+class CopyForm(FlaskForm):
+    name = StringField("Tên phương án mới", validators=[DataRequired(), Length(max=200)])
+
+
+class CompleteForm(VersionForm):
+    """Re-solve the draft keeping its locks, forbidden pairs and current seats."""
