@@ -1,0 +1,1 @@
+"""Exports of a plan: appointment decisions (.docx, ZIP) and staffing workbooks (.xlsx)."""

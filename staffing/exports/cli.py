@@ -1,0 +1,72 @@
+"""`staffing export decisions|workbook`: write a plan's decisions or workbook to disk."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from ..extensions import db
+from ..models import Plan
+from . import service
+from .compose import MODES
+
+
+def _plan(plan_id: int) -> Plan:
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        raise click.UsageError(f"Không có phương án số {plan_id} (no such plan).")
+    return plan
+
+
+def _progress(label: str) -> service.Progress:
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] > 2 or done == total:
+            last[0] = now
+            click.echo(f"{label}: {done}/{total}", err=True)
+
+    return report
+
+
+@click.group("export")
+def export() -> None:
+    """Xuất quyết định và bảng tính của phương án (export decisions and workbooks)."""
+
+
+@export.command("decisions")
+@click.option("--plan", "plan_id", type=int, required=True, help="Plan id.")
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
+              help="Output folder, or a file ending in .zip.")
+@click.option("--mode", type=click.Choice(MODES), default="per_person", show_default=True)
+@with_appcontext
+def decisions(plan_id: int, out: Path, mode: str) -> None:
+    """Write the plan's decisions (.docx, a folder per commune) and their table of contents."""
+    plan = _plan(plan_id)
+    started = time.monotonic()
+    if out.suffix.lower() == ".zip":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("wb") as fh:
+            _name, count = service.decisions_zip(plan, fh, mode, progress=_progress("Quyết định"))
+    else:
+        count = len(service.decisions_to_dir(plan, out, mode, progress=_progress("Quyết định"))) - 1
+    status = "" if plan.status.value == "approved" else " (DỰ THẢO: phương án chưa được phê duyệt)"
+    click.echo(f"Đã xuất {count} quyết định vào {out} trong {time.monotonic() - started:.1f} s{status}.")
+
+
+@export.command("workbook")
+@click.option("--plan", "plan_id", type=int, required=True, help="Plan id.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The .xlsx file to write.")
+@with_appcontext
+def workbook(plan_id: int, out: Path) -> None:
+    """Write the plan's workbook (.xlsx)."""
+    plan = _plan(plan_id)
+    _name, blob = service.workbook(plan)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(blob)
+    click.echo(f"Đã ghi bảng tính {out}.")

@@ -1,0 +1,341 @@
+"""Decisions as Word documents in the Decree 30/2020/NĐ-CP layout, one at a time or a whole plan as a ZIP.
+
+The page (size, margins, styles, letterhead header) comes from the province's decision.docx; the body is
+written here as WordprocessingML, straight into a copy of that package: thousands of decisions a minute.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO
+from xml.sax.saxutils import escape
+
+from .compose import ANNEX_HEADERS, DecisionDoc
+from .text import ascii_slug
+
+FONT = "Times New Roman"
+RED = "C00000"
+NATIONAL = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
+LEFT_SHARE = 0.40  # the issuing body's column of the heading table
+CM = 567  # twips per centimetre
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+HEADER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+HEADER_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
+DOCUMENT = "word/document.xml"
+
+# ------------------------------------------------------------------ WordprocessingML pieces
+
+
+def run(text: str, *, b: bool = False, i: bool = False, size: float = 14, u: bool = False,
+        color: str | None = None, page_break: bool = False) -> str:
+    """One run, its font set explicitly so a replaced template cannot change the official font."""
+    props = [f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/>']
+    if b:
+        props.append("<w:b/><w:bCs/>")
+    if i:
+        props.append("<w:i/><w:iCs/>")
+    if color:
+        props.append(f'<w:color w:val="{color}"/>')
+    half = round(size * 2)
+    props.append(f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>')
+    if u:
+        props.append('<w:u w:val="single"/>')
+    content = '<w:br w:type="page"/>' if page_break else f'<w:t xml:space="preserve">{escape(text)}</w:t>'
+    return f"<w:r><w:rPr>{''.join(props)}</w:rPr>{content}</w:r>"
+
+
+def para(runs: str = "", *, jc: str = "both", first_line: int = 0, before: int = 0, after: int = 0,
+         left: int = 0, right: int = 0, border_bottom: bool = False, keep_next: bool = False,
+         line: int = 0) -> str:
+    """One paragraph; spacing in points, indents in twips."""
+    props = []
+    if keep_next:
+        props.append("<w:keepNext/>")
+    if border_bottom:
+        props.append('<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>')
+    spacing = f'<w:spacing w:before="{before * 20}" w:after="{after * 20}"'
+    spacing += f' w:line="{line}" w:lineRule="auto"/>' if line else "/>"
+    props.append(spacing)
+    if first_line or left or right:
+        props.append(f'<w:ind w:left="{left}" w:right="{right}" w:firstLine="{first_line}"/>')
+    props.append(f'<w:jc w:val="{jc}"/>')
+    return f"<w:p><w:pPr>{''.join(props)}</w:pPr>{runs}</w:p>"
+
+
+def rule(line: int, box: int) -> str:
+    """A short centred line under a heading: an empty paragraph with a bottom border, indented both sides."""
+    side = max(0, (box - line) // 2)
+    return para(run("", size=2), jc="center", left=side, right=side, border_bottom=True, after=4)
+
+
+def table(rows: list[list[str]], widths: list[int], *, borders: bool = False, header_rows: int = 0) -> str:
+    """A fixed-layout table; each cell is a list of paragraphs already joined."""
+    edge = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' if borders else '<w:{0} w:val="nil"/>'
+    edges = "".join(edge.format(e) for e in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    out = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+           f'<w:tblBorders>{edges}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+           '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+           '<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>']
+    out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
+    out.append("</w:tblGrid>")
+    for n, cells in enumerate(rows):
+        trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if n < header_rows else "<w:trPr><w:cantSplit/></w:trPr>"
+        out.append(f"<w:tr>{trpr}")
+        for w, content in zip(widths, cells, strict=True):
+            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{content or para()}</w:tc>')
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def centred(text: str, **kw: object) -> str:
+    """A centred single-run paragraph."""
+    return para(run(text, **kw), jc="center")  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ the body of a decision
+
+
+def body_xml(d: DecisionDoc, width: int) -> str:
+    """The body of one decision, from heading to signature (and annex)."""
+    parts = [_heading(d, width), _title(d, width)]
+    parts += [para(run(t, i=True), first_line=720, after=3) for t in d.bases]
+    parts.append(para(run(d.decide, b=True), jc="center", before=6, after=6, keep_next=True))
+    parts += [para(run(head + " ", b=True) + run(text), first_line=720, after=6) for head, text in d.articles]
+    parts.append(_signature(d, width))
+    if d.annexed:
+        parts.append(_annex(d, width))
+    return "".join(parts)
+
+
+def _heading(d: DecisionDoc, width: int) -> str:
+    """Issuing body | national title (or the Party's name), then number | place and date."""
+    left = int(width * LEFT_SHARE)
+    right = width - left
+    body = [centred(line, size=13) for line in d.parent] + [centred(line, b=True, size=13) for line in d.body]
+    if d.party:
+        body.append(centred("*", size=13))
+        title = [centred(PARTY, b=True, size=14, u=True)]
+    else:
+        body.append(rule(int(left * 0.4), left))
+        title = [centred(NATIONAL, b=True, size=12.5), centred(MOTTO, b=True, size=13.5),
+                 rule(int(right * 0.62), right)]
+    number = [centred(d.number, size=13)]
+    place = [centred(d.place_date, i=True, size=14)]
+    return table([["".join(body), "".join(title)], ["".join(number), "".join(place)]], [left, right])
+
+
+def _title(d: DecisionDoc, width: int) -> str:
+    out = [para(run("QUYẾT ĐỊNH", b=True), jc="center", before=12),
+           para(run(d.summary, b=True), jc="center"), rule(2 * CM, width)]
+    if d.authority:
+        out.append(para(run(d.authority, b=True), jc="center", before=6, after=6))
+    return "".join(out)
+
+
+def _signature(d: DecisionDoc, width: int) -> str:
+    """Recipients on the left; the signer's authority, title, room to sign, and name on the right."""
+    half = width // 2
+    left = [para(run("Nơi nhận:", b=True, i=True, size=12), jc="left", before=6)]
+    left += [para(run(f"- {line}", size=11), jc="left") for line in d.recipients]
+    right = [para(run(d.sign_for, b=True), jc="center", before=6), centred(d.sign_title, b=True)]
+    right += [para()] * 4 + [centred(d.signer, b=True)]
+    return table([["".join(left), "".join(right)]], [half, width - half])
+
+
+ANNEX_WIDTHS_CM = (1.2, 3.8, 2.6, 3.9, 3.9)
+
+
+def _annex(d: DecisionDoc, width: int) -> str:
+    """The annexed list of people, on a new page, its header row repeated on every page."""
+    widths = [int(w * CM) for w in ANNEX_WIDTHS_CM]
+    widths.append(max(int(1.1 * CM), width - sum(widths)))
+    out = [para(run("", page_break=True)), centred(d.annex_title, b=True), centred(d.summary, b=True),
+           para(run(d.annex_note, i=True, size=13), jc="center", after=6)]
+    rows = [[centred(h, b=True, size=11) for h in ANNEX_HEADERS]]
+    for n, p in enumerate(d.people, start=1):
+        rows.append([centred(str(n), size=11), para(run(p.name, size=11), jc="left"),
+                     centred(p.birth_date, size=11), para(run(p.old_post, size=11), jc="left"),
+                     para(run(p.post_full, size=11), jc="left"), para()])
+    out.append(table(rows, widths, borders=True, header_rows=1))
+    return "".join(out)
+
+
+# ------------------------------------------------------------------ the package
+
+
+class TemplateError(ValueError):
+    """A decision.docx that cannot serve as a template."""
+
+
+class DocxRenderer:
+    """Lays decisions out in a copy of the province's decision.docx (page setup, styles, letterhead)."""
+
+    def __init__(self, template: Path) -> None:
+        self.template = template
+        with zipfile.ZipFile(template) as zf:
+            parts = {name: zf.read(name) for name in zf.namelist()}
+        if DOCUMENT not in parts:
+            raise TemplateError(f"{template}: no {DOCUMENT}")
+        xml = parts[DOCUMENT].decode("utf-8")
+        body = re.search(r"<w:body\s*>", xml)
+        sect = xml.rfind("<w:sectPr")
+        end = xml.rfind("</w:body>")
+        if body is None or sect < 0 or end < 0:
+            raise TemplateError(f"{template}: {DOCUMENT} has no body or section properties")
+        head = xml[: body.end()]
+        if f'xmlns:r="{R_NS}"' not in head:
+            head = head.replace("<w:document ", f'<w:document xmlns:r="{R_NS}" ', 1)
+        self.head, self.sect, self.tail = head, xml[sect:end], xml[end:]
+        self.width = _text_width(self.sect)
+        self.parts = {k: v for k, v in parts.items() if k != DOCUMENT}
+        self.draft_parts: dict[str, dict[str, bytes]] = {}
+
+    def _draft_package(self, mark: str) -> tuple[dict[str, bytes], str]:
+        """The package's other parts and the section properties with the draft mark in every header."""
+        if mark not in self.draft_parts:
+            self.draft_parts[mark] = _with_draft_header(self.parts, self.sect, mark)
+        parts = dict(self.draft_parts[mark])
+        return parts, parts.pop("\0sect").decode("utf-8")
+
+    def render(self, decision: DecisionDoc) -> bytes:
+        """One decision as .docx bytes."""
+        import io
+
+        out = io.BytesIO()
+        self.write(decision, out)
+        return out.getvalue()
+
+    def write(self, decision: DecisionDoc, out: IO[bytes]) -> None:
+        """One decision written as a .docx package to `out`."""
+        parts, sect = (self._draft_package(decision.draft_mark) if decision.draft else (self.parts, self.sect))
+        document = f"{self.head}{body_xml(decision, self.width)}{sect}{self.tail}".encode()
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+            if "[Content_Types].xml" in parts:
+                zf.writestr("[Content_Types].xml", parts["[Content_Types].xml"])
+            for name, blob in parts.items():
+                if name != "[Content_Types].xml":
+                    zf.writestr(name, blob)
+            zf.writestr(DOCUMENT, document)
+
+
+def _text_width(sect: str) -> int:
+    """Width between the margins, in twips, from the section's page size and margins."""
+    def attr(tag: str, name: str, default: int) -> int:
+        m = re.search(rf"<w:{tag}\b[^>]*\bw:{name}=\"(\d+)\"", sect)
+        return int(m.group(1)) if m else default
+
+    return attr("pgSz", "w", 11906) - attr("pgMar", "left", 1701) - attr("pgMar", "right", 850)
+
+
+def _draft_paragraph(mark: str) -> str:
+    return para(run(mark, b=True, size=14, color=RED), jc="center")
+
+
+def _with_draft_header(parts: dict[str, bytes], sect: str, mark: str) -> dict[str, bytes]:
+    """Parts where every header of the section starts with the draft mark; the new sectPr under key NUL+sect."""
+    out = dict(parts)
+    rels_name = "word/_rels/document.xml.rels"
+    rels = out.get(rels_name, b"").decode("utf-8")
+    targets = dict(re.findall(r'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
+    targets.update({k: v for v, k in re.findall(r'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
+    refs = dict(re.findall(r'<w:headerReference\b[^>]*?w:type="(\w+)"[^>]*?r:id="([^"]+)"', sect))
+    refs.update({t: i for i, t in re.findall(r'<w:headerReference\b[^>]*?r:id="([^"]+)"[^>]*?w:type="(\w+)"', sect)})
+    needed = ["default"] + (["first"] if "<w:titlePg" in sect else [])
+    new_refs = []
+    for kind in needed:
+        rid = refs.get(kind)
+        if rid and rid in targets:
+            name = "word/" + targets[rid].lstrip("/").removeprefix("word/")
+            xml = out[name].decode("utf-8")
+            opening = re.search(r"<w:hdr\b[^>]*>", xml)
+            if opening is None:
+                continue
+            out[name] = (xml[: opening.end()] + _draft_paragraph(mark) + xml[opening.end():]).encode()
+            continue
+        rid = f"rIdDraft{kind.title()}"
+        name = f"header_draft_{kind}.xml"
+        out[f"word/{name}"] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                               f'<w:hdr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{_draft_paragraph(mark)}</w:hdr>').encode()
+        rels = rels.replace("</Relationships>",
+                            f'<Relationship Id="{rid}" Type="{HEADER_REL}" Target="{name}"/></Relationships>')
+        ct = out["[Content_Types].xml"].decode("utf-8")
+        out["[Content_Types].xml"] = ct.replace(
+            "</Types>", f'<Override PartName="/word/{name}" ContentType="{HEADER_CT}"/></Types>').encode()
+        new_refs.append(f'<w:headerReference w:type="{kind}" r:id="{rid}"/>')
+    out[rels_name] = rels.encode()
+    opening = re.match(r"<w:sectPr\b[^>]*>", sect)
+    if opening is None:  # an empty <w:sectPr/>
+        sect = "<w:sectPr>" + "".join(new_refs) + "</w:sectPr>"
+    else:
+        sect = sect[: opening.end()] + "".join(new_refs) + sect[opening.end():]
+    out["\0sect"] = sect.encode()
+    return out
+
+
+# ------------------------------------------------------------------ the default template
+
+_CT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"""
+_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>"""
+_DOC_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/></Relationships>"""
+_CORE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>Quyết định</dc:title><dc:creator>staffing</dc:creator></cp:coreProperties>"""
+_APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>staffing</Application></Properties>"""
+_SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:settings xmlns:w="{W_NS}"><w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>"""
+_STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="{W_NS}"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/><w:sz w:val="28"/><w:szCs w:val="28"/><w:lang w:val="vi-VN" w:eastAsia="en-US" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style><w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style><w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/><w:basedOn w:val="Normal"/></w:style></w:styles>"""
+
+
+def make_base_template(path: Path, *, top_mm: float = 20, bottom_mm: float = 20, left_mm: float = 30,
+                       right_mm: float = 15) -> None:
+    """Write the default decision.docx: A4 portrait, official margins, Times New Roman 14, empty body."""
+    def tw(mm: float) -> int:
+        return round(mm * CM / 10)
+
+    document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body><w:sectPr>'
+                f'<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="{tw(top_mm)}" w:right="{tw(right_mm)}" '
+                f'w:bottom="{tw(bottom_mm)}" w:left="{tw(left_mm)}" w:header="567" w:footer="567" w:gutter="0"/>'
+                '<w:cols w:space="720"/><w:docGrid w:linePitch="360"/></w:sectPr></w:body></w:document>')
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, text in (("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("docProps/core.xml", _CORE),
+                           ("docProps/app.xml", _APP), ("word/_rels/document.xml.rels", _DOC_RELS),
+                           ("word/settings.xml", _SETTINGS), ("word/styles.xml", _STYLES), (DOCUMENT, document)):
+            zf.writestr(name, text)
+
+
+# ------------------------------------------------------------------ batches
+
+
+def archive_name(decision: DecisionDoc) -> str:
+    """Where a decision sits in the ZIP or output folder: <commune code>_<commune>/<file>."""
+    return f"{decision.commune_code}_{ascii_slug(decision.commune_name, 40)}/{decision.filename}"
+
+
+def render_all(decisions: Iterable[DecisionDoc], renderer: DocxRenderer) -> Iterable[tuple[str, bytes]]:
+    """(archive name, .docx bytes) of each decision, in order."""
+    for d in decisions:
+        yield archive_name(d), renderer.render(d)
+
+
+def write_zip(decisions: list[DecisionDoc], renderer: DocxRenderer, out: IO[bytes], index: bytes,
+              index_name: str, progress: Callable[[int, int], None] | None = None) -> None:
+    """A ZIP of every decision under a folder per commune, with the table of contents at its root."""
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr(index_name, index)
+        for n, (arcname, blob) in enumerate(render_all(decisions, renderer), start=1):
+            zf.writestr(arcname, blob)  # a .docx is deflated already
+            if progress is not None:
+                progress(n, len(decisions))

@@ -1,0 +1,239 @@
+"""A plan read once from the database into plain rows that documents and workbooks are made from."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import selectinload
+
+from solver.problem import statutory_retirement, years_between
+
+from ..extensions import db
+from ..models import (
+    Assignment,
+    Commune,
+    Department,
+    MergerLink,
+    OldUnit,
+    Person,
+    Plan,
+    PlanStatus,
+    Position,
+    Province,
+    Shortfall,
+    UnitKind,
+)
+from .text import in_sentence
+
+
+@dataclass(frozen=True)
+class CommuneRow:
+    id: int
+    code: str
+    name: str
+    kind: str
+    payroll_quota: int | None
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    id: int
+    code: str
+    title: str
+    level: str
+    min_holders: int
+    max_holders: int
+    department_id: int
+    department: str
+    block: str
+    commune_code: str
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    key: str
+    name: str
+    birth_date: date | None
+    gender: str
+    category: str
+    current_title: str
+    unit_code: str
+    unit_name: str
+    unit_kind: str
+    unit_district: str
+    disciplined: bool
+    retirement_date: date | None
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    id: int
+    person: PersonRow
+    position: PositionRow | None
+    source: str
+    locked: bool
+    gaps: tuple[dict[str, Any], ...]
+    early_retirement: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class PlanData:
+    """A plan and what it refers to, in the order a reader expects (commune, department, seat, name)."""
+
+    plan_id: int
+    name: str
+    status: str
+    province_code: str
+    province_name: str
+    as_of: date
+    communes: tuple[CommuneRow, ...]
+    positions: tuple[PositionRow, ...]
+    placed: tuple[AssignmentRow, ...]
+    unplaced: tuple[AssignmentRow, ...]
+    shortfalls: tuple[tuple[PositionRow, int], ...]
+
+    @property
+    def draft(self) -> bool:
+        """Anything not approved is a draft (dự thảo)."""
+        return self.status != PlanStatus.APPROVED.value
+
+
+def load_plan_data(plan: Plan, communes: Collection[str] | None = None) -> PlanData:
+    """Read the plan; with `communes`, only those communes and the unplaced people of units feeding them."""
+    province = db.session.get(Province, plan.province_code)
+    assert province is not None
+    scope = set(communes) if communes else None
+    commune_rows = [
+        CommuneRow(c.id, c.code, c.name, c.kind.value, c.payroll_quota)
+        for c in db.session.scalars(db.select(Commune).where(Commune.province_code == plan.province_code)
+                                    .order_by(Commune.code))
+        if scope is None or c.code in scope
+    ]
+    commune_codes = {c.id: c.code for c in commune_rows}
+    positions: dict[int, PositionRow] = {}
+    query = (db.select(Position, Department).join(Department, Position.department_id == Department.id)
+             .where(Department.commune_id.in_(list(commune_codes))).order_by(Department.id, Position.id))
+    for pos, dept in db.session.execute(query):
+        positions[pos.id] = PositionRow(pos.id, pos.code, pos.title, pos.level.value, pos.min_holders,
+                                        pos.max_holders, dept.id, dept.name, dept.block.value,
+                                        commune_codes[dept.commune_id])
+    feeding: set[int] | None = None
+    if scope is not None:
+        feeding = set(db.session.scalars(db.select(MergerLink.old_unit_id).join(Commune)
+                                         .where(Commune.code.in_(scope),
+                                                Commune.province_code == plan.province_code)))
+    rows = db.session.scalars(
+        db.select(Assignment).where(Assignment.plan_id == plan.id)
+        .options(selectinload(Assignment.person).selectinload(Person.unit))
+    ).all()
+    placed, unplaced = [], []
+    for a in rows:
+        if a.position_id is not None:
+            position = positions.get(a.position_id)
+            if position is None:
+                continue  # outside the user's communes
+            placed.append(_assignment_row(a, position))
+        elif feeding is None or a.person.unit_id in feeding:
+            unplaced.append(_assignment_row(a, None))
+    order = {p.id: i for i, p in enumerate(positions.values())}
+    placed.sort(key=lambda r: (r.position.commune_code if r.position else "",
+                               order[r.position.id] if r.position else 0, r.person.name, r.person.key))
+    unplaced.sort(key=lambda r: (r.person.unit_code, r.person.name, r.person.key))
+    shortfalls = [
+        (positions[s.position_id], s.missing)
+        for s in db.session.scalars(db.select(Shortfall).where(Shortfall.plan_id == plan.id))
+        if s.position_id in positions
+    ]
+    return PlanData(plan.id, plan.name, plan.status.value, province.code, province.name, province.as_of,
+                    tuple(commune_rows), tuple(positions.values()), tuple(placed), tuple(unplaced),
+                    tuple(shortfalls))
+
+
+def _assignment_row(a: Assignment, position: PositionRow | None) -> AssignmentRow:
+    return AssignmentRow(a.id, person_row(a.person, a.person.unit), position, a.source, a.locked,
+                         tuple(a.gaps or ()), a.early_retirement)
+
+
+def person_row(p: Person, unit: OldUnit) -> PersonRow:
+    """The fields of a person that documents show."""
+    return PersonRow(p.id, p.key, p.name, p.birth_date, p.gender, p.category, p.current_title or "", unit.code,
+                     unit.name, unit.kind.value, unit.district or "", bool(p.disciplined), p.retirement_date)
+
+
+def from_district(person: PersonRow) -> bool:
+    """Whether the person comes from an agency of an abolished district."""
+    return person.unit_kind == UnitKind.DISTRICT_AGENCY.value
+
+
+def old_post(person: PersonRow) -> str:
+    """"[chức vụ cũ], [đơn vị cũ]": "Phó Trưởng phòng Nội vụ, Cơ quan cấp huyện Đình Lập"."""
+    unit = in_sentence(person.unit_name)
+    if person.unit_district and from_district(person) and person.unit_district.lower() not in unit.lower():
+        unit = f"{unit} {in_sentence(person.unit_district)}"
+    return f"{person.current_title}, {unit}" if person.current_title else unit
+
+
+# ------------------------------------------------------------ early retirement (Decree 178/2024, 67/2025)
+
+POLICIES = {
+    "<2": "Nghỉ hưu trước tuổi (Nghị định 178/2024/NĐ-CP, sửa đổi bởi Nghị định 67/2025/NĐ-CP): còn dưới 2 năm"
+          " đến tuổi nghỉ hưu, trợ cấp một lần cho số tháng nghỉ sớm",
+    "2-5": "Nghỉ hưu trước tuổi (Nghị định 178/2024/NĐ-CP, sửa đổi bởi Nghị định 67/2025/NĐ-CP): còn từ 2 đến"
+           " 5 năm, trợ cấp 1,0 × tiền lương × số tháng nghỉ sớm và 5 tháng lương cho mỗi năm nghỉ sớm",
+    "5-10": "Nghỉ hưu trước tuổi (Nghị định 178/2024/NĐ-CP, sửa đổi bởi Nghị định 67/2025/NĐ-CP): còn trên 5"
+            " đến 10 năm, trợ cấp 0,9 × tiền lương × 60 tháng và 4 tháng lương cho mỗi năm nghỉ sớm",
+}
+RESIGNATION = ("Thôi việc (Nghị định 178/2024/NĐ-CP, sửa đổi bởi Nghị định 67/2025/NĐ-CP): 0,8 × tiền lương"
+               " × số tháng hưởng, 1,5 tháng lương cho mỗi năm đóng BHXH và 3 tháng tìm việc")
+PART_TIME = "Người hoạt động không chuyên trách: chế độ theo Nghị định 154/2025/NĐ-CP"
+NOT_COVERED = "Không thuộc đối tượng (đang bị kỷ luật hoặc xem xét kỷ luật)"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What an unplaced person may take, and whether it came from the solver or was computed here."""
+
+    eligible: bool
+    band: str | None
+    years_to_retirement: float | None
+    retirement_date: date | None
+    text: str
+    computed: bool
+
+
+def policy_of(row: AssignmentRow, as_of: date) -> Policy:
+    """The exit policy of an unplaced person: the solver's band when stored, else from the birth date."""
+    person = row.person
+    retire = person.retirement_date
+    if retire is None and person.birth_date is not None and person.gender in ("M", "F"):
+        retire = statutory_retirement(person.birth_date, person.gender)
+    er = row.early_retirement
+    computed = er is None
+    if er is None:
+        years = years_between(as_of, retire) if retire else None
+        band = _band(years)
+        covered = not person.disciplined and person.category != "khong_chuyen_trach"
+        er = {"eligible": band is not None and covered, "band": band, "years_to_retirement": years}
+    band, years, eligible = er.get("band"), er.get("years_to_retirement"), bool(er.get("eligible"))
+    if person.category == "khong_chuyen_trach":
+        text = PART_TIME
+    elif person.disciplined:
+        text = NOT_COVERED
+    elif eligible and band in POLICIES:
+        text = POLICIES[band]
+    else:
+        text = RESIGNATION
+    return Policy(eligible, band, years, retire, text, computed)
+
+
+def _band(years: float | None) -> str | None:
+    """The solver's bands: (0, 2), [2, 5], (5, 10]."""
+    if years is None or years <= 0 or years > 10:
+        return None
+    if years < 2:
+        return "<2"
+    return "2-5" if years <= 5 else "5-10"

@@ -1,0 +1,110 @@
+"""What routes and commands call: a plan's decisions and workbook, with the province's settings and scope."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from flask import current_app
+
+from ..models import Plan, User
+from .compose import DecisionDoc, compose
+from .decisions import DocxRenderer, archive_name, render_all, write_zip
+from .plandata import PlanData, load_plan_data
+from .settings import DocumentSettings, load_settings, search_dirs
+from .text import ascii_slug
+from .workbooks import index_workbook_bytes, plan_workbook_bytes
+
+logger = logging.getLogger(__name__)
+INDEX_NAME = "muc-luc.xlsx"
+Progress = Callable[[int, int], None]
+
+
+def document_settings(province_code: str) -> DocumentSettings:
+    """The province's settings: templates/documents, then <instance>/documents, then DOCUMENT_TEMPLATE_DIRS."""
+    extra = current_app.config.get("DOCUMENT_TEMPLATE_DIRS") or []
+    return load_settings(province_code, search_dirs(current_app.instance_path, list(extra)))
+
+
+def plan_data(plan: Plan, user: User | None = None) -> PlanData:
+    """The plan as rows, limited to the user's communes when their scope has some."""
+    return load_plan_data(plan, user.communes if user is not None and user.communes else None)
+
+
+def draft_prefix(data: PlanData, settings: DocumentSettings) -> str:
+    """"DU-THAO_" before every file name of a plan not yet approved."""
+    return f"{ascii_slug(str(settings.general.get('draft_mark', 'DỰ THẢO')))}_" if data.draft else ""
+
+
+def workbook_name(data: PlanData, settings: DocumentSettings) -> str:
+    """ASCII download name of the plan workbook."""
+    return f"{draft_prefix(data, settings)}phuong-an-{data.plan_id}_{ascii_slug(data.province_name)}.xlsx"
+
+
+def zip_name(data: PlanData, settings: DocumentSettings, mode: str) -> str:
+    """ASCII download name of the decisions ZIP."""
+    return (f"{draft_prefix(data, settings)}quyet-dinh_phuong-an-{data.plan_id}_"
+            f"{ascii_slug(data.province_name)}_{mode.replace('_', '-')}.zip")
+
+
+def assignment_routes(data: PlanData, settings: DocumentSettings) -> dict[int, tuple[str, str]]:
+    """Assignment id -> (kind of decision, issuing body), for the workbook."""
+    return {d.people[0].assignment_id: (d.kind_label, d.issuer_label) for d in compose(data, settings)}
+
+
+def workbook(plan: Plan, user: User | None = None) -> tuple[str, bytes]:
+    """(file name, bytes) of the plan workbook."""
+    data = plan_data(plan, user)
+    settings = document_settings(data.province_code)
+    mark = str(settings.general.get("draft_mark", "DỰ THẢO"))
+    return workbook_name(data, settings), plan_workbook_bytes(data, assignment_routes(data, settings), mark)
+
+
+def decisions_zip(plan: Plan, out: IO[bytes], mode: str = "per_person", user: User | None = None,
+                  progress: Progress | None = None) -> tuple[str, int]:
+    """Write the ZIP of the plan's decisions to `out`; returns (download name, number of decisions)."""
+    started = time.monotonic()
+    data = plan_data(plan, user)
+    settings = document_settings(data.province_code)
+    docs = compose(data, settings, mode)
+    index = index_workbook_bytes(data, docs, archive_name, str(settings.general.get("draft_mark", "DỰ THẢO")))
+    write_zip(docs, DocxRenderer(settings.docx_template), out, index, INDEX_NAME, progress)
+    logger.info("plan %s: %d decisions (%s) in %.1f s", plan.id, len(docs), mode, time.monotonic() - started)
+    return zip_name(data, settings, mode), len(docs)
+
+
+def decisions_to_dir(plan: Plan, out_dir: Path, mode: str = "per_person",
+                     progress: Progress | None = None) -> list[Path]:
+    """Write every decision under `out_dir` (a folder per commune) and the table of contents."""
+    data = plan_data(plan)
+    settings = document_settings(data.province_code)
+    docs = compose(data, settings, mode)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    mark = str(settings.general.get("draft_mark", "DỰ THẢO"))
+    index = out_dir / f"{draft_prefix(data, settings)}{INDEX_NAME}"
+    index.write_bytes(index_workbook_bytes(data, docs, archive_name, mark))
+    written = [index]
+    for i, (name, blob) in enumerate(render_all(docs, DocxRenderer(settings.docx_template)), start=1):
+        path = out_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(blob)
+        written.append(path)
+        if progress is not None:
+            progress(i, len(docs))
+    return written
+
+
+def one_decision(plan: Plan, assignment_id: int, user: User | None = None) -> tuple[str, bytes] | None:
+    """(file name, bytes) of one person's decision, or None when the plan has no seat for that assignment."""
+    data = plan_data(plan, user)
+    rows = [a for a in data.placed if a.id == assignment_id]
+    if not rows:
+        return None
+    settings = document_settings(data.province_code)
+    single = PlanData(data.plan_id, data.name, data.status, data.province_code, data.province_name, data.as_of,
+                      data.communes, data.positions, tuple(rows), (), ())
+    doc: DecisionDoc = compose(single, settings, "per_person")[0]
+    return doc.filename, DocxRenderer(settings.docx_template).render(doc)
