@@ -6,6 +6,7 @@ written here as WordprocessingML, straight into a copy of that package: thousand
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable
@@ -301,7 +302,7 @@ def make_base_template(path: Path, *, top_mm: float = 20, bottom_mm: float = 20,
                        right_mm: float = 15) -> None:
     """Write the default decision.docx: A4 portrait, official margins, Times New Roman 14, empty body."""
     def tw(mm: float) -> int:
-        return round(mm * CM / 10)
+        return math.ceil(mm * 1440 / 25.4)  # up, so 15 mm never reads back as 14.99
 
     document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                 f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body><w:sectPr>'

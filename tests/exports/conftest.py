@@ -44,7 +44,12 @@ def _person(province: str, key: str, name: str, unit: OldUnit, *, gender: str = 
 
 @pytest.fixture
 def staffed(tiny_province: Province) -> dict[str, object]:
-    """Province 20 with a Party seat added, and a plan placing six people and leaving two unplaced."""
+    """Province 20 with a Party seat added, and a plan placing six people and leaving two unplaced.
+
+    Kinds: A head (bổ nhiệm, UBND xã), B and D staff of one department (bố trí), C head, E from the district
+    (điều động, Sở Nội vụ), Lan the Party Secretary (chỉ định, Tỉnh ủy); Sáu unplaced with the solver's band,
+    Tám unplaced without one (computed from the birth date).
+    """
     code = tiny_province.code
     communes = {c.code: c for c in db.session.scalars(db.select(Commune).where(Commune.province_code == code))}
     a, b = communes["06613"], communes["06625"]
@@ -62,7 +67,7 @@ def staffed(tiny_province: Province) -> dict[str, object]:
     people = {p.key: p for p in db.session.scalars(db.select(Person).where(Person.province_code == code))}
     pa, pb, pc, pd, pe = (people[f"0200{i:09d}"] for i in range(5))
     pa.current_title = "Phó Chủ tịch UBND"
-    pd.current_title = "Phó Trưởng phòng"
+    pd.current_title, pd.unit = "Phó Trưởng phòng", u1  # with B: two placements in one department
     pf = _person(code, "020999000001", "Hoàng Thị Lan", u1, gender="F", birth=date(1976, 3, 9),
                  title="Bí thư Đảng ủy")
     pg = _person(code, "020999000002", "Lý Văn Sáu", u1, birth=date(1964, 2, 10), title="Công chức Địa chính")
