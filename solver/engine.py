@@ -183,68 +183,94 @@ def candidate_pairs(problem: Problem, scope: Scope) -> Pairs:
 
     w = problem.weights
     w_gap, w_cont, w_rating = w.scaled("gap"), w.scaled("continuity"), w.scaled("rating")
-    w_plan, w_pref, w_keep, w_extra = w.scaled("planning"), w.scaled("preference"), w.scaled("keep"), w.scaled(
-        "feeds_extra"
-    )
+    w_plan, w_pref, w_keep = w.scaled("planning"), w.scaled("preference"), w.scaled("keep")
+    w_extra = w.scaled("feeds_extra")
     unlisted = round(w.preference_unlisted)
-    deficit = [rating_deficit(problem, p) for p in people]
-    prev = problem.previous_plan
-    gap_cache: dict[tuple[Any, int], int] = {}
+    # per-person parts of the cost that do not depend on the seat's commune
+    base_staff = [rating_deficit(problem, p) * w_rating for p in people]
+    base_lead = [2 * b for b in base_staff]
+    plan_rank = [max((_LEVEL_RANK[lv] for lv in p.planned_for), default=-1) for p in people]
+    family = [p.job_family for p in people]
+    prev = [problem.previous_plan.get(p.id) for p in people]
+    pref_cost: dict[str, dict[int, int]] = {}
+
+    def prefs_of(code: str) -> dict[int, int]:
+        if code not in pref_cost:
+            d = {}
+            for i in _bits(direct[code] | extra[code]):
+                prefs = people[i].preferences
+                if prefs:
+                    rank = preference_rank(people[i], code)
+                    d[i] = w_pref * ((rank - 1) if rank is not None else unlisted)
+            pref_cost[code] = d
+        return pref_cost[code]
+
+    by_value: dict[str, dict[Any, int]] = {}
+
+    def req_mask(req: Any) -> int:
+        key = (req.attr, req.op, req.value)
+        if key not in req_cache:
+            # evaluate once per distinct value of the attribute, not once per person
+            if req.attr not in by_value:
+                groups: dict[Any, list[int]] = defaultdict(list)
+                for i, a in enumerate(attrs):
+                    groups[a.get(req.attr)].append(i)
+                by_value[req.attr] = {v: sum(1 << i for i in idx) for v, idx in groups.items()}
+            m = 0
+            for v, vm in by_value[req.attr].items():
+                if requirement_holds(req, {req.attr: v}):
+                    m |= vm
+            req_cache[key] = m
+        return req_cache[key]
+
     out = Pairs()
     for j, pos in enumerate(positions):
         commune = problem.commune_by_code[pos.commune]
         m = (direct[pos.commune] | extra[pos.commune]) & ~forbidden_pos[pos.id] & ~forbidden_com[pos.commune]
-        soft = []
-        non_local_soft = False
+        soft_masks = []
         for req in pos.requirements:
             if req.op == "rule":
                 if req.hard:
                     m &= all_mask & ~local_mask(commune)
                 else:
-                    non_local_soft = True
-                continue
-            if not req.hard:
-                soft.append(req)
-                continue
-            key = (req.attr, req.op, req.value)
-            if key not in req_cache:
-                req_cache[key] = _mask(people, lambda i, r=req: requirement_holds(r, attrs[i]))  # type: ignore[misc]
-            m &= req_cache[key]
-        if pos.level in LEADERSHIP:
+                    soft_masks.append(all_mask & ~local_mask(commune))
+            elif req.hard:
+                m &= req_mask(req)
+            else:
+                soft_masks.append(req_mask(req))
+        lead = pos.level in LEADERSHIP
+        if lead:
             m &= ~disciplined
         if not m:
             continue
-        soft_key = tuple((r.attr, r.op, r.value) for r in soft)
-        lead = pos.level in LEADERSHIP
-        local = local_mask(commune) if non_local_soft else 0
-        via_extra = extra[pos.commune] & ~direct[pos.commune]
-        for i in _bits(m):
-            person = people[i]
-            gk = (soft_key, i)
-            g = gap_cache.get(gk)
-            if g is None:
-                g = sum(1 for r in soft if not requirement_holds(r, attrs[i]))
-                gap_cache[gk] = g
-            if non_local_soft and (local >> i) & 1:
-                g += 1
-            is_extra = bool((via_extra >> i) & 1)
-            cost = w_gap * g + deficit[i] * w_rating * (2 if lead else 1)
-            if person.job_family != pos.job_family:
+        idx = _bits(m)
+        gaps = dict.fromkeys(idx, 0)
+        for sm in soft_masks:
+            for i in _bits(m & ~sm):
+                gaps[i] += 1
+        via_extra = m & extra[pos.commune] & ~direct[pos.commune]
+        extra_set = set(_bits(via_extra)) if via_extra else set()
+        prefs = prefs_of(pos.commune)
+        base = base_lead if lead else base_staff
+        need = _LEVEL_RANK[pos.level]
+        fam = pos.job_family
+        for i in idx:
+            g = gaps[i]
+            cost = w_gap * g + base[i] + prefs.get(i, 0)
+            if family[i] != fam:
                 cost += w_cont
-            if lead and not planned_for(person, pos.level):
+            if lead and plan_rank[i] < need:
                 cost += w_plan
-            if person.preferences:
-                rank = preference_rank(person, pos.commune)
-                cost += w_pref * ((rank - 1) if rank is not None else unlisted)
-            if person.id in prev and prev[person.id] != pos.id:
+            if prev[i] is not None and prev[i] != pos.id:
                 cost += w_keep
+            is_extra = i in extra_set
             if is_extra:
                 cost += w_extra
-            out.person.append(i)
-            out.position.append(j)
             out.cost.append(cost)
             out.gaps.append(g)
             out.extra.append(is_extra)
+        out.person.extend(idx)
+        out.position.extend([j] * len(idx))
     return out
 
 
@@ -272,14 +298,19 @@ def components(problem: Problem, scope: Scope, pairs: Pairs) -> list[Component]:
         return c
 
     person_communes: dict[int, set[str]] = defaultdict(set)
-    for k in range(len(pairs.person)):
-        person_communes[pairs.person[k]].add(scope.positions[pairs.position[k]].commune)
+    commune_of = [p.commune for p in scope.positions]
+    last = (-1, -1)
+    for i, j in zip(pairs.person, pairs.position, strict=True):
+        if (i, j) != last:
+            person_communes[i].add(commune_of[j])
+            last = (i, j)
     for cs in person_communes.values():
-        first, *rest = sorted(cs)
-        for c in rest:
-            a, b = find(first), find(c)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+        if len(cs) > 1:
+            first, *rest = sorted(cs)
+            for c in rest:
+                a, b = find(first), find(c)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
     groups: dict[str, Component] = {}
     for c in sorted(scope.communes):
         root = find(c)
@@ -288,8 +319,9 @@ def components(problem: Problem, scope: Scope, pairs: Pairs) -> list[Component]:
         groups[find(pos.commune)].positions.append(j)
     for i, cs in sorted(person_communes.items()):
         groups[find(min(cs))].people.append(i)
-    for k in range(len(pairs.person)):
-        groups[find(scope.positions[pairs.position[k]].commune)].pairs.append(k)
+    root_of = {c: find(c) for c in scope.communes}
+    for k, j in enumerate(pairs.position):
+        groups[root_of[commune_of[j]]].pairs.append(k)
     return [g for g in groups.values() if g.positions]
 
 
@@ -334,11 +366,11 @@ class _Ctx:
         self.person_index = {p.id: i for i, p in enumerate(scope.people)}
         self.position_index = {p.id: j for j, p in enumerate(scope.positions)}
         self.locked_pairs: dict[int, int] = {}  # person idx -> pair idx
-        pair_of = {(pairs.person[k], pairs.position[k]): k for k in range(len(pairs.person))}
-        for person_id, position_id in scope.locks.items():
-            key = (self.person_index[person_id], self.position_index[position_id])
-            if key in pair_of:
-                self.locked_pairs[key[0]] = pair_of[key]
+        wanted = {self.person_index[p]: self.position_index[s] for p, s in scope.locks.items()}
+        if wanted:
+            for k, (i, j) in enumerate(zip(pairs.person, pairs.position, strict=True)):
+                if wanted.get(i) == j:
+                    self.locked_pairs[i] = k
 
     def shortfall_of(self, comp: Component, chosen: Iterable[int]) -> tuple[list[int], int]:
         """Shortfall per level and people placed for a set of chosen pairs."""
@@ -386,123 +418,148 @@ def _laminar_caps(commune: Commune) -> tuple[list[int], bool]:
     return keep, len(keep) == len(commune.caps)
 
 
-def flow_solve(ctx: _Ctx, comp: Component, costs: dict[int, int] | None = None,
-               placed: int | None = None) -> tuple[list[int], bool] | None:  # fmt: skip
-    """Priorities 1-2 as a min-cost flow, ignoring relations and overlapping caps.
+class FlowNet:
+    """The flow relaxation of one component, built once and solved with different pair costs.
 
-    Without `costs`: lexicographic shortfall by level, then placement. With `costs` (per pair) and
-    `placed` (people to place besides the locked ones): lexicographic shortfall, then the least total
-    cost among flows that place exactly that many. Returns (chosen pairs, whether the flow modelled
-    every cap), or None when the costs do not fit the flow solver's integer range.
+    Source -> person (1) -> position (1 per candidate pair) -> [shared cap] -> commune (payroll
+    quota) -> sink. Each position has a "minimum" arc (its unfilled minimum, rewarded by its level's
+    lexicographic weight) and an "extra" arc (up to its max). Locked people are placed beforehand.
+    Relations and overlapping caps are left out: they are checked on the result.
     """
-    pairs, scope, problem = ctx.pairs, ctx.scope, ctx.problem
-    locked_people = {i for i in comp.people if i in ctx.locked_pairs}
-    lock_count: dict[int, int] = defaultdict(int)
-    for i in locked_people:
-        lock_count[pairs.position[ctx.locked_pairs[i]]] += 1
-    free_pairs = [k for k in comp.pairs if pairs.person[k] not in locked_people]
-    free_people = sorted({pairs.person[k] for k in free_pairs})
-    n = len(free_people)
-    mins = [0, 0, 0, 0]
-    for j in comp.positions:
-        pos = scope.positions[j]
-        mins[LEVELS.index(pos.level)] += max(0, pos.min - lock_count[j])
-    if costs is None:
-        w_q = 0
-        w_p, w_s, w_d, w_h, w_k = tier_weights([n, mins[3], mins[2], mins[1], mins[0]])
-        shift = 0
-    else:
-        # costs may be negative after Lagrangian adjustments: shift them per person to be >= 0
-        lo: dict[int, int] = {}
-        hi: dict[int, int] = defaultdict(int)
-        for k in free_pairs:
-            i = pairs.person[k]
-            lo[i] = min(lo.get(i, 0), costs[k])
-            hi[i] = max(hi[i], costs[k])
-        q_range = sum(hi[i] - lo.get(i, 0) for i in free_people)
-        w_q, w_s, w_d, w_h, w_k = tier_weights([q_range, mins[3], mins[2], mins[1], mins[0]])
-        w_p = 0
-        shift = 1
-    level_w = {"key": w_k, "head": w_h, "deputy": w_d, "staff": w_s}
 
-    node = 2
-    person_node = {}
-    for i in free_people:
-        person_node[i] = node
-        node += 1
-    position_node = {}
-    for j in comp.positions:
-        position_node[j] = node
-        node += 1
-    tails: list[int] = []
-    heads: list[int] = []
-    caps: list[int] = []
-    arc_costs: list[int] = []
-
-    def arc(t: int, h: int, cap: int, cost: int) -> None:
-        tails.append(t)
-        heads.append(h)
-        caps.append(cap)
-        arc_costs.append(cost)
-
-    for i in free_people:
-        arc(0, person_node[i], 1, 0)
-    first_pair_arc = len(tails)
-    for k in free_pairs:
-        arc(person_node[pairs.person[k]], position_node[pairs.position[k]], 1,
-            (costs[k] * w_q) if (costs is not None and shift) else 0)  # fmt: skip
-    all_caps = True
-    for code in comp.communes:
-        commune = problem.commune_by_code[code]
-        commune_node = node
-        node += 1
-        used = sum(1 for i in locked_people if scope.positions[pairs.position[ctx.locked_pairs[i]]].commune == code)
-        quota = n if commune.payroll_quota is None else max(0, commune.payroll_quota - used)
-        arc(commune_node, 1, quota, 0)
-        keep, complete = _laminar_caps(commune)
-        all_caps &= complete
-        target: dict[str, int] = {}
-        for ci in keep:
-            cap = commune.caps[ci]
-            cap_node = node
-            node += 1
-            used_cap = sum(lock_count[ctx.position_index[p]] for p in cap.positions)
-            arc(cap_node, commune_node, max(0, cap.max - used_cap), 0)
-            for p in cap.positions:
-                target[p] = cap_node
+    def __init__(self, ctx: _Ctx, comp: Component) -> None:
+        pairs, scope, problem = ctx.pairs, ctx.scope, ctx.problem
+        self.ctx = ctx
+        locked_people = [i for i in comp.people if i in ctx.locked_pairs]
+        locked = set(locked_people)
+        self.locked_chosen = [ctx.locked_pairs[i] for i in locked_people]
+        lock_count: dict[int, int] = defaultdict(int)
+        for k in self.locked_chosen:
+            lock_count[pairs.position[k]] += 1
+        self.free_pairs = [k for k in comp.pairs if pairs.person[k] not in locked]
+        free_people = sorted({pairs.person[k] for k in self.free_pairs})
+        self.n = n = len(free_people)
+        self.free_people = free_people
+        mins = [0, 0, 0, 0]
+        person_node = {i: 2 + t for t, i in enumerate(free_people)}
+        node = 2 + n
+        position_node = {}
         for j in comp.positions:
-            pos = scope.positions[j]
-            if pos.commune != code:
-                continue
-            rem_max = max(0, pos.max - lock_count[j])
-            rem_min = min(rem_max, max(0, pos.min - lock_count[j]))
-            to = target.get(pos.id, commune_node)
-            if rem_min:
-                arc(position_node[j], to, rem_min, -(level_w[pos.level] + w_p))
-            if rem_max > rem_min:
-                arc(position_node[j], to, rem_max - rem_min, -w_p)
-    supply = n
-    if placed is None:
-        arc(0, 1, n, 0)
-    else:
-        supply = placed
-    biggest = max((abs(c) for c in arc_costs), default=0)
-    if biggest * (node + 1) * 4 >= 2**62:
-        return None
-    smcf = min_cost_flow.SimpleMinCostFlow()
-    arcs = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, arc_costs)
-    supplies = [0] * node
-    supplies[0], supplies[1] = supply, -supply
-    smcf.set_nodes_supplies(list(range(node)), supplies)
-    status = smcf.solve()
-    if status != smcf.OPTIMAL:
-        logger.warning("min-cost flow status %s", status)
-        return None
-    flows = smcf.flows(arcs)
-    chosen = [free_pairs[a - first_pair_arc] for a in range(first_pair_arc, first_pair_arc + len(free_pairs))
-              if flows[a] > 0]  # fmt: skip
-    chosen += [ctx.locked_pairs[i] for i in sorted(locked_people)]
-    return sorted(chosen), all_caps
+            position_node[j] = node
+            node += 1
+        tails = [0] * n
+        heads = [person_node[i] for i in free_people]
+        caps = [1] * n
+        self.first_pair_arc = len(tails)
+        tails += [person_node[pairs.person[k]] for k in self.free_pairs]
+        heads += [position_node[pairs.position[k]] for k in self.free_pairs]
+        caps += [1] * len(self.free_pairs)
+        level_arcs: list[tuple[int, int]] = []  # (arc index, level index or -1 for "extra")
+        self.all_caps = True
+        for code in comp.communes:
+            commune = problem.commune_by_code[code]
+            commune_node = node
+            node += 1
+            used = sum(1 for k in self.locked_chosen if scope.positions[pairs.position[k]].commune == code)
+            quota = n if commune.payroll_quota is None else max(0, commune.payroll_quota - used)
+            tails.append(commune_node)
+            heads.append(1)
+            caps.append(quota)
+            keep, complete = _laminar_caps(commune)
+            self.all_caps &= complete
+            target: dict[str, int] = {}
+            for ci in keep:
+                cap = commune.caps[ci]
+                cap_node = node
+                node += 1
+                used_cap = sum(lock_count[ctx.position_index[p]] for p in cap.positions)
+                tails.append(cap_node)
+                heads.append(commune_node)
+                caps.append(max(0, cap.max - used_cap))
+                for p in cap.positions:
+                    target[p] = cap_node
+            for j in comp.positions:
+                pos = scope.positions[j]
+                if pos.commune != code:
+                    continue
+                rem_max = max(0, pos.max - lock_count[j])
+                rem_min = min(rem_max, max(0, pos.min - lock_count[j]))
+                to = target.get(pos.id, commune_node)
+                level = LEVELS.index(pos.level)
+                if rem_min:
+                    mins[level] += rem_min
+                    level_arcs.append((len(tails), level))
+                    tails.append(position_node[j])
+                    heads.append(to)
+                    caps.append(rem_min)
+                if rem_max > rem_min:
+                    level_arcs.append((len(tails), -1))
+                    tails.append(position_node[j])
+                    heads.append(to)
+                    caps.append(rem_max - rem_min)
+        self.bypass = len(tails)
+        tails.append(0)
+        heads.append(1)
+        caps.append(n)
+        self.tails, self.heads, self.caps = tails, heads, caps
+        self.level_arcs = level_arcs
+        self.mins = mins
+        self.nodes = node
+
+    def solve(self, costs: Sequence[int] | None = None, placed: int | None = None) -> list[int] | None:
+        """Chosen pairs (locked ones included) of a min-cost flow, or None if costs do not fit.
+
+        Without `costs`: lexicographic shortfall by level, then placement. With `costs` (aligned with
+        free_pairs) and `placed` (free people to place): lexicographic shortfall, then least total cost
+        among flows placing exactly that many.
+        """
+        n, mins = self.n, self.mins
+        if costs is None:
+            w_q = 0
+            w_p, w_s, w_d, w_h, w_k = tier_weights([n, mins[3], mins[2], mins[1], mins[0]])
+        else:
+            lo: dict[int, int] = {}
+            hi: dict[int, int] = {}
+            person = self.ctx.pairs.person
+            for k, c in zip(self.free_pairs, costs, strict=True):
+                i = person[k]
+                if c < lo.get(i, 0):
+                    lo[i] = c
+                if c > hi.get(i, 0):
+                    hi[i] = c
+            q_range = sum(hi.values()) - sum(lo.values())
+            w_q, w_s, w_d, w_h, w_k = tier_weights([q_range, mins[3], mins[2], mins[1], mins[0]])
+            w_p = 0
+        level_w = (w_k, w_h, w_d, w_s)
+        arc_costs = [0] * len(self.tails)
+        if costs is not None:
+            f = self.first_pair_arc
+            arc_costs[f : f + len(costs)] = [c * w_q for c in costs]
+        for a, level in self.level_arcs:
+            arc_costs[a] = -(level_w[level] + w_p) if level >= 0 else -w_p
+        caps = self.caps
+        supply = n
+        if placed is not None:
+            caps = list(caps)
+            caps[self.bypass] = 0
+            supply = placed
+        biggest = max(max(arc_costs, default=0), -min(arc_costs, default=0))
+        if biggest * (self.nodes + 1) * 4 >= 2**62:
+            return None
+        smcf = min_cost_flow.SimpleMinCostFlow()
+        arcs = smcf.add_arcs_with_capacity_and_unit_cost(self.tails, self.heads, caps, arc_costs)
+        supplies = [0] * self.nodes
+        supplies[0], supplies[1] = supply, -supply
+        smcf.set_nodes_supplies(list(range(self.nodes)), supplies)
+        status = smcf.solve()
+        if status != smcf.OPTIMAL:
+            logger.warning("min-cost flow status %s", status)
+            return None
+        flows = smcf.flows(arcs)
+        f = self.first_pair_arc
+        fp = self.free_pairs
+        chosen = [fp[t] for t, v in enumerate(flows[f : f + len(fp)]) if v > 0]
+        return sorted(chosen + self.locked_chosen)
 
 
 # ---------------------------------------------------------------- CP-SAT
@@ -797,9 +854,10 @@ def _repair(ctx: _Ctx, comp: Component, chosen: list[int]) -> list[int]:
 def solve_component(ctx: _Ctx, comp: Component, budget12: float) -> CompResult:
     """Priorities 1-2 of one component: flow bound, CP-SAT only where side constraints bind."""
     t0 = time.monotonic()
-    flow = flow_solve(ctx, comp)
+    net = FlowNet(ctx, comp)
+    flow = net.solve()
     if flow is not None:
-        chosen, _ = flow
+        chosen = flow
         bound_short, bound_placed = ctx.shortfall_of(comp, chosen)
         ok = not ctx.violations(comp, chosen)
     else:
@@ -817,15 +875,15 @@ def solve_component(ctx: _Ctx, comp: Component, budget12: float) -> CompResult:
     short, placed = ctx.shortfall_of(comp, chosen)
     t1 = time.monotonic()
     lower: float | None = None
+    # from here on: priority 3
     if ok:
         # the linear part of priority 3, exactly, among the flows optimal for priorities 1-2
         n_locked = sum(1 for i in comp.people if i in ctx.locked_pairs)
-        cost = {k: ctx.pairs.cost[k] for k in comp.pairs}
-        qflow = flow_solve(ctx, comp, cost, placed - n_locked)
-        if qflow is not None and ctx.shortfall_of(comp, qflow[0]) == (short, placed):
-            lower = float(sum(ctx.pairs.cost[k] for k in qflow[0]))
-            if not ctx.violations(comp, qflow[0]):
-                chosen = qflow[0]
+        qflow = net.solve([ctx.pairs.cost[k] for k in net.free_pairs], placed - n_locked)
+        if qflow is not None and ctx.shortfall_of(comp, qflow) == (short, placed):
+            lower = float(sum(ctx.pairs.cost[k] for k in qflow))
+            if not ctx.violations(comp, qflow):
+                chosen = qflow
     quality = sum(ctx.pairs.cost[k] for k in chosen) + nonlinear_penalty(ctx, comp, chosen)
     bound_q = lower if lower is not None else 0.0
     return CompResult(
@@ -879,6 +937,9 @@ def lagrangian_stage3(ctx: _Ctx, comp: Component, res: CompResult, budget: float
         merged = problem.commune_by_code[code].merged_from
         if w_bal and len(merged) > 1:
             units[code] = list(merged)
+    net = FlowNet(ctx, comp)
+    base = [pairs.cost[k] * scale for k in net.free_pairs]
+    lead_free = [(t, k) for t, k in enumerate(net.free_pairs) if k in lead]
     mult_g = {c: 0.0 for c in comp.communes}
     alpha = {c: {u: 1.0 for u in us} for c, us in units.items()}
     beta = {c: {u: 1.0 for u in us} for c, us in units.items()}
@@ -914,23 +975,26 @@ def lagrangian_stage3(ctx: _Ctx, comp: Component, res: CompResult, budget: float
         mg = {c: round(mult_g[c] * scale) for c in comp.communes}
         ai = {c: _round_to_sum(alpha[c], scale) for c in units}
         bi = {c: _round_to_sum(beta[c], scale) for c in units}
-        costs: dict[int, int] = {}
-        for k in comp.pairs:
-            v = pairs.cost[k] * scale
-            if k in lead:
-                c, u, f = lead[k]
-                v += mg[c] * (1 - 4 * f)
-                if c in ai and u in ai[c]:
-                    v += w_bal * (ai[c][u] - bi[c][u])
-            costs[k] = v
-        flow = flow_solve(ctx, comp, costs, free_placed)
+
+        def adjust(k: int) -> int:
+            c, u, f = lead[k]
+            v = mg[c] * (1 - 4 * f)
+            if c in ai and u in ai[c]:
+                v += w_bal * (ai[c][u] - bi[c][u])
+            return v
+
+        costs = list(base)
+        for t, k in lead_free:
+            costs[t] += adjust(k)
+        flow = net.solve(costs, free_placed)
         if flow is None:
             break
-        x = flow[0]
+        x = flow
+        locked_value = sum(pairs.cost[k] * scale + (adjust(k) if k in lead else 0) for k in net.locked_chosen)
         if ctx.shortfall_of(comp, x) != (res.shortfall, res.placed):
             break  # the relaxation drifted from priorities 1-2: stop rather than trust it
-        # const: sum over communes of the multipliers' constant parts is zero by construction
-        value = sum(costs[k] for k in x) / scale
+        chosen_free = set(x)
+        value = (sum(c for t, c in enumerate(costs) if net.free_pairs[t] in chosen_free) + locked_value) / scale
         if value > bound + 1e-9:
             bound = value
             stall = 0
@@ -959,8 +1023,11 @@ def lagrangian_stage3(ctx: _Ctx, comp: Component, res: CompResult, budget: float
 
 def lock_conflicts(problem: Problem, locks: dict[str, str]) -> list[tuple[str, str]] | None:
     """The smallest conflicting set of locks found (CP-SAT assumptions, then deletion), or None."""
-    from solver.check import hard_failures
+    from solver.check import check_assignments, hard_failures
 
+    all_locks = [(k.person, k.position) for k in problem.locks if k.person in locks]
+    if not [v for v in check_assignments(problem, all_locks) if v.rule != "lock"]:
+        return None  # the locks alone break no rule: a plan exists (everyone else may stay unplaced)
     items = sorted(locks.items())
     m = cp_model.CpModel()
     lits = [m.new_bool_var(f"lock{i}") for i in range(len(items))]
@@ -1119,7 +1186,8 @@ def run(problem: Problem, options: SolveOptions, progress: ProgressFn | None = N
     for res in results:
         for k in res.chosen:
             assignment[scope.people[pairs.person[k]].id] = scope.positions[pairs.position[k]].id
-    seconds = {"prepare": t1 - t0, "stages12": t2 - t1, "stage3": t3 - t2}
+    s12 = sum(r.seconds["stages12"] for r in results)
+    seconds = {"prepare": t1 - t0, "stages12": s12, "stage3": (t2 - t1 - s12) + (t3 - t2)}
     return SolveResult(scope, pairs, comps, results, assignment, seconds)
 
 

@@ -291,10 +291,13 @@ class Problem:
         text = json.dumps(dump_problem(self), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
+    @cached_property
+    def _unit_feeds(self) -> dict[str, tuple[str, ...]]:
+        return {u.code: u.feeds + tuple(c for c in u.feeds_extra if c not in u.feeds) for u in self.units}
+
     def fed_communes(self, person: Person) -> tuple[str, ...]:
         """The communes this person may be placed in (feeds, then feeds_extra)."""
-        unit = self.unit_by_code[person.unit]
-        return unit.feeds + tuple(c for c in unit.feeds_extra if c not in unit.feeds)
+        return self._unit_feeds[person.unit]
 
     def is_disciplined(self, person: Person) -> bool:
         """Under discipline on as_of: no key, head or deputy seat."""

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from solver.check import hard_failures, relation_conflict, soft_gaps
+from solver.check import hard_failures, relation_conflict, requirement_gap, soft_gaps
 from solver.engine import (
     SOLVER_NAME,
     Pairs,
@@ -28,7 +28,7 @@ from solver.plan import (
     Shortfall,
     Unplaced,
 )
-from solver.problem import LEADERSHIP, LEVELS, Person, Position, Problem
+from solver.problem import LEADERSHIP, LEVELS, Person, Position, Problem, requirement_holds
 
 
 def early_retirement(problem: Problem, person: Person) -> EarlyRetirement:
@@ -80,6 +80,12 @@ class _Explainer:
                 self.extra.add((pid, sid))
         self.names = _commune_names(problem)
         self.locks = {(k.person, k.position) for k in problem.locks}
+        self.in_scope = {p.id for p in scope.people}
+        self.fed_people: dict[str, list[Person]] = defaultdict(list)
+        for p in scope.people:
+            for c in problem.fed_communes(p):
+                self.fed_people[c].append(p)
+        self.fail_cache: dict[tuple[Any, str], list[dict[str, Any]]] = {}
 
     def _pos_params(self, position: Position) -> dict[str, Any]:
         return {"position": position.id, "title": position.title, "commune": position.commune,
@@ -121,7 +127,7 @@ class _Explainer:
     def unplaced_reasons(self, person: Person) -> tuple[Reason, ...]:
         """Why a person has no seat."""
         problem, scope = self.problem, self.result.scope
-        in_scope = {p.id for p in scope.people}
+        in_scope = self.in_scope
         out: list[Reason] = []
         fed = [c for c in problem.fed_communes(person) if c in scope.communes]
         if person.id not in in_scope:
@@ -192,7 +198,7 @@ class _Explainer:
         """Why a seat stays below its minimum, and the closest candidates."""
         problem, scope = self.problem, self.result.scope
         commune = problem.commune_by_code[position.commune]
-        fed = [p for p in scope.people if position.commune in problem.fed_communes(p)]
+        fed = self.fed_people.get(position.commune, [])
         reasons: list[Reason] = []
         cands = self.cands_of_position.get(position.id, [])
         if not fed:
@@ -200,8 +206,6 @@ class _Explainer:
         elif not cands:
             hard = [q for q in position.requirements if q.hard]
             attrs = problem.attrs
-            from solver.problem import requirement_holds
-
             for q in hard:
                 if not any(requirement_holds(q, attrs[p.id], commune) for p in fed):
                     d = q.to_dict()
@@ -232,9 +236,18 @@ class _Explainer:
             if len(placed) == len(cands):
                 reasons.append(Reason("candidates_placed", {"count": len(cands)}))
         ranked = []
+        # positions copied across communes share requirements: cache failures by requirement list
+        signature = tuple((q.attr, q.op, q.value) for q in position.requirements if q.hard and q.op != "rule")
+        lead = position.level in LEADERSHIP
         for p in fed:
-            fails = [f for f in hard_failures(problem, p.id, position.id) if f.get("rule") != "feeds"]
-            ranked.append((len(fails), p.id in self.assignment, p.id, fails))
+            key = (signature, p.id)
+            fails = self.fail_cache.get(key)
+            if fails is None:
+                fails = [requirement_gap(q, problem.attrs[p.id]) for q in position.requirements
+                         if q.hard and q.op != "rule" and not requirement_holds(q, problem.attrs[p.id])]  # fmt: skip
+                self.fail_cache[key] = fails
+            extra = [{"rule": "discipline"}] if lead and problem.is_disciplined(p) else []
+            ranked.append((len(fails) + len(extra), p.id in self.assignment, p.id, fails + extra))
         ranked.sort(key=lambda t: (t[0], t[1], t[2]))
         closest = tuple(
             Closest(pid, tuple(fails), self.assignment.get(pid)) for _, _, pid, fails in ranked[:3]
