@@ -757,6 +757,8 @@ def transition(plan: Plan, action: str, user: User, text: str = "") -> PlanComme
     if action not in WORKFLOW:
         raise WorkflowError(404, _("Thao tác không hợp lệ."))
     starts, target = WORKFLOW[action]
+    if not user.has_role(*{r for rs in starts.values() for r in rs}):
+        raise WorkflowError(403, _("Bạn không có quyền thực hiện thao tác này."))
     roles = starts.get(plan.status)
     if roles is None:
         raise WorkflowError(409, _("Không thể thực hiện thao tác này khi phương án đang ở trạng thái hiện tại."))

@@ -11,17 +11,31 @@ from flask.testing import FlaskClient
 from staffing.extensions import db
 from staffing.models import Assignment, Person, Plan, Position, Province, Requirement, Role, User
 from staffing.services import plans
+from werkzeug.security import generate_password_hash
+
+PASSWORD = "secret-pass-1"  # as in the root conftest
+
+
+# A cheap hash keeps the many logins of these tests fast; the login code checks any werkzeug hash.
+FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+ACCOUNTS = {
+    "drafter": ("drafter@lang-son", Role.DRAFTER, "20"),
+    "drafter2": ("drafter2@lang-son", Role.DRAFTER, "20"),
+    "reviewer": ("reviewer@lang-son", Role.REVIEWER, "20"),
+    "approver": ("approver@lang-son", Role.APPROVER, "20"),
+    "other": ("drafter@quang-ninh", Role.DRAFTER, "22"),
+}
 
 
 @pytest.fixture
-def users(make_user) -> dict[str, User]:
-    return {
-        "drafter": make_user("drafter@lang-son", role=Role.DRAFTER),
-        "drafter2": make_user("drafter2@lang-son", role=Role.DRAFTER),
-        "reviewer": make_user("reviewer@lang-son", role=Role.REVIEWER),
-        "approver": make_user("approver@lang-son", role=Role.APPROVER),
-        "other": make_user("drafter@quang-ninh", role=Role.DRAFTER, province="22"),
-    }
+def users(app: Flask, tiny_province: Province) -> dict[str, User]:
+    out = {}
+    for key, (email, role, prov) in ACCOUNTS.items():
+        user = User(email=email, name=email.split("@")[0], role=role, province_code=prov, password_hash=FAST_HASH)
+        db.session.add(user)
+        out[key] = user
+    db.session.commit()
+    return out
 
 
 @pytest.fixture
@@ -47,7 +61,7 @@ def plan(app: Flask, province: Province, users: dict[str, User]) -> Plan:
 
 
 @pytest.fixture
-def as_user(client: FlaskClient, login) -> Callable[[str], FlaskClient]:
+def as_user(client: FlaskClient, login, users) -> Callable[[str], FlaskClient]:
     def sign_in(email: str) -> FlaskClient:
         client.post("/logout")
         login(client, email)
