@@ -40,8 +40,13 @@ def export() -> None:
 
 @export.command("decisions")
 @click.option("--plan", "plan_id", type=int, required=True, help="Plan id.")
-@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
-              help="Output folder, or a file ending in .zip.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Output folder, or a file ending in .zip.",
+)
 @click.option("--mode", type=click.Choice(MODES), default="per_person", show_default=True)
 @with_appcontext
 def decisions(plan_id: int, out: Path, mode: str) -> None:
@@ -60,8 +65,13 @@ def decisions(plan_id: int, out: Path, mode: str) -> None:
 
 @export.command("workbook")
 @click.option("--plan", "plan_id", type=int, required=True, help="Plan id.")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The .xlsx file to write.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .xlsx file to write.",
+)
 @with_appcontext
 def workbook(plan_id: int, out: Path) -> None:
     """Write the plan's workbook (.xlsx)."""

@@ -11,10 +11,25 @@ from typing import Any
 from ..labels import label
 from .plandata import AssignmentRow, CommuneRow, PlanData, from_district, old_post
 from .settings import DocumentSettings, render_text
-from .text import ascii_slug, capitalize_first, commune_names, join_post, long_date, province_names, short_date
+from .text import (
+    ascii_slug,
+    capitalize_first,
+    commune_names,
+    join_post,
+    long_date,
+    province_names,
+    short_date,
+)
 
 MODES = ("per_person", "per_department")
-ANNEX_HEADERS = ("STT", "Họ và tên", "Ngày sinh", "Chức vụ, đơn vị cũ", "Chức vụ, vị trí việc làm mới", "Ghi chú")
+ANNEX_HEADERS = (
+    "STT",
+    "Họ và tên",
+    "Ngày sinh",
+    "Chức vụ, đơn vị cũ",
+    "Chức vụ, vị trí việc làm mới",
+    "Ghi chú",
+)
 
 
 @dataclass(frozen=True)
@@ -87,14 +102,18 @@ def compose(data: PlanData, settings: DocumentSettings, mode: str = "per_person"
     effective = parse_date(general.get("effective_date"), decided)
     province = {**province_names(data.province_name), **settings.province}
     communes = {c.code: c for c in data.communes}
-    base = {"province": province, "date": long_date(decided), "effective": long_date(effective),
-            "months": int(general.get("pay_protection_months", 6)), "term_years": int(general.get("term_years", 5))}
+    base = {
+        "province": province,
+        "date": long_date(decided),
+        "effective": long_date(effective),
+        "months": int(general.get("pay_protection_months", 6)),
+        "term_years": int(general.get("term_years", 5)),
+    }
 
     groups: dict[tuple[str, ...], list[tuple[AssignmentRow, PersonLine]]] = defaultdict(list)
     routes: dict[tuple[str, ...], tuple[str, str]] = {}
     for row in data.placed:
-        pos = row.position
-        assert pos is not None
+        pos = row.seat
         kind, issuer = settings.route(pos.block, pos.level, from_district(row.person))
         commune = communes[pos.commune_code]
         line = _person_line(row, settings, issuer, commune, province)
@@ -119,28 +138,46 @@ def compose(data: PlanData, settings: DocumentSettings, mode: str = "per_person"
     return docs
 
 
-def _person_line(row: AssignmentRow, settings: DocumentSettings, issuer: str, commune: CommuneRow,
-                 province: dict[str, Any]) -> PersonLine:
-    pos, person = row.position, row.person
-    assert pos is not None
+def _person_line(
+    row: AssignmentRow, settings: DocumentSettings, issuer: str, commune: CommuneRow, province: dict[str, Any]
+) -> PersonLine:
+    pos, person = row.seat, row.person
     names = commune_names(commune.name, label("commune_kind", commune.kind))
     post = pos.title if pos.level == "key" else join_post(pos.title, pos.department)
-    block_tpl = settings.blocks.get(pos.block, settings.blocks.get("default", "{{ name }} {{ commune.name }}"))
+    block_tpl = settings.blocks.get(
+        pos.block, settings.blocks.get("default", "{{ name }} {{ commune.name }}")
+    )
     ctx = {"commune": names, "province": province, "level": pos.level}
     party = bool(settings.issuers[issuer]["party"])
     honorific = "đồng chí" if party else ("bà" if person.gender == "F" else "ông")
     return PersonLine(
-        assignment_id=row.id, key=person.key, name=person.name, birth_date=short_date(person.birth_date),
-        gender=label("gender", person.gender), honorific=honorific, old_post=old_post(person),
-        title=pos.title, department=pos.department, post=post,
+        assignment_id=row.id,
+        key=person.key,
+        name=person.name,
+        birth_date=short_date(person.birth_date),
+        gender=label("gender", person.gender),
+        honorific=honorific,
+        old_post=old_post(person),
+        title=pos.title,
+        department=pos.department,
+        post=post,
         post_full=render_text(block_tpl, {**ctx, "name": post}),
         department_full=render_text(block_tpl, {**ctx, "name": pos.department, "level": "head"}),
     )
 
 
-def _decision(seq: int, members: list[tuple[AssignmentRow, PersonLine]], kind: str, issuer_key: str,
-              commune: CommuneRow, number: str, mode: str, data: PlanData, settings: DocumentSettings,
-              base: dict[str, Any]) -> DecisionDoc:
+def _decision(
+    seq: int,
+    members: list[tuple[AssignmentRow, PersonLine]],
+    kind: str,
+    issuer_key: str,
+    commune: CommuneRow,
+    number: str,
+    mode: str,
+    data: PlanData,
+    settings: DocumentSettings,
+    base: dict[str, Any],
+) -> DecisionDoc:
     spec, issuer = settings.kinds[kind], settings.issuers[issuer_key]
     names = commune_names(commune.name, label("commune_kind", commune.kind))
     lines = [m[1] for m in members]
@@ -148,10 +185,21 @@ def _decision(seq: int, members: list[tuple[AssignmentRow, PersonLine]], kind: s
     single = mode == "per_person"
     person = {**first.__dict__, "Honorific": capitalize_first(first.honorific)}
     group = {"count": len(lines), "department": first.department, "department_full": first.department_full}
-    addressee = f"{first.honorific} {first.name}" if single else (
-        "các đồng chí có tên tại Điều 1" if issuer["party"] else "những người có tên tại Điều 1")
-    ctx = {**base, "commune": names, "issuer": issuer, "p": person, "g": group, "number": number,
-           "addressee": addressee, "addressee_cap": capitalize_first(addressee)}
+    addressee = (
+        f"{first.honorific} {first.name}"
+        if single
+        else ("các đồng chí có tên tại Điều 1" if issuer["party"] else "những người có tên tại Điều 1")
+    )
+    ctx = {
+        **base,
+        "commune": names,
+        "issuer": issuer,
+        "p": person,
+        "g": group,
+        "number": number,
+        "addressee": addressee,
+        "addressee_cap": capitalize_first(addressee),
+    }
 
     def r(source: str) -> str:
         return render_text(source, ctx)
@@ -161,24 +209,51 @@ def _decision(seq: int, members: list[tuple[AssignmentRow, PersonLine]], kind: s
 
     suffix = "person" if single else "group"
     place = r(issuer["place"])
-    articles = (("Điều 1.", r(spec[f"article1_{suffix}"])), ("Điều 2.", r(spec[f"article2_{suffix}"])),
-                ("Điều 3.", r(issuer["article3"])))
+    articles = (
+        ("Điều 1.", r(spec[f"article1_{suffix}"])),
+        ("Điều 2.", r(spec[f"article2_{suffix}"])),
+        ("Điều 3.", r(issuer["article3"])),
+    )
     draft_mark = str(settings.general.get("draft_mark", "DỰ THẢO"))
     prefix = f"{ascii_slug(draft_mark)}_" if data.draft else ""
     who = ascii_slug(first.name, 40) if single else ascii_slug(first.department, 40)
     filename = f"{prefix}{seq:05d}_{commune.code}_{ascii_slug(kind)}_{who}.docx"
     number_text = r(issuer["number"])
     annex_title = "" if single else r(spec["annex_title"])
-    annex_note = "" if single else (
-        f"(Kèm theo Quyết định {number_text.replace('Số: ', 'số ').replace('Số ', 'số ')} "
-        f"{base['date']} của {r(issuer['label'])})")
+    annex_note = (
+        ""
+        if single
+        else (
+            f"(Kèm theo Quyết định {number_text.replace('Số: ', 'số ').replace('Số ', 'số ')} "
+            f"{base['date']} của {r(issuer['label'])})"
+        )
+    )
     return DecisionDoc(
-        filename=filename, kind=kind, kind_label=spec["label"], issuer=issuer_key, issuer_label=r(issuer["label"]),
-        commune_code=commune.code, commune_name=commune.name, department=first.department, draft=data.draft,
-        draft_mark=draft_mark, party=bool(issuer["party"]), parent=rs(issuer["parent"]), body=rs(issuer["name"]),
-        number=number_text, place_date=f"{place}, {base['date']}", summary=r(spec[f"summary_{suffix}"]),
-        authority=r(issuer["authority"]), bases=rs(issuer["legal_bases"]), decide=r(issuer["decide"]),
-        articles=articles, recipients=rs(issuer["recipients"]), sign_for=r(issuer["sign_for"]),
-        sign_title=r(issuer["sign_title"]), signer=r(issuer["signer"]), annex_title=annex_title,
-        annex_note=annex_note, people=tuple(lines),
+        filename=filename,
+        kind=kind,
+        kind_label=spec["label"],
+        issuer=issuer_key,
+        issuer_label=r(issuer["label"]),
+        commune_code=commune.code,
+        commune_name=commune.name,
+        department=first.department,
+        draft=data.draft,
+        draft_mark=draft_mark,
+        party=bool(issuer["party"]),
+        parent=rs(issuer["parent"]),
+        body=rs(issuer["name"]),
+        number=number_text,
+        place_date=f"{place}, {base['date']}",
+        summary=r(spec[f"summary_{suffix}"]),
+        authority=r(issuer["authority"]),
+        bases=rs(issuer["legal_bases"]),
+        decide=r(issuer["decide"]),
+        articles=articles,
+        recipients=rs(issuer["recipients"]),
+        sign_for=r(issuer["sign_for"]),
+        sign_title=r(issuer["sign_title"]),
+        signer=r(issuer["signer"]),
+        annex_title=annex_title,
+        annex_note=annex_note,
+        people=tuple(lines),
     )

@@ -33,8 +33,16 @@ DOCUMENT = "word/document.xml"
 # ------------------------------------------------------------------ WordprocessingML pieces
 
 
-def run(text: str, *, b: bool = False, i: bool = False, size: float = 14, u: bool = False,
-        color: str | None = None, page_break: bool = False) -> str:
+def run(
+    text: str,
+    *,
+    b: bool = False,
+    i: bool = False,
+    size: float = 14,
+    u: bool = False,
+    color: str | None = None,
+    page_break: bool = False,
+) -> str:
     """One run, its font set explicitly so a replaced template cannot change the official font."""
     props = [f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/>']
     if b:
@@ -51,9 +59,19 @@ def run(text: str, *, b: bool = False, i: bool = False, size: float = 14, u: boo
     return f"<w:r><w:rPr>{''.join(props)}</w:rPr>{content}</w:r>"
 
 
-def para(runs: str = "", *, jc: str = "both", first_line: int = 0, before: int = 0, after: int = 0,
-         left: int = 0, right: int = 0, border_bottom: bool = False, keep_next: bool = False,
-         line: int = 0) -> str:
+def para(
+    runs: str = "",
+    *,
+    jc: str = "both",
+    first_line: int = 0,
+    before: int = 0,
+    after: int = 0,
+    left: int = 0,
+    right: int = 0,
+    border_bottom: bool = False,
+    keep_next: bool = False,
+    line: int = 0,
+) -> str:
     """One paragraph; spacing in points, indents in twips."""
     props = []
     if keep_next:
@@ -77,16 +95,24 @@ def rule(line: int, box: int) -> str:
 
 def table(rows: list[list[str]], widths: list[int], *, borders: bool = False, header_rows: int = 0) -> str:
     """A fixed-layout table; each cell is a list of paragraphs already joined."""
-    edge = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' if borders else '<w:{0} w:val="nil"/>'
+    edge = (
+        '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>' if borders else '<w:{0} w:val="nil"/>'
+    )
     edges = "".join(edge.format(e) for e in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    out = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
-           f'<w:tblBorders>{edges}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-           '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
-           '<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>']
+    out = [
+        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{edges}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>'
+    ]
     out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
     out.append("</w:tblGrid>")
     for n, cells in enumerate(rows):
-        trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if n < header_rows else "<w:trPr><w:cantSplit/></w:trPr>"
+        trpr = (
+            "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+            if n < header_rows
+            else "<w:trPr><w:cantSplit/></w:trPr>"
+        )
         out.append(f"<w:tr>{trpr}")
         for w, content in zip(widths, cells, strict=True):
             out.append(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{content or para()}</w:tc>')
@@ -125,16 +151,22 @@ def _heading(d: DecisionDoc, width: int) -> str:
         title = [centred(PARTY, b=True, size=14, u=True)]
     else:
         body.append(rule(int(left * 0.4), left))
-        title = [centred(NATIONAL, b=True, size=12.5), centred(MOTTO, b=True, size=13.5),
-                 rule(int(right * 0.62), right)]
+        title = [
+            centred(NATIONAL, b=True, size=12.5),
+            centred(MOTTO, b=True, size=13.5),
+            rule(int(right * 0.62), right),
+        ]
     number = [centred(d.number, size=13)]
     place = [centred(d.place_date, i=True, size=14)]
     return table([["".join(body), "".join(title)], ["".join(number), "".join(place)]], [left, right])
 
 
 def _title(d: DecisionDoc, width: int) -> str:
-    out = [para(run("QUYẾT ĐỊNH", b=True), jc="center", before=12),
-           para(run(d.summary, b=True), jc="center"), rule(2 * CM, width)]
+    out = [
+        para(run("QUYẾT ĐỊNH", b=True), jc="center", before=12),
+        para(run(d.summary, b=True), jc="center"),
+        rule(2 * CM, width),
+    ]
     if d.authority:
         out.append(para(run(d.authority, b=True), jc="center", before=6, after=6))
     return "".join(out)
@@ -157,13 +189,24 @@ def _annex(d: DecisionDoc, width: int) -> str:
     """The annexed list of people, on a new page, its header row repeated on every page."""
     widths = [int(w * CM) for w in ANNEX_WIDTHS_CM]
     widths.append(max(int(1.1 * CM), width - sum(widths)))
-    out = [para(run("", page_break=True)), centred(d.annex_title, b=True), centred(d.summary, b=True),
-           para(run(d.annex_note, i=True, size=13), jc="center", after=6)]
+    out = [
+        para(run("", page_break=True)),
+        centred(d.annex_title, b=True),
+        centred(d.summary, b=True),
+        para(run(d.annex_note, i=True, size=13), jc="center", after=6),
+    ]
     rows = [[centred(h, b=True, size=11) for h in ANNEX_HEADERS]]
     for n, p in enumerate(d.people, start=1):
-        rows.append([centred(str(n), size=11), para(run(p.name, size=11), jc="left"),
-                     centred(p.birth_date, size=11), para(run(p.old_post, size=11), jc="left"),
-                     para(run(p.post_full, size=11), jc="left"), para()])
+        rows.append(
+            [
+                centred(str(n), size=11),
+                para(run(p.name, size=11), jc="left"),
+                centred(p.birth_date, size=11),
+                para(run(p.old_post, size=11), jc="left"),
+                para(run(p.post_full, size=11), jc="left"),
+                para(),
+            ]
+        )
     out.append(table(rows, widths, borders=True, header_rows=1))
     return "".join(out)
 
@@ -215,7 +258,7 @@ class DocxRenderer:
 
     def write(self, decision: DecisionDoc, out: IO[bytes]) -> None:
         """One decision written as a .docx package to `out`."""
-        parts, sect = (self._draft_package(decision.draft_mark) if decision.draft else (self.parts, self.sect))
+        parts, sect = self._draft_package(decision.draft_mark) if decision.draft else (self.parts, self.sect)
         document = f"{self.head}{body_xml(decision, self.width)}{sect}{self.tail}".encode()
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
             if "[Content_Types].xml" in parts:
@@ -228,6 +271,7 @@ class DocxRenderer:
 
 def _text_width(sect: str) -> int:
     """Width between the margins, in twips, from the section's page size and margins."""
+
     def attr(tag: str, name: str, default: int) -> int:
         m = re.search(rf"<w:{tag}\b[^>]*\bw:{name}=\"(\d+)\"", sect)
         return int(m.group(1)) if m else default
@@ -240,14 +284,18 @@ def _draft_paragraph(mark: str) -> str:
 
 
 def _with_draft_header(parts: dict[str, bytes], sect: str, mark: str) -> dict[str, bytes]:
-    """Parts where every header of the section starts with the draft mark; the new sectPr under key NUL+sect."""
+    """Parts whose every header starts with the draft mark; the new sectPr under the key NUL+"sect"."""
     out = dict(parts)
     rels_name = "word/_rels/document.xml.rels"
     rels = out.get(rels_name, b"").decode("utf-8")
     targets = dict(re.findall(r'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
-    targets.update({k: v for v, k in re.findall(r'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
+    targets.update(
+        {k: v for v, k in re.findall(r'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)}
+    )
     refs = dict(re.findall(r'<w:headerReference\b[^>]*?w:type="(\w+)"[^>]*?r:id="([^"]+)"', sect))
-    refs.update({t: i for i, t in re.findall(r'<w:headerReference\b[^>]*?r:id="([^"]+)"[^>]*?w:type="(\w+)"', sect)})
+    refs.update(
+        {t: i for i, t in re.findall(r'<w:headerReference\b[^>]*?r:id="([^"]+)"[^>]*?w:type="(\w+)"', sect)}
+    )
     needed = ["default"] + (["first"] if "<w:titlePg" in sect else [])
     new_refs = []
     for kind in needed:
@@ -258,24 +306,29 @@ def _with_draft_header(parts: dict[str, bytes], sect: str, mark: str) -> dict[st
             opening = re.search(r"<w:hdr\b[^>]*>", xml)
             if opening is None:
                 continue
-            out[name] = (xml[: opening.end()] + _draft_paragraph(mark) + xml[opening.end():]).encode()
+            out[name] = (xml[: opening.end()] + _draft_paragraph(mark) + xml[opening.end() :]).encode()
             continue
         rid = f"rIdDraft{kind.title()}"
         name = f"header_draft_{kind}.xml"
-        out[f"word/{name}"] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                               f'<w:hdr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{_draft_paragraph(mark)}</w:hdr>').encode()
-        rels = rels.replace("</Relationships>",
-                            f'<Relationship Id="{rid}" Type="{HEADER_REL}" Target="{name}"/></Relationships>')
+        out[f"word/{name}"] = (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<w:hdr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{_draft_paragraph(mark)}</w:hdr>'
+        ).encode()
+        rels = rels.replace(
+            "</Relationships>",
+            f'<Relationship Id="{rid}" Type="{HEADER_REL}" Target="{name}"/></Relationships>',
+        )
         ct = out["[Content_Types].xml"].decode("utf-8")
         out["[Content_Types].xml"] = ct.replace(
-            "</Types>", f'<Override PartName="/word/{name}" ContentType="{HEADER_CT}"/></Types>').encode()
+            "</Types>", f'<Override PartName="/word/{name}" ContentType="{HEADER_CT}"/></Types>'
+        ).encode()
         new_refs.append(f'<w:headerReference w:type="{kind}" r:id="{rid}"/>')
     out[rels_name] = rels.encode()
     opening = re.match(r"<w:sectPr\b[^>]*>", sect)
     if opening is None:  # an empty <w:sectPr/>
         sect = "<w:sectPr>" + "".join(new_refs) + "</w:sectPr>"
     else:
-        sect = sect[: opening.end()] + "".join(new_refs) + sect[opening.end():]
+        sect = sect[: opening.end()] + "".join(new_refs) + sect[opening.end() :]
     out["\0sect"] = sect.encode()
     return out
 
@@ -283,37 +336,48 @@ def _with_draft_header(parts: dict[str, bytes], sect: str, mark: str) -> dict[st
 # ------------------------------------------------------------------ the default template
 
 _CT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"""
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"""  # noqa: E501
 _RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>"""
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>"""  # noqa: E501
 _DOC_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/></Relationships>"""
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/></Relationships>"""  # noqa: E501
 _CORE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>Quyết định</dc:title><dc:creator>staffing</dc:creator></cp:coreProperties>"""
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>Quyết định</dc:title><dc:creator>staffing</dc:creator></cp:coreProperties>"""  # noqa: E501
 _APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>staffing</Application></Properties>"""
 _SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:settings xmlns:w="{W_NS}"><w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>"""
+<w:settings xmlns:w="{W_NS}"><w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>"""  # noqa: E501
 _STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:styles xmlns:w="{W_NS}"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/><w:sz w:val="28"/><w:szCs w:val="28"/><w:lang w:val="vi-VN" w:eastAsia="en-US" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style><w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style><w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/><w:basedOn w:val="Normal"/></w:style></w:styles>"""
+<w:styles xmlns:w="{W_NS}"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/><w:sz w:val="28"/><w:szCs w:val="28"/><w:lang w:val="vi-VN" w:eastAsia="en-US" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style><w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style><w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/><w:basedOn w:val="Normal"/></w:style></w:styles>"""  # noqa: E501
 
 
-def make_base_template(path: Path, *, top_mm: float = 20, bottom_mm: float = 20, left_mm: float = 30,
-                       right_mm: float = 15) -> None:
+def make_base_template(
+    path: Path, *, top_mm: float = 20, bottom_mm: float = 20, left_mm: float = 30, right_mm: float = 15
+) -> None:
     """Write the default decision.docx: A4 portrait, official margins, Times New Roman 14, empty body."""
+
     def tw(mm: float) -> int:
         return math.ceil(mm * 1440 / 25.4)  # up, so 15 mm never reads back as 14.99
 
-    document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body><w:sectPr>'
-                f'<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="{tw(top_mm)}" w:right="{tw(right_mm)}" '
-                f'w:bottom="{tw(bottom_mm)}" w:left="{tw(left_mm)}" w:header="567" w:footer="567" w:gutter="0"/>'
-                '<w:cols w:space="720"/><w:docGrid w:linePitch="360"/></w:sectPr></w:body></w:document>')
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body><w:sectPr>'
+        f'<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="{tw(top_mm)}" w:right="{tw(right_mm)}" '
+        f'w:bottom="{tw(bottom_mm)}" w:left="{tw(left_mm)}" w:header="567" w:footer="567" w:gutter="0"/>'
+        '<w:cols w:space="720"/><w:docGrid w:linePitch="360"/></w:sectPr></w:body></w:document>'
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, text in (("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("docProps/core.xml", _CORE),
-                           ("docProps/app.xml", _APP), ("word/_rels/document.xml.rels", _DOC_RELS),
-                           ("word/settings.xml", _SETTINGS), ("word/styles.xml", _STYLES), (DOCUMENT, document)):
+        for name, text in (
+            ("[Content_Types].xml", _CT),
+            ("_rels/.rels", _RELS),
+            ("docProps/core.xml", _CORE),
+            ("docProps/app.xml", _APP),
+            ("word/_rels/document.xml.rels", _DOC_RELS),
+            ("word/settings.xml", _SETTINGS),
+            ("word/styles.xml", _STYLES),
+            (DOCUMENT, document),
+        ):
             zf.writestr(name, text)
 
 
@@ -331,8 +395,14 @@ def render_all(decisions: Iterable[DecisionDoc], renderer: DocxRenderer) -> Iter
         yield archive_name(d), renderer.render(d)
 
 
-def write_zip(decisions: list[DecisionDoc], renderer: DocxRenderer, out: IO[bytes], index: bytes,
-              index_name: str, progress: Callable[[int, int], None] | None = None) -> None:
+def write_zip(
+    decisions: list[DecisionDoc],
+    renderer: DocxRenderer,
+    out: IO[bytes],
+    index: bytes,
+    index_name: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     """A ZIP of every decision under a folder per commune, with the table of contents at its root."""
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zf:
         zf.writestr(index_name, index)

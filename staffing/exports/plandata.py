@@ -79,6 +79,13 @@ class AssignmentRow:
     gaps: tuple[dict[str, Any], ...]
     early_retirement: dict[str, Any] | None
 
+    @property
+    def seat(self) -> PositionRow:
+        """The position of a placed person (PlanData.placed always has one)."""
+        if self.position is None:
+            raise ValueError(f"assignment {self.id} has no position")
+        return self.position
+
 
 @dataclass(frozen=True)
 class PlanData:
@@ -105,29 +112,49 @@ class PlanData:
 def load_plan_data(plan: Plan, communes: Collection[str] | None = None) -> PlanData:
     """Read the plan; with `communes`, only those communes and the unplaced people of units feeding them."""
     province = db.session.get(Province, plan.province_code)
-    assert province is not None
+    if province is None:
+        raise LookupError(f"plan {plan.id}: no province {plan.province_code}")
     scope = set(communes) if communes else None
     commune_rows = [
         CommuneRow(c.id, c.code, c.name, c.kind.value, c.payroll_quota)
-        for c in db.session.scalars(db.select(Commune).where(Commune.province_code == plan.province_code)
-                                    .order_by(Commune.code))
+        for c in db.session.scalars(
+            db.select(Commune).where(Commune.province_code == plan.province_code).order_by(Commune.code)
+        )
         if scope is None or c.code in scope
     ]
     commune_codes = {c.id: c.code for c in commune_rows}
     positions: dict[int, PositionRow] = {}
-    query = (db.select(Position, Department).join(Department, Position.department_id == Department.id)
-             .where(Department.commune_id.in_(list(commune_codes))).order_by(Department.id, Position.id))
+    query = (
+        db.select(Position, Department)
+        .join(Department, Position.department_id == Department.id)
+        .where(Department.commune_id.in_(list(commune_codes)))
+        .order_by(Department.id, Position.id)
+    )
     for pos, dept in db.session.execute(query):
-        positions[pos.id] = PositionRow(pos.id, pos.code, pos.title, pos.level.value, pos.min_holders,
-                                        pos.max_holders, dept.id, dept.name, dept.block.value,
-                                        commune_codes[dept.commune_id])
+        positions[pos.id] = PositionRow(
+            pos.id,
+            pos.code,
+            pos.title,
+            pos.level.value,
+            pos.min_holders,
+            pos.max_holders,
+            dept.id,
+            dept.name,
+            dept.block.value,
+            commune_codes[dept.commune_id],
+        )
     feeding: set[int] | None = None
     if scope is not None:
-        feeding = set(db.session.scalars(db.select(MergerLink.old_unit_id).join(Commune)
-                                         .where(Commune.code.in_(scope),
-                                                Commune.province_code == plan.province_code)))
+        feeding = set(
+            db.session.scalars(
+                db.select(MergerLink.old_unit_id)
+                .join(Commune)
+                .where(Commune.code.in_(scope), Commune.province_code == plan.province_code)
+            )
+        )
     rows = db.session.scalars(
-        db.select(Assignment).where(Assignment.plan_id == plan.id)
+        db.select(Assignment)
+        .where(Assignment.plan_id == plan.id)
         .options(selectinload(Assignment.person).selectinload(Person.unit))
     ).all()
     placed, unplaced = [], []
@@ -140,28 +167,64 @@ def load_plan_data(plan: Plan, communes: Collection[str] | None = None) -> PlanD
         elif feeding is None or a.person.unit_id in feeding:
             unplaced.append(_assignment_row(a, None))
     order = {p.id: i for i, p in enumerate(positions.values())}
-    placed.sort(key=lambda r: (r.position.commune_code if r.position else "",
-                               order[r.position.id] if r.position else 0, r.person.name, r.person.key))
+    placed.sort(
+        key=lambda r: (
+            r.position.commune_code if r.position else "",
+            order[r.position.id] if r.position else 0,
+            r.person.name,
+            r.person.key,
+        )
+    )
     unplaced.sort(key=lambda r: (r.person.unit_code, r.person.name, r.person.key))
     shortfalls = [
         (positions[s.position_id], s.missing)
         for s in db.session.scalars(db.select(Shortfall).where(Shortfall.plan_id == plan.id))
         if s.position_id in positions
     ]
-    return PlanData(plan.id, plan.name, plan.status.value, province.code, province.name, province.as_of,
-                    tuple(commune_rows), tuple(positions.values()), tuple(placed), tuple(unplaced),
-                    tuple(shortfalls))
+    return PlanData(
+        plan.id,
+        plan.name,
+        plan.status.value,
+        province.code,
+        province.name,
+        province.as_of,
+        tuple(commune_rows),
+        tuple(positions.values()),
+        tuple(placed),
+        tuple(unplaced),
+        tuple(shortfalls),
+    )
 
 
 def _assignment_row(a: Assignment, position: PositionRow | None) -> AssignmentRow:
-    return AssignmentRow(a.id, person_row(a.person, a.person.unit), position, a.source, a.locked,
-                         tuple(a.gaps or ()), a.early_retirement)
+    return AssignmentRow(
+        a.id,
+        person_row(a.person, a.person.unit),
+        position,
+        a.source,
+        a.locked,
+        tuple(a.gaps or ()),
+        a.early_retirement,
+    )
 
 
 def person_row(p: Person, unit: OldUnit) -> PersonRow:
     """The fields of a person that documents show."""
-    return PersonRow(p.id, p.key, p.name, p.birth_date, p.gender, p.category, p.current_title or "", unit.code,
-                     unit.name, unit.kind.value, unit.district or "", bool(p.disciplined), p.retirement_date)
+    return PersonRow(
+        p.id,
+        p.key,
+        p.name,
+        p.birth_date,
+        p.gender,
+        p.category,
+        p.current_title or "",
+        unit.code,
+        unit.name,
+        unit.kind.value,
+        unit.district or "",
+        bool(p.disciplined),
+        p.retirement_date,
+    )
 
 
 def from_district(person: PersonRow) -> bool:
@@ -170,7 +233,7 @@ def from_district(person: PersonRow) -> bool:
 
 
 def old_post(person: PersonRow) -> str:
-    """"[chức vụ cũ], [đơn vị cũ]": "Phó Trưởng phòng Nội vụ, Cơ quan cấp huyện Đình Lập"."""
+    """ "[chức vụ cũ], [đơn vị cũ]": "Phó Trưởng phòng Nội vụ, Cơ quan cấp huyện Đình Lập"."""
     unit = in_sentence(person.unit_name)
     if person.unit_district and from_district(person) and person.unit_district.lower() not in unit.lower():
         unit = f"{unit} {in_sentence(person.unit_district)}"
@@ -180,15 +243,17 @@ def old_post(person: PersonRow) -> str:
 # ------------------------------------------------------------ early retirement (Decree 178/2024, 67/2025)
 
 POLICIES = {
-    "<2": "Nghỉ hưu trước tuổi (Nghị định 178/2024/NĐ-CP, sửa đổi bởi Nghị định 67/2025/NĐ-CP): còn dưới 2 năm"
-          " đến tuổi nghỉ hưu, trợ cấp một lần cho số tháng nghỉ sớm",
+    "<2": "Nghỉ hưu trước tuổi (Nghị định 178/2024/NĐ-CP, sửa đổi bởi Nghị định 67/2025/NĐ-CP): còn dưới"
+    " 2 năm đến tuổi nghỉ hưu, trợ cấp một lần cho số tháng nghỉ sớm",
     "2-5": "Nghỉ hưu trước tuổi (Nghị định 178/2024/NĐ-CP, sửa đổi bởi Nghị định 67/2025/NĐ-CP): còn từ 2 đến"
-           " 5 năm, trợ cấp 1,0 × tiền lương × số tháng nghỉ sớm và 5 tháng lương cho mỗi năm nghỉ sớm",
+    " 5 năm, trợ cấp 1,0 × tiền lương × số tháng nghỉ sớm và 5 tháng lương cho mỗi năm nghỉ sớm",
     "5-10": "Nghỉ hưu trước tuổi (Nghị định 178/2024/NĐ-CP, sửa đổi bởi Nghị định 67/2025/NĐ-CP): còn trên 5"
-            " đến 10 năm, trợ cấp 0,9 × tiền lương × 60 tháng và 4 tháng lương cho mỗi năm nghỉ sớm",
+    " đến 10 năm, trợ cấp 0,9 × tiền lương × 60 tháng và 4 tháng lương cho mỗi năm nghỉ sớm",
 }
-RESIGNATION = ("Thôi việc (Nghị định 178/2024/NĐ-CP, sửa đổi bởi Nghị định 67/2025/NĐ-CP): 0,8 × tiền lương"
-               " × số tháng hưởng, 1,5 tháng lương cho mỗi năm đóng BHXH và 3 tháng tìm việc")
+RESIGNATION = (
+    "Thôi việc (Nghị định 178/2024/NĐ-CP, sửa đổi bởi Nghị định 67/2025/NĐ-CP): 0,8 × tiền lương"
+    " × số tháng hưởng, 1,5 tháng lương cho mỗi năm đóng BHXH và 3 tháng tìm việc"
+)
 PART_TIME = "Người hoạt động không chuyên trách: chế độ theo Nghị định 154/2025/NĐ-CP"
 NOT_COVERED = "Không thuộc đối tượng (đang bị kỷ luật hoặc xem xét kỷ luật)"
 

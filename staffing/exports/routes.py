@@ -10,8 +10,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from .. import access
-from .compose import MODES
 from . import service
+from .compose import MODES
 
 bp = Blueprint("exports", __name__)
 

@@ -24,7 +24,7 @@ Progress = Callable[[int, int], None]
 
 
 def document_settings(province_code: str) -> DocumentSettings:
-    """The province's settings: templates/documents, then <instance>/documents, then DOCUMENT_TEMPLATE_DIRS."""
+    """The province's settings: templates/documents, <instance>/documents, DOCUMENT_TEMPLATE_DIRS."""
     extra = current_app.config.get("DOCUMENT_TEMPLATE_DIRS") or []
     return load_settings(province_code, search_dirs(current_app.instance_path, list(extra)))
 
@@ -35,7 +35,7 @@ def plan_data(plan: Plan, user: User | None = None) -> PlanData:
 
 
 def draft_prefix(data: PlanData, settings: DocumentSettings) -> str:
-    """"DU-THAO_" before every file name of a plan not yet approved."""
+    """ "DU-THAO_" before every file name of a plan not yet approved."""
     return f"{ascii_slug(str(settings.general.get('draft_mark', 'DỰ THẢO')))}_" if data.draft else ""
 
 
@@ -46,8 +46,10 @@ def workbook_name(data: PlanData, settings: DocumentSettings) -> str:
 
 def zip_name(data: PlanData, settings: DocumentSettings, mode: str) -> str:
     """ASCII download name of the decisions ZIP."""
-    return (f"{draft_prefix(data, settings)}quyet-dinh_phuong-an-{data.plan_id}_"
-            f"{ascii_slug(data.province_name)}_{mode.replace('_', '-')}.zip")
+    return (
+        f"{draft_prefix(data, settings)}quyet-dinh_phuong-an-{data.plan_id}_"
+        f"{ascii_slug(data.province_name)}_{mode.replace('_', '-')}.zip"
+    )
 
 
 def assignment_routes(data: PlanData, settings: DocumentSettings) -> dict[int, tuple[str, str]]:
@@ -63,8 +65,13 @@ def workbook(plan: Plan, user: User | None = None) -> tuple[str, bytes]:
     return workbook_name(data, settings), plan_workbook_bytes(data, assignment_routes(data, settings), mark)
 
 
-def decisions_zip(plan: Plan, out: IO[bytes], mode: str = "per_person", user: User | None = None,
-                  progress: Progress | None = None) -> tuple[str, int]:
+def decisions_zip(
+    plan: Plan,
+    out: IO[bytes],
+    mode: str = "per_person",
+    user: User | None = None,
+    progress: Progress | None = None,
+) -> tuple[str, int]:
     """Write the ZIP of the plan's decisions to `out`; returns (download name, number of decisions)."""
     started = time.monotonic()
     data = plan_data(plan, user)
@@ -76,8 +83,9 @@ def decisions_zip(plan: Plan, out: IO[bytes], mode: str = "per_person", user: Us
     return zip_name(data, settings, mode), len(docs)
 
 
-def decisions_to_dir(plan: Plan, out_dir: Path, mode: str = "per_person",
-                     progress: Progress | None = None) -> list[Path]:
+def decisions_to_dir(
+    plan: Plan, out_dir: Path, mode: str = "per_person", progress: Progress | None = None
+) -> list[Path]:
     """Write every decision under `out_dir` (a folder per commune) and the table of contents."""
     data = plan_data(plan)
     settings = document_settings(data.province_code)
@@ -104,7 +112,18 @@ def one_decision(plan: Plan, assignment_id: int, user: User | None = None) -> tu
     if not rows:
         return None
     settings = document_settings(data.province_code)
-    single = PlanData(data.plan_id, data.name, data.status, data.province_code, data.province_name, data.as_of,
-                      data.communes, data.positions, tuple(rows), (), ())
+    single = PlanData(
+        data.plan_id,
+        data.name,
+        data.status,
+        data.province_code,
+        data.province_name,
+        data.as_of,
+        data.communes,
+        data.positions,
+        tuple(rows),
+        (),
+        (),
+    )
     doc: DecisionDoc = compose(single, settings, "per_person")[0]
     return doc.filename, DocxRenderer(settings.docx_template).render(doc)

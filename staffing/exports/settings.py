@@ -19,10 +19,34 @@ SETTINGS_FILE = "decisions.toml"
 DOCX_FILE = "decision.docx"
 
 KINDS = ("bo_nhiem", "bo_tri", "dieu_dong", "chi_dinh")
-KIND_FIELDS = ("label", "summary_person", "summary_group", "article1_person", "article1_group",
-               "article2_person", "article2_group", "annex_title")
-ISSUER_FIELDS = ("label", "scope", "party", "parent", "name", "number", "place", "authority", "decide",
-                 "legal_bases", "article3", "recipients", "sign_for", "sign_title", "signer", "term")
+KIND_FIELDS = (
+    "label",
+    "summary_person",
+    "summary_group",
+    "article1_person",
+    "article1_group",
+    "article2_person",
+    "article2_group",
+    "annex_title",
+)
+ISSUER_FIELDS = (
+    "label",
+    "scope",
+    "party",
+    "parent",
+    "name",
+    "number",
+    "place",
+    "authority",
+    "decide",
+    "legal_bases",
+    "article3",
+    "recipients",
+    "sign_for",
+    "sign_title",
+    "signer",
+    "term",
+)
 
 
 class SettingsError(ValueError):

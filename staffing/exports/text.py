@@ -11,7 +11,7 @@ PROVINCE_PREFIXES = ("thành phố", "tỉnh")
 
 
 def long_date(d: date) -> str:
-    """"ngày 01 tháng 7 năm 2025": day below 10 and months 1-2 get a leading zero (Decree 30/2020)."""
+    """ "ngày 01 tháng 7 năm 2025": day below 10 and months 1-2 get a leading zero (Decree 30/2020)."""
     month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
     return f"ngày {d.day:02d} tháng {month} năm {d.year}"
 

@@ -25,7 +25,7 @@ from staffing.models import (
 
 @pytest.fixture
 def export_app(app: Flask) -> Flask:
-    """The app with the exports blueprint (the lead registers it in create_app; tests must not depend on that)."""
+    """The app with the exports blueprint (create_app registers it too; tests do not depend on that)."""
     from staffing.exports.routes import bp
 
     if "exports" not in app.blueprints:
@@ -33,11 +33,32 @@ def export_app(app: Flask) -> Flask:
     return app
 
 
-def _person(province: str, key: str, name: str, unit: OldUnit, *, gender: str = "M", birth: date = date(1980, 5, 5),
-            title: str | None = None) -> Person:
-    person = Person(province_code=province, key=key, name=name, birth_date=birth, gender=gender, unit=unit,
-                    category="cong_chuc", education="dai_hoc", political_theory="trung_cap", party_member=True,
-                    current_title=title, ratings=[], planned_for=[], preferences=[])
+def _person(
+    province: str,
+    key: str,
+    name: str,
+    unit: OldUnit,
+    *,
+    gender: str = "M",
+    birth: date = date(1980, 5, 5),
+    title: str | None = None,
+) -> Person:
+    person = Person(
+        province_code=province,
+        key=key,
+        name=name,
+        birth_date=birth,
+        gender=gender,
+        unit=unit,
+        category="cong_chuc",
+        education="dai_hoc",
+        political_theory="trung_cap",
+        party_member=True,
+        current_title=title,
+        ratings=[],
+        planned_for=[],
+        preferences=[],
+    )
     db.session.add(person)
     return person
 
@@ -51,7 +72,9 @@ def staffed(tiny_province: Province) -> dict[str, object]:
     Tám unplaced without one (computed from the birth date).
     """
     code = tiny_province.code
-    communes = {c.code: c for c in db.session.scalars(db.select(Commune).where(Commune.province_code == code))}
+    communes = {
+        c.code: c for c in db.session.scalars(db.select(Commune).where(Commune.province_code == code))
+    }
     a, b = communes["06613"], communes["06625"]
     a.name, b.name = "Xã Đình Lập", "Xã Thái Bình"
     units = {u.code: u for u in db.session.scalars(db.select(OldUnit).where(OldUnit.province_code == code))}
@@ -60,16 +83,23 @@ def staffed(tiny_province: Province) -> dict[str, object]:
     district.name = "Phòng Tài chính - Kế hoạch"
     district.district = "Huyện Đình Lập"
     party = Department(commune=b, block=Block.DANG, name="Thường trực Đảng ủy")
-    secretary = Position(department=party, code="06625/DANG/BT", title="Bí thư Đảng ủy",
-                         level=Level.KEY, min_holders=1, max_holders=1)
+    secretary = Position(
+        department=party,
+        code="06625/DANG/BT",
+        title="Bí thư Đảng ủy",
+        level=Level.KEY,
+        min_holders=1,
+        max_holders=1,
+    )
     db.session.add_all([party, secretary])
     positions = {p.code: p for p in db.session.scalars(db.select(Position))}
     people = {p.key: p for p in db.session.scalars(db.select(Person).where(Person.province_code == code))}
     pa, pb, pc, pd, pe = (people[f"0200{i:09d}"] for i in range(5))
     pa.current_title = "Phó Chủ tịch UBND"
     pd.current_title, pd.unit = "Phó Trưởng phòng", u1  # with B: two placements in one department
-    pf = _person(code, "020999000001", "Hoàng Thị Lan", u1, gender="F", birth=date(1976, 3, 9),
-                 title="Bí thư Đảng ủy")
+    pf = _person(
+        code, "020999000001", "Hoàng Thị Lan", u1, gender="F", birth=date(1976, 3, 9), title="Bí thư Đảng ủy"
+    )
     pg = _person(code, "020999000002", "Lý Văn Sáu", u1, birth=date(1964, 2, 10), title="Công chức Địa chính")
     ph = _person(code, "020999000003", "Vi Văn Tám", district, birth=date(1968, 9, 1), title="Chuyên viên")
     plan = Plan(province_code=code, name="Phương án chính thức", status=PlanStatus.APPROVED)
@@ -82,8 +112,12 @@ def staffed(tiny_province: Province) -> dict[str, object]:
         Assignment(plan=plan, person=pc, position=positions["06625/UBND/KT/1"]),
         Assignment(plan=plan, person=pe, position=positions["06625/UBND/KT/3"]),
         Assignment(plan=plan, person=pf, position=secretary),
-        Assignment(plan=plan, person=pg, position=None,
-                   early_retirement={"eligible": True, "band": "<2", "years_to_retirement": 1.3}),
+        Assignment(
+            plan=plan,
+            person=pg,
+            position=None,
+            early_retirement={"eligible": True, "band": "<2", "years_to_retirement": 1.3},
+        ),
         Assignment(plan=plan, person=ph, position=None),  # no solver data: computed from the birth date
     ]
     db.session.add_all(rows)

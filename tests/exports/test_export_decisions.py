@@ -53,30 +53,45 @@ def test_one_decision_per_placed_person_says_who_goes_where(export_app: Flask, s
         assert a.position.title in text
         assert "xã " + commune.split(" ", 1)[1] in text
         assert "ngày 01 tháng 7 năm 2025" in text
-        assert "QUYẾT ĐỊNH" in text and "QUYẾT ĐỊNH:" in text
-        assert "Điều 1." in text and "Điều 2." in text and "Điều 3." in text and "Nơi nhận:" in text
+        assert "QUYẾT ĐỊNH" in text
+        assert "QUYẾT ĐỊNH:" in text
+        assert "Điều 1." in text
+        assert "Điều 2." in text
+        assert "Điều 3." in text
+        assert "Nơi nhận:" in text
         assert "DỰ THẢO" not in text
         if a.person.current_title:
             assert f"{a.person.current_title}, " in text  # [chức vụ cũ], [đơn vị cũ]
     a_text = texts["Nguyễn Văn A"]  # head of a commune division: bổ nhiệm by the commune chairman
     assert "ỦY BAN NHÂN DÂN\nXÃ ĐÌNH LẬP" in a_text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc" in a_text
-    assert "/QĐ-UBND" in a_text and "Đình Lập, ngày 01 tháng 7 năm 2025" in a_text
+    assert "/QĐ-UBND" in a_text
+    assert "Đình Lập, ngày 01 tháng 7 năm 2025" in a_text
     assert "Về việc bổ nhiệm Trưởng phòng Kinh tế" in a_text
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ ĐÌNH LẬP" in a_text
     assert "Căn cứ Nghị quyết số 1672/NQ-UBTVQH15" in a_text  # the province's merger resolution
-    assert ("Bổ nhiệm bà Nguyễn Văn A, Phó Chủ tịch UBND, xã Bính Xá, giữ chức vụ Trưởng phòng Kinh tế thuộc "
-            "Ủy ban nhân dân xã Đình Lập, kể từ ngày 01 tháng 7 năm 2025; thời hạn giữ chức vụ là 05 năm.") in a_text
-    assert "trong thời hạn 06 tháng" in a_text and "76/2025/UBTVQH15" in a_text
+    assert (
+        "Bổ nhiệm bà Nguyễn Văn A, Phó Chủ tịch UBND, xã Bính Xá, giữ chức vụ Trưởng phòng Kinh tế thuộc "
+        "Ủy ban nhân dân xã Đình Lập, kể từ ngày 01 tháng 7 năm 2025; thời hạn giữ chức vụ là 05 năm."
+    ) in a_text
+    assert "trong thời hạn 06 tháng" in a_text
+    assert "76/2025/UBTVQH15" in a_text
     assert "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" in a_text
     assert "Bố trí ông Nguyễn Văn B" in texts["Nguyễn Văn B"]  # staff from an old commune
     e_text = texts["Nguyễn Văn E"]  # staff from a district agency: điều động by the province
-    assert "SỞ NỘI VỤ" in e_text and "/QĐ-SNV" in e_text and "KT. GIÁM ĐỐC" in e_text
-    assert "Điều động bà Nguyễn Văn E" in e_text and "Lạng Sơn, ngày 01 tháng 7 năm 2025" in e_text
+    assert "SỞ NỘI VỤ" in e_text
+    assert "/QĐ-SNV" in e_text
+    assert "KT. GIÁM ĐỐC" in e_text
+    assert "Điều động bà Nguyễn Văn E" in e_text
+    assert "Lạng Sơn, ngày 01 tháng 7 năm 2025" in e_text
     lan = texts["Hoàng Thị Lan"]  # Party Secretary: chỉ định by the provincial Standing Committee
-    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in lan and "TỈNH ỦY LẠNG SƠN" in lan and "-QĐ/TU" in lan
-    assert "Chỉ định đồng chí Hoàng Thị Lan" in lan and "Bí thư Đảng ủy xã Thái Bình" in lan
-    assert "T/M BAN THƯỜNG VỤ\nBÍ THƯ" in lan and "CỘNG HÒA" not in lan
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in lan
+    assert "TỈNH ỦY LẠNG SƠN" in lan
+    assert "-QĐ/TU" in lan
+    assert "Chỉ định đồng chí Hoàng Thị Lan" in lan
+    assert "Bí thư Đảng ủy xã Thái Bình" in lan
+    assert "T/M BAN THƯỜNG VỤ\nBÍ THƯ" in lan
+    assert "CỘNG HÒA" not in lan
 
 
 def test_page_fonts_and_sizes_follow_decree_30(export_app: Flask, staffed) -> None:
@@ -85,15 +100,26 @@ def test_page_fonts_and_sizes_follow_decree_30(export_app: Flask, staffed) -> No
     doc = Document(io.BytesIO(blob))
     section = doc.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
-    assert Mm(20) <= section.top_margin <= Mm(25) and Mm(20) <= section.bottom_margin <= Mm(25)
-    assert Mm(30) <= section.left_margin <= Mm(35) and Mm(15) <= section.right_margin <= Mm(20)
+    assert Mm(20) <= section.top_margin <= Mm(25)
+    assert Mm(20) <= section.bottom_margin <= Mm(25)
+    assert Mm(30) <= section.left_margin <= Mm(35)
+    assert Mm(15) <= section.right_margin <= Mm(20)
     runs = [r for p in doc.paragraphs for r in p.runs if r.text.strip()]
-    runs += [r for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs
-             if r.text.strip()]
-    assert runs and {r.font.name for r in runs} == {"Times New Roman"}
+    runs += [
+        r
+        for t in doc.tables
+        for row in t.rows
+        for c in row.cells
+        for p in c.paragraphs
+        for r in p.runs
+        if r.text.strip()
+    ]
+    assert runs
+    assert {r.font.name for r in runs} == {"Times New Roman"}
     assert {r.font.size.pt for r in runs} <= {11, 12, 12.5, 13, 13.5, 14}
     body = [r for p in doc.paragraphs for r in p.runs if r.text.startswith("Căn cứ")]
-    assert body and all(r.italic and r.font.size.pt == 14 for r in body)
+    assert body
+    assert all(r.italic and r.font.size.pt == 14 for r in body)
     assert len(doc.tables[0].columns) == 2  # issuing body | national title, borderless
 
 
@@ -103,8 +129,14 @@ def test_per_department_decisions_annex_the_people(export_app: Flask, staffed) -
     listed = {}
     for blob in docs.values():
         rows = annex_rows(blob)
-        assert rows[0] == ["STT", "Họ và tên", "Ngày sinh", "Chức vụ, đơn vị cũ", "Chức vụ, vị trí việc làm mới",
-                           "Ghi chú"]
+        assert rows[0] == [
+            "STT",
+            "Họ và tên",
+            "Ngày sinh",
+            "Chức vụ, đơn vị cũ",
+            "Chức vụ, vị trí việc làm mới",
+            "Ghi chú",
+        ]
         text = docx_text(blob)
         assert "(có danh sách kèm theo)" in text or "danh sách kèm theo" in text
         for n, row in enumerate(rows[1:], start=1):
@@ -118,7 +150,8 @@ def test_per_department_decisions_annex_the_people(export_app: Flask, staffed) -
         assert a.position.title in row[4]
     # B and D hold the same kind of seat in one department: one decision, two annexed people
     both = [b for b in docs.values() if {"Nguyễn Văn B", "Nguyễn Văn D"} <= {r[1] for r in annex_rows(b)}]
-    assert len(both) == 1 and "Bố trí 2 người có tên trong danh sách kèm theo" in docx_text(both[0])
+    assert len(both) == 1
+    assert "Bố trí 2 người có tên trong danh sách kèm theo" in docx_text(both[0])
     assert len(docs) == 5
 
 
@@ -131,7 +164,8 @@ def test_unapproved_plans_export_marked_du_thao(export_app: Flask, staffed, stat
         name, members = _export(plan, mode)
         assert name.startswith("DU-THAO_")
         docs = {n: b for n, b in members.items() if n.endswith(".docx")}
-        assert docs and all(n.rsplit("/", 1)[-1].startswith("DU-THAO_") for n in docs)
+        assert docs
+        assert all(n.rsplit("/", 1)[-1].startswith("DU-THAO_") for n in docs)
         for blob in docs.values():
             assert header_text(blob) == "DỰ THẢO"  # on every page: the section's header
             assert re.search(r"Số:? \u00a0+[/-]QĐ", docx_text(blob))  # a draft has no number yet
@@ -155,11 +189,16 @@ def test_province_settings_number_sign_and_replace_bases(export_app: Flask, staf
     folder.mkdir(parents=True)
     (folder / "decisions.toml").write_text(
         "[general]\nnumber_start = 21\n\n"
-        "[provinces.20.issuers.ubnd_xa]\nsigner = \"Lương Văn Ký\"\n"
-        "legal_bases = [\"Căn cứ Quyết định số 99/QĐ-UBND của tỉnh;\"]\n", encoding="utf-8")
+        '[provinces.20.issuers.ubnd_xa]\nsigner = "Lương Văn Ký"\n'
+        'legal_bases = ["Căn cứ Quyết định số 99/QĐ-UBND của tỉnh;"]\n',
+        encoding="utf-8",
+    )
     texts = _by_person(_export(staffed["plan"])[1])
-    numbers = sorted(t.split("Số: ", 1)[1].split("/", 1)[0] for n, t in texts.items()
-                     if "/QĐ-UBND" in t and "XÃ ĐÌNH LẬP" in t)
+    numbers = sorted(
+        t.split("Số: ", 1)[1].split("/", 1)[0]
+        for n, t in texts.items()
+        if "/QĐ-UBND" in t and "XÃ ĐÌNH LẬP" in t
+    )
     assert numbers == ["21", "22", "23"]  # A, B, D: numbered per commune for the commune chairman
     assert "Lương Văn Ký" in texts["Nguyễn Văn A"]
     assert "Căn cứ Quyết định số 99/QĐ-UBND của tỉnh;" in texts["Nguyễn Văn A"]
@@ -180,7 +219,8 @@ def test_an_administrator_replaces_the_template(export_app: Flask, staffed) -> N
     plan = staffed["plan"]
     blob = next(b for n, b in _export(plan)[1].items() if n.endswith(".docx"))
     section = Document(io.BytesIO(blob)).sections[0]
-    assert round(section.left_margin.mm) == 35 and round(section.top_margin.mm) == 25
+    assert round(section.left_margin.mm) == 35
+    assert round(section.top_margin.mm) == 25
     assert header_text(blob) == "Mẫu của tỉnh Lạng Sơn"
     plan.status = PlanStatus.DRAFT
     db.session.commit()
@@ -189,8 +229,9 @@ def test_an_administrator_replaces_the_template(export_app: Flask, staffed) -> N
 
 
 def test_broken_settings_name_what_is_wrong(tmp_path: Path) -> None:
-    (tmp_path / "decisions.toml").write_text('[routing]\n"*.*" = { kind = "sa_thai", issuer = "ubnd_xa" }\n',
-                                             encoding="utf-8")
+    (tmp_path / "decisions.toml").write_text(
+        '[routing]\n"*.*" = { kind = "sa_thai", issuer = "ubnd_xa" }\n', encoding="utf-8"
+    )
     with pytest.raises(SettingsError, match="unknown kind 'sa_thai'"):
         load_settings("20", [*search_dirs(None), tmp_path])
 
@@ -201,7 +242,8 @@ def test_dates_and_post_names() -> None:
     assert long_date(date(2025, 12, 25)) == "ngày 25 tháng 12 năm 2025"
     assert join_post("Trưởng phòng", "Phòng Kinh tế") == "Trưởng phòng Kinh tế"
     assert join_post("Giám đốc Trung tâm", "Trung tâm Phục vụ hành chính công") == (
-        "Giám đốc Trung tâm Phục vụ hành chính công")
+        "Giám đốc Trung tâm Phục vụ hành chính công"
+    )
     assert join_post("Chánh Văn phòng Đảng ủy", "Văn phòng Đảng ủy") == "Chánh Văn phòng Đảng ủy"
     assert join_post("Kiểm tra viên", "Ủy ban Kiểm tra Đảng ủy") == "Kiểm tra viên Ủy ban Kiểm tra Đảng ủy"
-    assert ascii_slug("Đỗ Thị Ánh =HYPERLINK(\"x\")") == "Do-Thi-Anh-HYPERLINK-x"
+    assert ascii_slug('Đỗ Thị Ánh =HYPERLINK("x")') == "Do-Thi-Anh-HYPERLINK-x"

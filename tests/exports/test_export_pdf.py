@@ -20,9 +20,22 @@ def _soffice(src: Path, fmt: str, outdir: Path) -> Path:
     if exe is None:
         pytest.skip("LibreOffice is not installed: apt-get install -y libreoffice-writer-nogui")
     profile = outdir / "lo-profile"
-    subprocess.run([exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
-                    "--outdir", str(outdir), str(src)], check=True, capture_output=True, timeout=180,
-                   env={**os.environ, "HOME": str(outdir)})
+    subprocess.run(
+        [
+            exe,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(outdir),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(outdir)},
+    )
     out = outdir / f"{src.stem}.{fmt.split(':')[0]}"
     assert out.is_file(), f"LibreOffice wrote no {out.name}"
     return out
@@ -31,14 +44,17 @@ def _soffice(src: Path, fmt: str, outdir: Path) -> Path:
 def _pdf_text(pdf: Path, docx: Path, outdir: Path) -> str:
     """pdftotext (poppler-utils) when installed; else LibreOffice's own text export of the same decision."""
     if shutil.which("pdftotext"):
-        done = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, timeout=60)
+        done = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, timeout=60
+        )
         return done.stdout.decode("utf-8")
     return _soffice(docx, "txt:Text (encoded):UTF8", outdir).read_text(encoding="utf-8-sig")
 
 
 @pytest.mark.parametrize("status", [PlanStatus.APPROVED, PlanStatus.DRAFT])
-def test_decision_converts_to_pdf_with_its_text(export_app: Flask, staffed, tmp_path: Path,
-                                                status: PlanStatus) -> None:
+def test_decision_converts_to_pdf_with_its_text(
+    export_app: Flask, staffed, tmp_path: Path, status: PlanStatus
+) -> None:
     plan = staffed["plan"]
     plan.status = status
     db.session.commit()
@@ -51,11 +67,22 @@ def test_decision_converts_to_pdf_with_its_text(export_app: Flask, staffed, tmp_
     pdf = _soffice(docx, "pdf", tmp_path)
     assert pdf.read_bytes().startswith(b"%PDF")
     text = " ".join(_pdf_text(pdf, docx, tmp_path).split())
-    for expected in ("ỦY BAN NHÂN DÂN", "XÃ ĐÌNH LẬP", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                     "Độc lập - Tự do - Hạnh phúc", "/QĐ-UBND", "Đình Lập, ngày 01 tháng 7 năm 2025",
-                     "QUYẾT ĐỊNH", "Về việc bổ nhiệm Trưởng phòng Kinh tế", "Căn cứ Luật Tổ chức chính quyền địa phương",
-                     "Điều 1. Bổ nhiệm bà Nguyễn Văn A", "Trưởng phòng Kinh tế", "Nơi nhận:", "KT. CHỦ TỊCH",
-                     "PHÓ CHỦ TỊCH"):
+    for expected in (
+        "ỦY BAN NHÂN DÂN",
+        "XÃ ĐÌNH LẬP",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "/QĐ-UBND",
+        "Đình Lập, ngày 01 tháng 7 năm 2025",
+        "QUYẾT ĐỊNH",
+        "Về việc bổ nhiệm Trưởng phòng Kinh tế",
+        "Căn cứ Luật Tổ chức chính quyền địa phương",
+        "Điều 1. Bổ nhiệm bà Nguyễn Văn A",
+        "Trưởng phòng Kinh tế",
+        "Nơi nhận:",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+    ):
         assert expected in text, expected
     if status == PlanStatus.DRAFT:
         assert name.startswith("DU-THAO_")
@@ -64,5 +91,8 @@ def test_decision_converts_to_pdf_with_its_text(export_app: Flask, staffed, tmp_
     else:
         assert "DỰ THẢO" not in text
     if shutil.which("pdfinfo"):
-        info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, timeout=60).stdout.decode()
-        assert "pts (A4)" in info and "Pages:           1\n" in info
+        info = subprocess.run(
+            ["pdfinfo", str(pdf)], check=True, capture_output=True, timeout=60
+        ).stdout.decode()
+        assert "pts (A4)" in info
+        assert "Pages:           1\n" in info

@@ -13,9 +13,12 @@ from staffing.models import Role
 
 
 def _urls(plan_id: int, assignment_id: int) -> list[str]:
-    return [f"/plans/{plan_id}/export/workbook.xlsx", f"/plans/{plan_id}/export/decisions.zip",
-            f"/plans/{plan_id}/export/decisions.zip?mode=per_department",
-            f"/plans/{plan_id}/export/decision/{assignment_id}.docx"]
+    return [
+        f"/plans/{plan_id}/export/workbook.xlsx",
+        f"/plans/{plan_id}/export/decisions.zip",
+        f"/plans/{plan_id}/export/decisions.zip?mode=per_department",
+        f"/plans/{plan_id}/export/decision/{assignment_id}.docx",
+    ]
 
 
 def test_downloads_for_the_plans_province(export_app: Flask, staffed, make_user, login) -> None:
@@ -27,12 +30,14 @@ def test_downloads_for_the_plans_province(export_app: Flask, staffed, make_user,
         response = client.get(url)
         assert response.status_code == 200, url
         disposition = response.headers["Content-Disposition"]
-        assert disposition.startswith("attachment; filename=") and disposition.isascii()
+        assert disposition.startswith("attachment; filename=")
+        assert disposition.isascii()
         if url.endswith(".xlsx"):
             assert {r["Họ và tên"] for r in sheet_rows(response.data, "Danh sách bố trí")} >= {a.person.name}
         elif ".zip" in url:
             members = zip_members(response.data)
-            assert "muc-luc.xlsx" in members and sum(n.endswith(".docx") for n in members) >= 5
+            assert "muc-luc.xlsx" in members
+            assert sum(n.endswith(".docx") for n in members) >= 5
         else:
             assert a.person.name in docx_text(response.data)
     assert client.get(f"/plans/{plan.id}/export/decisions.zip?mode=bogus").status_code == 400
@@ -52,10 +57,13 @@ def test_other_provinces_get_404(export_app: Flask, staffed, make_user, login) -
 
 def test_signed_out_users_are_sent_to_log_in(export_app: Flask, staffed) -> None:
     response = export_app.test_client().get(f"/plans/{staffed['plan'].id}/export/workbook.xlsx")
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
 
 
-def test_a_commune_scoped_user_exports_only_their_commune(export_app: Flask, staffed, make_user, login) -> None:
+def test_a_commune_scoped_user_exports_only_their_commune(
+    export_app: Flask, staffed, make_user, login
+) -> None:
     plan = staffed["plan"]
     client = export_app.test_client()
     make_user("xa@dinh-lap", role=Role.DRAFTER, province="20", communes=["06613"])
@@ -74,9 +82,12 @@ def test_cli_writes_decisions_and_workbook(export_app: Flask, staffed, tmp_path:
     result = runner.invoke(export, ["decisions", "--plan", str(plan.id), "--out", str(tmp_path / "qd")])
     assert result.exit_code == 0, result.output
     docs = sorted((tmp_path / "qd").rglob("*.docx"))
-    assert len(docs) == 6 and (tmp_path / "qd" / "muc-luc.xlsx").is_file()
-    result = runner.invoke(export, ["decisions", "--plan", str(plan.id), "--out", str(tmp_path / "qd.zip"),
-                                    "--mode", "per_department"])
+    assert len(docs) == 6
+    assert (tmp_path / "qd" / "muc-luc.xlsx").is_file()
+    result = runner.invoke(
+        export,
+        ["decisions", "--plan", str(plan.id), "--out", str(tmp_path / "qd.zip"), "--mode", "per_department"],
+    )
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(tmp_path / "qd.zip") as zf:
         assert sum(n.endswith(".docx") for n in zf.namelist()) == 5
@@ -84,4 +95,5 @@ def test_cli_writes_decisions_and_workbook(export_app: Flask, staffed, tmp_path:
     assert result.exit_code == 0, result.output
     assert len(sheet_rows((tmp_path / "pa.xlsx").read_bytes(), "Danh sách bố trí")) == 6
     result = runner.invoke(export, ["workbook", "--plan", "999", "--out", str(tmp_path / "x.xlsx")])
-    assert result.exit_code != 0 and "999" in result.output
+    assert result.exit_code != 0
+    assert "999" in result.output
