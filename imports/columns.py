@@ -106,6 +106,9 @@ ROSTER = ColumnMap(
         # "Ngày sinh" as a group over two columns "Nam" | "Nữ": the date sits in the matching one.
         _c("birth_male", "Ngày sinh Nam", "Năm sinh Nam", "Ngày tháng năm sinh Nam", "Sinh ngày Nam"),
         _c("birth_female", "Ngày sinh Nữ", "Năm sinh Nữ", "Ngày tháng năm sinh Nữ", "Sinh ngày Nữ"),
+        # "Giới tính" as a group over two columns "Nam" | "Nữ" holding a mark (x).
+        _c("gender_male", "Giới tính Nam", "Nam (x)"),
+        _c("gender_female", "Giới tính Nữ", "Nữ (x)"),
         _c("gender", "Giới tính", "Gioi tinh", "Phái", "Nam/Nữ", "Nam, Nữ", note="Nam / Nữ"),
         _c("ethnicity", "Dân tộc", "Dan toc"),
         _c(

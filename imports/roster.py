@@ -16,7 +16,16 @@ from imports.cells import Parsed, parse_cccd, parse_date
 from imports.columns import NON_DATA_SHEETS, RELATIONS, ROSTER
 from imports.communes import CommuneIndex
 from imports.duplicates import find_duplicates
-from imports.records import ImportResult, PersonRecord, Provenance, Rating, RelationRecord, RowError, Severity
+from imports.records import (
+    Duplicate,
+    ImportResult,
+    PersonRecord,
+    Provenance,
+    Rating,
+    RelationRecord,
+    RowError,
+    Severity,
+)
 from imports.sheets import (
     INTERNAL_ERROR,
     MAX_BYTES,
@@ -126,8 +135,8 @@ def _read_roster(
     if workbook is None:
         return ImportResult(filename, (), tuple(errors))
     relation_sheets = [s for s in workbook.sheets if fold(s.name).startswith(RELATION_SHEETS)]
-    table = _find_roster_table(workbook.sheets, filename, relation_sheets)
-    if table is None:
+    tables = _roster_tables(workbook.sheets, filename, relation_sheets, errors)
+    if not tables:
         errors.append(
             problem(
                 filename,
@@ -137,43 +146,28 @@ def _read_roster(
             )
         )
         return ImportResult(filename, (), tuple(errors))
-    errors.extend(table.errors)
-    header_errors = _missing(table)
-    errors.extend(header_errors)
-    if header_errors:
-        return ImportResult(
-            filename,
-            (),
-            tuple(errors),
-            rows=len(table.data),
-            extra={"sheet": table.sheet.name, "accepted_rows": 0, "rejected_rows": len(table.data)},
-        )
     reference = as_of or datetime.now(tz=UTC).date()
     index = CommuneIndex(communes)
     people: list[PersonRecord] = []
-    rejected = 0
-    for excel_row, cells in table.data:
-        row = _Row(table, excel_row, cells)
-        person = _person(row, unit, index, reference)
-        errors.extend(row.errors)
-        if person is None or row.failed:
-            rejected += 1
-        else:
-            people.append(person)
+    rows = rejected = 0
+    for table in tables:
+        errors.extend(table.errors)
+        rows += len(table.data)
+        header_errors = _missing(table)
+        errors.extend(header_errors)
+        if header_errors:
+            rejected += len(table.data)
+            continue
+        for excel_row, cells in table.data:
+            row = _Row(table, excel_row, cells)
+            person = _person(row, unit, index, reference)
+            errors.extend(row.errors)
+            if person is None or row.failed:
+                rejected += 1
+            else:
+                people.append(person)
     duplicates = find_duplicates(people)
-    for dup in duplicates:
-        rows = ", ".join(str(r) for r in dup.matches)
-        errors.append(
-            table.error(
-                dup.row,
-                "cccd" if dup.by == "cccd" else "name",
-                dup.ids[0] if dup.by == "cccd" and dup.ids else "",
-                f"Người này trùng với dòng {rows} "
-                + ("(cùng số CCCD)" if dup.by == "cccd" else "(cùng họ tên và ngày sinh)")
-                + "; cần xem lại và hợp nhất.",
-                "warning",
-            )
-        )
+    errors.extend(_duplicate_warnings(duplicates, people, tables))
     relations: list[RelationRecord] = []
     for sheet in relation_sheets:
         relations.extend(_relations(sheet, filename, people, errors))
@@ -181,25 +175,74 @@ def _read_roster(
         filename,
         tuple(people),
         tuple(errors),
-        rows=len(table.data),
+        rows=rows,
         duplicates=duplicates,
         extra={
             "relations": tuple(relations),
-            "sheet": table.sheet.name,
+            "sheet": tables[0].sheet.name,
+            "sheets": tuple(t.sheet.name for t in tables),
             "accepted_rows": len(people),
             "rejected_rows": rejected,
         },
     )
 
 
-def _find_roster_table(sheets: list[Sheet], filename: str, skip: list[Sheet]) -> Table | None:
+def _roster_tables(
+    sheets: list[Sheet], filename: str, skip: list[Sheet], errors: list[RowError]
+) -> list[Table]:
+    """Every sheet that holds a roster table (one sheet per category is common); others are named."""
+    tables: list[Table] = []
+    ignored: list[Sheet] = []
     for sheet in sheets:
         if sheet in skip or fold(sheet.name).startswith(NON_DATA_SHEETS):
             continue
         table = locate(sheet, ROSTER, filename)
         if table is not None and "name" in table.columns:
-            return table
-    return None
+            tables.append(table)
+        elif sum(1 for r in sheet.rows if any(r)) >= 3:
+            ignored.append(sheet)
+    if tables:
+        for sheet in ignored:
+            errors.append(
+                problem(
+                    filename,
+                    "Sheet này không có dòng tiêu đề của danh sách (cần cột 'Họ và tên'); không đọc sheet này.",
+                    sheet=sheet.name,
+                    severity="warning",
+                )
+            )
+    return tables
+
+
+def _duplicate_warnings(
+    duplicates: tuple[Duplicate, ...], people: list[PersonRecord], tables: list[Table]
+) -> list[RowError]:
+    by_sheet = {t.sheet.name: t for t in tables}
+    where = {(p.id, p.source.row): p.source.sheet for p in people if p.source}
+    sheet_of_row: dict[int, set[str]] = defaultdict(set)
+    for p in people:
+        if p.source:
+            sheet_of_row[p.source.row].add(p.source.sheet)
+    out: list[RowError] = []
+    for dup in duplicates:
+        sheet = where.get((dup.ids[0], dup.row), tables[0].sheet.name) if dup.ids else tables[0].sheet.name
+        table = by_sheet[sheet]
+        others = ", ".join(
+            str(r) if sheet_of_row[r] == {sheet} else f"{r} ({'/'.join(sorted(sheet_of_row[r]))})"
+            for r in dup.matches
+        )
+        out.append(
+            table.error(
+                dup.row,
+                "cccd" if dup.by == "cccd" else "name",
+                dup.ids[0] if dup.by == "cccd" and dup.ids else "",
+                f"Người này trùng với dòng {others} "
+                + ("(cùng số CCCD)" if dup.by == "cccd" else "(cùng họ tên và ngày sinh)")
+                + "; cần xem lại và hợp nhất.",
+                "warning",
+            )
+        )
+    return out
 
 
 def _missing(table: Table) -> list[RowError]:
@@ -208,7 +251,7 @@ def _missing(table: Table) -> list[RowError]:
     absent: list[tuple[str, str]] = []
     if not ({"birth_date", "birth_male", "birth_female"} & cols.keys()):
         absent.append(("Ngày sinh", "Thiếu cột bắt buộc 'Ngày sinh'."))
-    if not ({"gender", "birth_male", "birth_female"} & cols.keys()):
+    if not ({"gender", "birth_male", "birth_female", "gender_male", "gender_female"} & cols.keys()):
         absent.append(("Giới tính", "Thiếu cột bắt buộc 'Giới tính' (Nam/Nữ)."))
     if "category" not in cols:
         absent.append(
@@ -352,6 +395,15 @@ def _birth_and_gender(row: _Row) -> tuple[date | None, str | None]:
     gender = GENDER.lookup(gender_text) if gender_text else None
     if gender_text and gender is None:
         row.report("gender", gender_text, "Không hiểu giới tính; cần Nam hoặc Nữ.")
+    if not gender_text and ({"gender_male", "gender_female"} & cols.keys()):
+        male, female = row.text("gender_male"), row.text("gender_female")
+        if male and female:
+            row.report("gender_female", female, "Đánh dấu cả cột Nam và cột Nữ; chỉ đánh dấu một cột.")
+        elif male or female:
+            gender, gender_text = ("M" if male else "F"), (male or female)
+        else:
+            row.report("gender_male", "", "Thiếu giới tính: đánh dấu x vào cột Nam hoặc cột Nữ.")
+            gender_text = "-"  # reported already
     if "birth_date" in cols:
         birth = row.date("birth_date")
         if not row.text("birth_date"):

@@ -346,11 +346,17 @@ _NUMBERING = re.compile(r"^\(?\d{1,3}\)?$")
 _ROMAN_OR_LETTER = re.compile(r"^([IVXLC]+|[A-Za-z])[.)]?$")
 
 
+_PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]|\*+")
+
+
 def _match(text: str, index: dict[str, str], with_ratings: bool) -> str | None:
     key = fold(text)
     if not key:
         return None
     hit = index.get(key)
+    if hit is None and ("(" in text or "[" in text or "*" in text):
+        # "Số CCCD (12 số)", "Ngày sinh (dd/mm/yyyy)", "Họ và tên*": the note is not the name
+        hit = index.get(fold(_PARENTHESES.sub(" ", text)))
     if hit is not None:
         return hit
     if with_ratings:

@@ -380,3 +380,50 @@ def test_discipline_and_dates() -> None:
     assert "D Bốn" not in people  # started work before birth
     rows_with_errors = {e.row for e in result.errors if e.severity == "error"}
     assert rows_with_errors == {4, 5}
+
+
+def test_one_sheet_per_category_and_header_notes() -> None:
+    header = [
+        "STT",
+        "Họ và tên (*)",
+        "Ngày sinh (dd/mm/yyyy)",
+        "Giới tính",
+        None,
+        "Số CCCD (12 số)",
+        "Loại cán bộ",
+    ]
+    sub = [None, None, None, "Nam", "Nữ", None, None]
+    book = make_xlsx(
+        {
+            "Cán bộ": [
+                header,
+                sub,
+                [1, "Đinh Văn Một", "01/01/1975", "x", None, "020175000001", "Cán bộ"],
+                [2, "Đinh Thị Hai", "02/02/1982", None, "x", "020182000002", "Cán bộ"],
+            ],
+            "Công chức": [
+                header,
+                sub,
+                [1, "Đinh Văn Ba", "03/03/1990", "x", "x", "020190000003", "Công chức"],
+                [2, "Đinh Văn Một", "01/01/1975", "x", None, "020175000001", "Công chức"],
+                [3, "Đinh Văn Bốn", "04/04/1991", None, None, None, "Công chức"],
+            ],
+            "Ghi chú": [["Số liệu đến 30/6/2025"], ["a"], ["b"]],
+            "Tổng hợp": [["Tổng số: 5"], ["Cán bộ: 2"], ["Công chức: 3"]],
+        },
+        merges={"Cán bộ": ["D1:E1"], "Công chức": ["D1:E1"]},
+    )
+    result = read_roster(book, "ds.xlsx", unit="06619", as_of=date(2025, 7, 1))
+    assert result.rows == 5
+    assert result.extra["sheets"] == ("Cán bộ", "Công chức")
+    people = {(p.source.sheet, p.source.row): p for p in result.records if p.source}
+    assert set(people) == {("Cán bộ", 3), ("Cán bộ", 4), ("Công chức", 4)}
+    assert people[("Cán bộ", 4)].gender == "F" and people[("Cán bộ", 3)].gender == "M"
+    errors = {(e.sheet, e.row, e.column, e.severity) for e in result.errors}
+    assert ("Công chức", 3, "Giới tính Nữ", "error") in errors  # both marked
+    assert ("Công chức", 5, "Giới tính Nam", "error") in errors  # none marked
+    assert ("Công chức", 4, "Số CCCD (12 số)", "warning") in errors  # same person as on sheet Cán bộ
+    assert [(d.row, d.matches, d.by) for d in result.duplicates] == [(4, (3,), "cccd")]
+    ignored = [e for e in result.errors if e.sheet == "Tổng hợp"]
+    assert len(ignored) == 1 and ignored[0].severity == "warning"  # a sheet with content but no table
+    assert not any(e.sheet == "Ghi chú" for e in result.errors)  # a notes sheet is not data
