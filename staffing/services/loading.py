@@ -11,6 +11,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.orm import selectinload
+
 from imports.records import Framework, ImportResult, MergerRow, PersonRecord, PositionRecord, RelationRecord
 
 from ..extensions import db
@@ -24,6 +26,7 @@ from ..models import (
     MergerLink,
     OldUnit,
     Person,
+    PersonDuplicate,
     Position,
     Province,
     Relation,
@@ -53,10 +56,11 @@ class LoadSummary:
     rejected: int = 0
     warnings: list[str] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)  # person-level diff for the preview
+    duplicates: list[dict[str, Any]] = field(default_factory=list)  # people already stored under another unit
 
     def as_dict(self) -> dict[str, Any]:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "rejected": self.rejected, "warnings": self.warnings}
+                "rejected": self.rejected, "duplicates": len(self.duplicates), "warnings": self.warnings}
 
 
 def ensure_province(code: str, name: str) -> Province:
@@ -73,8 +77,8 @@ def ensure_province(code: str, name: str) -> Province:
 def load_merger_map(province: Province, rows: list[MergerRow] | tuple[MergerRow, ...]) -> LoadSummary:
     """Upsert the new communes, the old units and the links between them; the file is the whole map."""
     summary = LoadSummary()
-    communes = {c.code: c for c in province.communes}
-    units = {u.code: u for u in province.units}
+    communes = {c.code: c for c in _communes(province)}
+    units = {u.code: u for u in db.session.scalars(db.select(OldUnit).where(OldUnit.province_code == province.code))}
     wanted: set[tuple[str, str]] = set()
     for row in rows:
         commune = communes.get(row.new_code)
@@ -117,6 +121,12 @@ def load_merger_map(province: Province, rows: list[MergerRow] | tuple[MergerRow,
     return summary
 
 
+def _communes(province: Province) -> list[Commune]:
+    # queried, not province.communes: the collection may predate communes added in this transaction
+    return list(db.session.scalars(
+        db.select(Commune).where(Commune.province_code == province.code).order_by(Commune.code)))
+
+
 def _template_for(commune: Commune, positions: tuple[PositionRecord, ...]) -> dict[str, PositionRecord]:
     """The framework rows that apply to this commune, the most specific winning per position code."""
     rank = {"all": 0, commune.kind.value: 1, commune.code: 2}
@@ -138,7 +148,36 @@ def load_framework(province: Province, framework: Framework) -> LoadSummary:
         pid for (pid,) in db.session.execute(
             db.text("SELECT DISTINCT position_id FROM assignment WHERE position_id IS NOT NULL"))
     }
-    for commune in province.communes:
+    communes = list(db.session.scalars(
+        db.select(Commune).where(Commune.province_code == province.code).order_by(Commune.code)
+        .options(selectinload(Commune.departments).selectinload(Department.positions)
+                 .selectinload(Position.requirements), selectinload(Commune.caps))))
+    with db.session.no_autoflush:
+        requirements = _lay_out(communes, framework, quotas, positions_in_use, summary)
+    db.session.flush()
+    # Tens of thousands of requirement rows: written with one bulk statement, not as ORM objects.
+    ids = [position.id for position, _ in requirements]
+    for start in range(0, len(ids), 500):
+        db.session.execute(db.delete(Requirement).where(Requirement.position_id.in_(ids[start:start + 500])))
+    rows = [{"position_id": position.id, "attr": r.attr, "op": r.op, "value": r.value, "hard": r.hard}
+            for position, recs in requirements for r in recs]
+    if rows:
+        db.session.execute(db.insert(Requirement), rows)
+    for position, _ in requirements:
+        db.session.expire(position, ["requirements"])
+    for commune in communes:
+        for dept in list(commune.departments):
+            if not dept.positions:
+                db.session.delete(dept)
+    db.session.flush()
+    return summary
+
+
+def _lay_out(communes: list[Commune], framework: Framework, quotas: dict[str, Any], positions_in_use: set[int],
+             summary: LoadSummary) -> list[tuple[Position, tuple[Any, ...]]]:
+    """Departments, positions and caps of each commune; returns each position's requirements to write."""
+    requirements: list[tuple[Position, tuple[Any, ...]]] = []
+    for commune in communes:
         if (quota := quotas.get(commune.code)) is not None:
             commune.payroll_quota, commune.target_quota = quota.payroll_quota, quota.target_quota
         template = _template_for(commune, framework.positions)
@@ -161,9 +200,7 @@ def load_framework(province: Province, framework: Framework) -> LoadSummary:
                 position.department, position.title, position.level = dept, rec.title, Level(rec.level)
                 position.job_family, position.min_holders, position.max_holders = rec.job_family, rec.min, rec.max
                 summary.updated += 1
-            position.requirements = [
-                Requirement(attr=r.attr, op=r.op, value=r.value, hard=r.hard) for r in rec.requirements
-            ]
+            requirements.append((position, rec.requirements))
         for code, position in existing.items():
             if position.id in positions_in_use:
                 summary.warnings.append(f"Vị trí {code} không còn trong khung nhưng đang có người trong phương án; giữ lại.")
@@ -176,13 +213,7 @@ def load_framework(province: Province, framework: Framework) -> LoadSummary:
             for c in caps
             if c.applies_to == commune.code or c.name not in specific
         ]
-    db.session.flush()
-    for commune in province.communes:
-        for dept in list(commune.departments):
-            if not dept.positions:
-                db.session.delete(dept)
-    db.session.flush()
-    return summary
+    return requirements
 
 
 PERSON_FIELDS = (
@@ -204,16 +235,18 @@ def _comparable(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def find_person(province: Province, unit: OldUnit, rec: PersonRecord) -> Person | None:
-    """The stored person this record describes: by CCCD, else by unit + name + birth date."""
+def find_person(province: Province, unit: OldUnit, rec: PersonRecord) -> tuple[Person | None, str | None]:
+    """The stored person this record describes, and how they matched: by CCCD, else by name + birth date."""
     if rec.has_cccd:
         person = db.session.scalar(
             db.select(Person).where(Person.province_code == province.code, Person.key == rec.id))
         if person is not None:
-            return person
-    return db.session.scalar(
-        db.select(Person).where(Person.unit_id == unit.id, Person.name == rec.name,
-                                Person.birth_date == rec.birth_date))
+            return person, "cccd"
+    person = db.session.scalar(
+        db.select(Person).where(Person.province_code == province.code, Person.name == rec.name,
+                                Person.birth_date == rec.birth_date)
+        .order_by((Person.unit_id == unit.id).desc()).limit(1))
+    return person, "name_birth_date" if person is not None else None
 
 
 def load_roster(province: Province, unit_code: str, result: ImportResult[PersonRecord]) -> LoadSummary:
@@ -226,8 +259,14 @@ def load_roster(province: Province, unit_code: str, result: ImportResult[PersonR
     summary = LoadSummary(rejected=max(0, result.rows - len(result.records)))
     for rec in result.records:
         values = _record_values(rec)
-        person = find_person(province, unit, rec)
+        person, matched_by = find_person(province, unit, rec)
         source = rec.source
+        if person is not None and person.unit_id != unit.id:
+            # Listed by two units (a transfer, a typing slip): keep both facts for a reviewer to decide.
+            _flag_duplicate(province, person, unit, rec, matched_by or "cccd")
+            summary.duplicates.append({"row": source.row if source else None, "key": rec.id, "name": rec.name,
+                                       "by": matched_by, "other_unit": person.unit.code})
+            continue
         if person is None:
             person = Person(province_code=province.code, key=rec.id, unit=unit, **values)
             db.session.add(person)
@@ -236,8 +275,6 @@ def load_roster(province: Province, unit_code: str, result: ImportResult[PersonR
                                     "change": "new", "fields": []})
         else:
             changed = [f for f, v in values.items() if _comparable(getattr(person, f)) != _comparable(v)]
-            if person.unit_id != unit.id:
-                changed.append("unit")
             if person.key != rec.id and rec.has_cccd:
                 changed.append("key")
                 person.key = rec.id
@@ -245,7 +282,6 @@ def load_roster(province: Province, unit_code: str, result: ImportResult[PersonR
                 for f in changed:
                     if f in values:
                         setattr(person, f, values[f])
-                person.unit = unit
                 summary.updated += 1
                 summary.changes.append({"row": source.row if source else None, "key": rec.id,
                                         "name": rec.name, "change": "updated", "fields": changed})
@@ -257,6 +293,18 @@ def load_roster(province: Province, unit_code: str, result: ImportResult[PersonR
     relations = result.extra.get("relations", [])
     summary.warnings.extend(load_relations(province, relations))
     return summary
+
+
+def _flag_duplicate(province: Province, person: Person, unit: OldUnit, rec: PersonRecord, by: str) -> None:
+    source = rec.source
+    existing = db.session.scalar(db.select(PersonDuplicate).where(
+        PersonDuplicate.person_id == person.id, PersonDuplicate.unit_id == unit.id))
+    if existing is None:
+        existing = PersonDuplicate(province_code=province.code, person=person, unit=unit, by=by)
+        db.session.add(existing)
+    existing.source_file = source.file if source else ""
+    existing.source_row = source.row if source else None
+    existing.record = rec.to_problem_dict()
 
 
 def load_relations(province: Province, relations: list[RelationRecord]) -> list[str]:
