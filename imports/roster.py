@@ -206,7 +206,8 @@ def _roster_tables(
             errors.append(
                 problem(
                     filename,
-                    "Sheet này không có dòng tiêu đề của danh sách (cần cột 'Họ và tên'); không đọc sheet này.",
+                    "Sheet này không có dòng tiêu đề của danh sách (cần cột 'Họ và tên'); "
+                    "không đọc sheet này.",
                     sheet=sheet.name,
                     severity="warning",
                 )

@@ -418,12 +418,14 @@ def test_one_sheet_per_category_and_header_notes() -> None:
     assert result.extra["sheets"] == ("Cán bộ", "Công chức")
     people = {(p.source.sheet, p.source.row): p for p in result.records if p.source}
     assert set(people) == {("Cán bộ", 3), ("Cán bộ", 4), ("Công chức", 4)}
-    assert people[("Cán bộ", 4)].gender == "F" and people[("Cán bộ", 3)].gender == "M"
+    assert people[("Cán bộ", 4)].gender == "F"
+    assert people[("Cán bộ", 3)].gender == "M"
     errors = {(e.sheet, e.row, e.column, e.severity) for e in result.errors}
     assert ("Công chức", 3, "Giới tính Nữ", "error") in errors  # both marked
     assert ("Công chức", 5, "Giới tính Nam", "error") in errors  # none marked
     assert ("Công chức", 4, "Số CCCD (12 số)", "warning") in errors  # same person as on sheet Cán bộ
     assert [(d.row, d.matches, d.by) for d in result.duplicates] == [(4, (3,), "cccd")]
     ignored = [e for e in result.errors if e.sheet == "Tổng hợp"]
-    assert len(ignored) == 1 and ignored[0].severity == "warning"  # a sheet with content but no table
+    assert len(ignored) == 1
+    assert ignored[0].severity == "warning"
     assert not any(e.sheet == "Ghi chú" for e in result.errors)  # a notes sheet is not data
