@@ -353,6 +353,7 @@ class CompResult:
     optimal_3: bool
     method: str
     seconds: dict[str, float] = field(default_factory=dict)
+    bans: frozenset[int] = frozenset()  # pairs excluded by the relation search
 
 
 class _Ctx:
@@ -451,6 +452,7 @@ class FlowNet:
         heads = [person_node[i] for i in free_people]
         caps = [1] * n
         self.first_pair_arc = len(tails)
+        self.pair_arc = {k: self.first_pair_arc + t for t, k in enumerate(self.free_pairs)}
         tails += [person_node[pairs.person[k]] for k in self.free_pairs]
         heads += [position_node[pairs.position[k]] for k in self.free_pairs]
         caps += [1] * len(self.free_pairs)
@@ -506,7 +508,8 @@ class FlowNet:
         self.mins = mins
         self.nodes = node
 
-    def solve(self, costs: Sequence[int] | None = None, placed: int | None = None) -> list[int] | None:
+    def solve(self, costs: Sequence[int] | None = None, placed: int | None = None,
+              banned: Iterable[int] = ()) -> list[int] | None:  # fmt: skip
         """Chosen pairs (locked ones included) of a min-cost flow, or None if costs do not fit.
 
         Without `costs`: lexicographic shortfall by level, then placement. With `costs` (aligned with
@@ -539,10 +542,16 @@ class FlowNet:
             arc_costs[a] = -(level_w[level] + w_p) if level >= 0 else -w_p
         caps = self.caps
         supply = n
-        if placed is not None:
+        banned = list(banned)
+        if placed is not None or banned:
             caps = list(caps)
+        if placed is not None:
             caps[self.bypass] = 0
             supply = placed
+        for k in banned:  # pairs a branch of the relation search has excluded
+            t = self.pair_arc.get(k)
+            if t is not None:
+                caps[t] = 0
         biggest = max(max(arc_costs, default=0), -min(arc_costs, default=0))
         if biggest * (self.nodes + 1) * 4 >= 2**62:
             return None
@@ -851,18 +860,101 @@ def _repair(ctx: _Ctx, comp: Component, chosen: list[int]) -> list[int]:
     return out
 
 
+def _lex_key(ctx: _Ctx, comp: Component, chosen: Sequence[int]) -> tuple[int, ...]:
+    short, placed = ctx.shortfall_of(comp, chosen)
+    return (*short, -placed)
+
+
+def relation_search(ctx: _Ctx, comp: Component, net: FlowNet, root: list[int], deadline: float,
+                    node_limit: int = 400) -> tuple[list[int], frozenset[int]] | None:  # fmt: skip
+    """Best-first branch and bound on broken relations: exclude one of the two seats, re-solve the flow.
+
+    Every feasible plan keeps out at least one of two conflicting assignments, so the two branches
+    cover it; the flow of a branch bounds it. The first conflict-free node popped is optimal for
+    priorities 1-2. Returns None when the node or time limit is hit first.
+    """
+    import heapq
+
+    locked = set(ctx.locked_pairs.values())
+    heap: list[tuple[tuple[int, ...], int, frozenset[int], list[int]]] = [(_lex_key(ctx, comp, root), 0, frozenset(), root)]
+    seen: set[frozenset[int]] = {frozenset()}
+    counter = 1
+    while heap and counter < node_limit and time.monotonic() < deadline:
+        _key, _, bans, chosen = heapq.heappop(heap)
+        bad = ctx.violations(comp, chosen)
+        if not bad:
+            return chosen, bans
+        a, b = bad[0]
+        if a < 0:
+            return None  # an overlapping cap: leave it to CP-SAT
+        for k in (a, b):
+            nb = bans | {k}
+            if k in locked or nb in seen:
+                continue
+            seen.add(nb)
+            sol = net.solve(banned=nb)
+            if sol is not None:
+                heapq.heappush(heap, (_lex_key(ctx, comp, sol), counter, nb, sol))
+                counter += 1
+    return None
+
+
+def repair_flow(ctx: _Ctx, comp: Component, net: FlowNet, costs: Sequence[int], placed: int,
+                bans: frozenset[int], rounds: int = 8) -> list[int] | None:  # fmt: skip
+    """A conflict-free flow with the given costs, keeping priorities 1-2, by excluding conflicting seats."""
+    n_locked = sum(1 for i in comp.people if i in ctx.locked_pairs)
+    locked = set(ctx.locked_pairs.values())
+    current = set(bans)
+    x = net.solve(costs, placed - n_locked, current)
+    if x is None:
+        return None
+    target = ctx.shortfall_of(comp, x)
+    if target[1] != placed:
+        return None
+    for _ in range(rounds):
+        bad = ctx.violations(comp, x)
+        if not bad:
+            return x
+        for a, b in bad:
+            if a < 0:
+                return None
+            for k in (b, a):
+                if k in locked:
+                    continue
+                y = net.solve(costs, placed - n_locked, current | {k})
+                if y is not None and ctx.shortfall_of(comp, y) == target:
+                    current.add(k)
+                    x = y
+                    break
+            else:
+                return None
+            break
+    return x if not ctx.violations(comp, x) else None
+
+
 def solve_component(ctx: _Ctx, comp: Component, budget12: float) -> CompResult:
     """Priorities 1-2 of one component: flow bound, CP-SAT only where side constraints bind."""
     t0 = time.monotonic()
     net = FlowNet(ctx, comp)
     flow = net.solve()
+    bans: frozenset[int] = frozenset()
     if flow is not None:
         chosen = flow
         bound_short, bound_placed = ctx.shortfall_of(comp, chosen)
         ok = not ctx.violations(comp, chosen)
+        method = "flow"
+        if not ok and net.all_caps:
+            found = relation_search(ctx, comp, net, chosen, time.monotonic() + budget12 / 2)
+            if found is not None:
+                chosen, bans = found
+                ok = True
+                method = "flow+branch"
+                if ctx.shortfall_of(comp, chosen) != (bound_short, bound_placed):
+                    method = "flow+branch-"  # optimal, but below the relaxation: no flow bound on quality
+                bound_short, bound_placed = ctx.shortfall_of(comp, chosen)
     else:
         chosen, bound_short, bound_placed, ok = [], [0, 0, 0, 0], len(comp.people), False
-    method = "flow"
+        method = "cpsat"
     optimal_12 = ok
     if not ok:
         method = "flow+cpsat" if flow is not None else "cpsat"
@@ -876,14 +968,16 @@ def solve_component(ctx: _Ctx, comp: Component, budget12: float) -> CompResult:
     t1 = time.monotonic()
     lower: float | None = None
     # from here on: priority 3
-    if ok:
+    if ok and method != "flow+branch-":
         # the linear part of priority 3, exactly, among the flows optimal for priorities 1-2
         n_locked = sum(1 for i in comp.people if i in ctx.locked_pairs)
-        qflow = net.solve([ctx.pairs.cost[k] for k in net.free_pairs], placed - n_locked)
+        base = [ctx.pairs.cost[k] for k in net.free_pairs]
+        qflow = net.solve(base, placed - n_locked)
         if qflow is not None and ctx.shortfall_of(comp, qflow) == (short, placed):
             lower = float(sum(ctx.pairs.cost[k] for k in qflow))
-            if not ctx.violations(comp, qflow):
-                chosen = qflow
+            primal = qflow if not ctx.violations(comp, qflow) else repair_flow(ctx, comp, net, base, placed, bans)
+            if primal is not None:
+                chosen = primal
     quality = sum(ctx.pairs.cost[k] for k in chosen) + nonlinear_penalty(ctx, comp, chosen)
     bound_q = lower if lower is not None else 0.0
     return CompResult(
@@ -897,6 +991,7 @@ def solve_component(ctx: _Ctx, comp: Component, budget12: float) -> CompResult:
         optimal_12=optimal_12,
         optimal_3=quality <= bound_q,
         method=method,
+        bans=bans,
         seconds={"stages12": t1 - t0, "quality_flow": time.monotonic() - t1},
     )
 
@@ -948,8 +1043,9 @@ def lagrangian_stage3(ctx: _Ctx, comp: Component, res: CompResult, budget: float
     x = res.chosen
     it = 0
     stall = 0
+    idle = 0  # iterations without a better plan or bound: stop (deterministically) after 30
     step = 1.0
-    while time.monotonic() - t0 < budget and best_q > 0 and (best_q - bound) / best_q > gap and it < 200:
+    while time.monotonic() - t0 < budget and best_q > 0 and (best_q - bound) / best_q > gap and it < 150 and idle < 30:
         it += 1
         total_l: dict[str, int] = defaultdict(int)
         women: dict[str, int] = defaultdict(int)
@@ -995,7 +1091,10 @@ def lagrangian_stage3(ctx: _Ctx, comp: Component, res: CompResult, budget: float
             break  # the relaxation drifted from priorities 1-2: stop rather than trust it
         chosen_free = set(x)
         value = (sum(c for t, c in enumerate(costs) if net.free_pairs[t] in chosen_free) + locked_value) / scale
+        idle += 1
         if value > bound + 1e-9:
+            if value > bound + 0.5:
+                idle = 0
             bound = value
             stall = 0
         else:
@@ -1004,10 +1103,13 @@ def lagrangian_stage3(ctx: _Ctx, comp: Component, res: CompResult, budget: float
                 step *= 0.5
                 stall = 0
         logger.debug("lagrangian it=%d t=%.2fs bound=%.1f best=%d", it, time.monotonic() - t0, bound, best_q)
+        if ctx.violations(comp, x):
+            x = repair_flow(ctx, comp, net, costs, res.placed, res.bans, rounds=4) or res.chosen
         if not ctx.violations(comp, x):
             q = sum(pairs.cost[k] for k in x) + nonlinear_penalty(ctx, comp, x)
             if q < best_q:
                 best, best_q = x, q
+                idle = 0
                 if report is not None:
                     report(float(q))
     res.chosen = sorted(best)
@@ -1174,7 +1276,7 @@ def run(problem: Problem, options: SolveOptions, progress: ProgressFn | None = N
         def report(value: float, frac: float = frac) -> None:
             emit(3, frac, f"Phương án tốt hơn: điểm chất lượng {value:.0f}")
 
-        if res.method == "flow":
+        if res.method in ("flow", "flow+branch"):
             lagrangian_stage3(ctx, comp, res, budget, options.gap_limit, report)
         else:
             _stage3_cpsat(ctx, comp, res, budget, report)
