@@ -207,7 +207,7 @@ def solve(args: tuple[str, ...]) -> None:
     """Solve a problem file: staffing solve --problem P.json --out plan.json [--time-limit S] [--workers N]."""
     from solver.cli import main as solver_main
 
-    sys.exit(solver_main(list(args)))
+    sys.exit(solver_main(["solve", *args]))
 
 
 @click.group("import")
