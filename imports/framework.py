@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from imports.cells import parse_code, parse_int, parse_number
-from imports.columns import CAPS, NON_DATA_SHEETS, POSITIONS, QUOTAS, REQUIREMENTS, ColumnMap
+from imports.columns import CAPS, POSITIONS, QUOTAS, REQUIREMENTS, ColumnMap
 from imports.communes import CommuneIndex
 from imports.records import (
     CapRecord,
@@ -31,6 +31,7 @@ from imports.sheets import (
     Sheet,
     Table,
     Workbook,
+    data_sheets,
     load,
     locate,
     missing_columns,
@@ -157,10 +158,8 @@ def _read_framework(
 def _tables(workbook: Workbook, filename: str, errors: list[RowError]) -> dict[str, Table]:
     found: dict[str, Table] = {}
     unnamed: list[Sheet] = []
-    for sheet in workbook.sheets:
+    for sheet in data_sheets(workbook, errors):
         key = fold(sheet.name)
-        if key.startswith(NON_DATA_SHEETS):
-            continue
         kind = next((k for k, (prefix, _) in SHEETS.items() if key.startswith(prefix)), None)
         if kind is None or kind in found:
             unnamed.append(sheet)

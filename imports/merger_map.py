@@ -9,9 +9,19 @@ from pathlib import Path
 from typing import BinaryIO
 
 from imports.cells import parse_code
-from imports.columns import MERGER_MAP, NON_DATA_SHEETS
+from imports.columns import MERGER_MAP
 from imports.records import ImportResult, MergerRow, Provenance, RowError
-from imports.sheets import INTERNAL_ERROR, MAX_BYTES, MAX_ROWS, Table, load, locate, missing_columns, problem
+from imports.sheets import (
+    INTERNAL_ERROR,
+    MAX_BYTES,
+    MAX_ROWS,
+    Table,
+    data_sheets,
+    load,
+    locate,
+    missing_columns,
+    problem,
+)
 from imports.text import clean, fold
 from imports.vocab import NEW_KIND, OLD_KIND, PARTIAL, YES_NO, Vocab
 
@@ -51,9 +61,7 @@ def _read_merger_map(
     if workbook is None:
         return ImportResult(filename, (), tuple(errors))
     table: Table | None = None
-    for sheet in workbook.sheets:
-        if fold(sheet.name).startswith(NON_DATA_SHEETS):
-            continue
+    for sheet in data_sheets(workbook, errors):
         table = locate(sheet, MERGER_MAP, filename)
         if table is not None and {"new_code", "old_code"} & table.columns.keys():
             break

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from imports.cells import Parsed, parse_cccd, parse_date
-from imports.columns import NON_DATA_SHEETS, RELATIONS, ROSTER
+from imports.columns import RELATIONS, ROSTER
 from imports.communes import CommuneIndex
 from imports.duplicates import find_duplicates
 from imports.records import (
@@ -32,6 +32,8 @@ from imports.sheets import (
     MAX_ROWS,
     Sheet,
     Table,
+    Workbook,
+    data_sheets,
     load,
     locate,
     missing_columns,
@@ -135,7 +137,7 @@ def _read_roster(
     if workbook is None:
         return ImportResult(filename, (), tuple(errors))
     relation_sheets = [s for s in workbook.sheets if fold(s.name).startswith(RELATION_SHEETS)]
-    tables = _roster_tables(workbook.sheets, filename, relation_sheets, errors)
+    tables = _roster_tables(workbook, filename, relation_sheets, errors)
     if not tables:
         errors.append(
             problem(
@@ -188,13 +190,13 @@ def _read_roster(
 
 
 def _roster_tables(
-    sheets: list[Sheet], filename: str, skip: list[Sheet], errors: list[RowError]
+    workbook: Workbook, filename: str, skip: list[Sheet], errors: list[RowError]
 ) -> list[Table]:
     """Every sheet that holds a roster table (one sheet per category is common); others are named."""
     tables: list[Table] = []
     ignored: list[Sheet] = []
-    for sheet in sheets:
-        if sheet in skip or fold(sheet.name).startswith(NON_DATA_SHEETS):
+    for sheet in data_sheets(workbook, errors):
+        if sheet in skip:
             continue
         table = locate(sheet, ROSTER, filename)
         if table is not None and "name" in table.columns:

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from imports.columns import SIGNATURE_MARKERS, ColumnMap, is_rating_group, rating_year
+from imports.columns import NON_DATA_SHEETS, SIGNATURE_MARKERS, ColumnMap, is_rating_group, rating_year
 from imports.records import RowError, Severity
 from imports.text import clean, fold
 
@@ -46,6 +46,7 @@ class Sheet:
     name: str
     rows: list[list[str]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r0, c0, r1, c1
+    hidden: bool = False
 
     def cell(self, row: int, col: int) -> str:
         """The text of a cell by 0-based indexes ("" outside the sheet)."""
@@ -163,6 +164,8 @@ def load(
             raise LoadError(
                 "Tệp là trang HTML (hoặc XML) mang đuôi bảng tính; hãy mở bằng Excel và lưu lại dạng .xlsx."
             )
+        if kind == "xls" and "EncryptedPackage".encode("utf-16-le") in data:
+            raise LoadError("Tệp được đặt mật khẩu; hãy bỏ mật khẩu rồi tải lên lại.")
         if kind == "csv":
             sheets = [_load_csv(data, filename, max_rows)]
         else:
@@ -213,7 +216,7 @@ def _load_calamine(data: bytes, max_rows: int) -> list[Sheet]:
     sheets: list[Sheet] = []
     try:
         for meta in workbook.sheets_metadata:
-            if str(getattr(meta.typ, "name", "WorkSheet")) not in ("WorkSheet", "Worksheet"):
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
                 continue
             raw = workbook.get_sheet_by_name(meta.name)
             if raw.total_height > max_rows + HEADER_SEARCH_ROWS:
@@ -227,7 +230,8 @@ def _load_calamine(data: bytes, max_rows: int) -> list[Sheet]:
             rows = [[cell_text(v) for v in r] for r in values]
             _trim(rows)
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (raw.merged_cell_ranges or [])]
-            sheets.append(Sheet(meta.name, rows, merged))
+            hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
+            sheets.append(Sheet(meta.name, rows, merged, hidden))
     finally:
         workbook.close()
     return sheets
@@ -517,6 +521,7 @@ def locate(sheet: Sheet, cmap: ColumnMap, file: str, *, warn_unknown: bool = Tru
             continue
         columns[key] = c
     start = r + height
+    _fill_merged_down(sheet, start)
     data: list[tuple[int, list[str]]] = []
     after_signature = False
     for i in range(start, len(sheet.rows)):
@@ -548,6 +553,22 @@ def locate(sheet: Sheet, cmap: ColumnMap, file: str, *, warn_unknown: bool = Tru
             continue
         data.append((i + 1, cells))
     return Table(file, sheet, header_row, columns, headers, ratings, data, errors)
+
+
+def _fill_merged_down(sheet: Sheet, start: int) -> None:
+    """A cell merged down over several data rows ("Công chức" once for a group) holds for each row."""
+    for r0, c0, r1, _ in sheet.merged:
+        if r0 < start or r1 <= r0 or r0 >= len(sheet.rows):
+            continue
+        value = sheet.cell(r0, c0)
+        if not value:
+            continue
+        for r in range(r0 + 1, min(r1 + 1, len(sheet.rows))):
+            cells = sheet.rows[r]
+            if len(cells) <= c0:
+                cells.extend([""] * (c0 + 1 - len(cells)))
+            if not cells[c0]:
+                cells[c0] = value
 
 
 def _is_numbering(cells: list[str]) -> bool:
@@ -594,8 +615,21 @@ def missing_columns(table: Table, cmap: ColumnMap) -> list[RowError]:
     ]
 
 
-def iter_sheets(workbook: Workbook, skip: tuple[str, ...]) -> Iterator[Sheet]:
-    """The sheets whose folded names do not start with one of `skip`."""
+def data_sheets(workbook: Workbook, errors: list[RowError]) -> Iterator[Sheet]:
+    """The sheets that may hold data: not instructions or lists, not hidden (a hidden sheet with
+    content is named in a warning, since the user does not see what it holds)."""
     for sheet in workbook.sheets:
-        if not fold(sheet.name).startswith(skip):
-            yield sheet
+        if fold(sheet.name).startswith(NON_DATA_SHEETS):
+            continue
+        if sheet.hidden:
+            if sum(1 for r in sheet.rows if any(r)) >= 2:
+                errors.append(
+                    problem(
+                        workbook.file,
+                        "Sheet đang bị ẩn nên không được đọc; nếu sheet có dữ liệu cần nhập, hãy bỏ ẩn.",
+                        sheet=sheet.name,
+                        severity="warning",
+                    )
+                )
+            continue
+        yield sheet

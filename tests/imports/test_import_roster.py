@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+import io
 from datetime import date, datetime
 from typing import Any
 
@@ -429,3 +430,27 @@ def test_one_sheet_per_category_and_header_notes() -> None:
     assert len(ignored) == 1
     assert ignored[0].severity == "warning"
     assert not any(e.sheet == "Ghi chú" for e in result.errors)  # a notes sheet is not data
+
+
+def test_cells_merged_down_over_a_group_hold_for_each_row_and_hidden_sheets_are_named() -> None:
+    rows = [
+        ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Loại cán bộ", "Chức vụ"],
+        [1, "Hà Văn Một", "01/01/1980", "Nam", "Công chức", "Công chức Tư pháp - Hộ tịch"],
+        [2, "Hà Văn Hai", "02/02/1981", "Nam", None, "Công chức Tư pháp - Hộ tịch"],
+        [3, "Hà Thị Ba", "03/03/1982", "Nữ", None, "Công chức Văn phòng - Thống kê"],
+        [4, "Hà Văn Bốn", "04/04/1983", "Nam", None, None],
+    ]
+    data = make_xlsx({"DS": rows, "Cũ": [rows[0], rows[1]]}, merges={"DS": ["E2:E4"]})
+    import openpyxl  # noqa: PLC0415
+
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    wb["Cũ"].sheet_state = "hidden"
+    out = io.BytesIO()
+    wb.save(out)
+    result = read_roster(out.getvalue(), "m.xlsx", unit="X", as_of=date(2025, 7, 1))
+    categories = {p.name: p.category for p in result.records}
+    assert categories == {"Hà Văn Một": "cong_chuc", "Hà Văn Hai": "cong_chuc", "Hà Thị Ba": "cong_chuc"}
+    assert [(e.row, e.column) for e in result.errors if e.severity == "error"] == [(5, "Loại cán bộ")]
+    hidden = [e for e in result.errors if e.sheet == "Cũ"]
+    assert len(hidden) == 1
+    assert "ẩn" in hidden[0].message
