@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import unicodedata
 import io
+import unicodedata
 from datetime import date, datetime
 from typing import Any
 
@@ -441,7 +441,7 @@ def test_cells_merged_down_over_a_group_hold_for_each_row_and_hidden_sheets_are_
         [4, "Hà Văn Bốn", "04/04/1983", "Nam", None, None],
     ]
     data = make_xlsx({"DS": rows, "Cũ": [rows[0], rows[1]]}, merges={"DS": ["E2:E4"]})
-    import openpyxl  # noqa: PLC0415
+    import openpyxl
 
     wb = openpyxl.load_workbook(io.BytesIO(data))
     wb["Cũ"].sheet_state = "hidden"
