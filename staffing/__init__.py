@@ -50,6 +50,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "staffing" / "migrations"))
     csrf.init_app(app)
+    from .translations import compile_catalogs
+
+    compile_catalogs()
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(ROOT / "staffing" / "translations"))
     login_manager.init_app(app)

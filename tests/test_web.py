@@ -92,13 +92,6 @@ def test_security_headers(client, tiny_province):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_english_interface_is_available(client, login, make_user, tiny_province):
-    make_user("drafter@lang-son")
-    login(client, "drafter@lang-son")
-    client.post("/lang/en")
-    page = client.get("/p/20").get_data(as_text=True)
-    assert "Province" in page or "Staffing" in page
-
 
 def test_login_is_audited(client, login, make_user, tiny_province, app: Flask):
     user = make_user("drafter@lang-son")
