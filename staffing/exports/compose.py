@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,8 @@ from .text import (
 )
 
 MODES = ("per_person", "per_department")
+# Templates naming these differ from one decision to the next; the others are rendered once per commune.
+_PERSONAL = re.compile(r"\b(p|g|addressee|addressee_cap|number)\b")
 ANNEX_HEADERS = (
     "STT",
     "Họ và tên",
@@ -125,6 +128,7 @@ def compose(data: PlanData, settings: DocumentSettings, mode: str = "per_person"
         routes[key] = (kind, issuer)
 
     counters: dict[tuple[str, str], itertools.count[int]] = {}
+    cache: dict[tuple[str, str, str], str] = {}
     start = int(general.get("number_start") or 0)
     docs = []
     for seq, (key, members) in enumerate(groups.items(), start=1):
@@ -134,7 +138,9 @@ def compose(data: PlanData, settings: DocumentSettings, mode: str = "per_person"
         number = str(general.get("number_blank", "\u00a0" * 8))
         if start and not data.draft:
             number = str(next(counters.setdefault(scope, itertools.count(start))))
-        docs.append(_decision(seq, members, kind, issuer_key, commune, number, mode, data, settings, base))
+        docs.append(
+            _decision(seq, members, kind, issuer_key, commune, number, mode, data, settings, base, cache)
+        )
     return docs
 
 
@@ -177,6 +183,7 @@ def _decision(
     data: PlanData,
     settings: DocumentSettings,
     base: dict[str, Any],
+    cache: dict[tuple[str, str, str], str],
 ) -> DecisionDoc:
     spec, issuer = settings.kinds[kind], settings.issuers[issuer_key]
     names = commune_names(commune.name, label("commune_kind", commune.kind))
@@ -202,7 +209,13 @@ def _decision(
     }
 
     def r(source: str) -> str:
-        return render_text(source, ctx)
+        if _PERSONAL.search(source):
+            return render_text(source, ctx)
+        # the same for everyone of this commune and issuer: render once per batch
+        key = (source, commune.code, issuer_key)
+        if key not in cache:
+            cache[key] = render_text(source, ctx)
+        return cache[key]
 
     def rs(sources: list[str]) -> tuple[str, ...]:
         return tuple(t for t in (r(s) for s in sources) if t)
@@ -257,3 +270,21 @@ def _decision(
         annex_note=annex_note,
         people=tuple(lines),
     )
+
+
+def routes_of(data: PlanData, settings: DocumentSettings) -> dict[int, tuple[str, str]]:
+    """Assignment id -> (kind of decision, issuing body) without composing the decisions."""
+    province = {**province_names(data.province_name), **settings.province}
+    communes = {c.code: c for c in data.communes}
+    labels: dict[tuple[str, str], str] = {}
+    out = {}
+    for row in data.placed:
+        pos = row.seat
+        kind, issuer = settings.route(pos.block, pos.level, from_district(row.person))
+        if (issuer, pos.commune_code) not in labels:
+            commune = communes[pos.commune_code]
+            names = commune_names(commune.name, label("commune_kind", commune.kind))
+            ctx = {"commune": names, "province": province}
+            labels[issuer, pos.commune_code] = render_text(settings.issuers[issuer]["label"], ctx)
+        out[row.id] = (settings.kinds[kind]["label"], labels[issuer, pos.commune_code])
+    return out

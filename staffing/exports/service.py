@@ -11,7 +11,7 @@ from typing import IO
 from flask import current_app
 
 from ..models import Plan, User
-from .compose import DecisionDoc, compose
+from .compose import DecisionDoc, compose, routes_of
 from .decisions import DocxRenderer, archive_name, render_all, write_zip
 from .plandata import PlanData, load_plan_data
 from .settings import DocumentSettings, load_settings, search_dirs
@@ -54,7 +54,7 @@ def zip_name(data: PlanData, settings: DocumentSettings, mode: str) -> str:
 
 def assignment_routes(data: PlanData, settings: DocumentSettings) -> dict[int, tuple[str, str]]:
     """Assignment id -> (kind of decision, issuing body), for the workbook."""
-    return {d.people[0].assignment_id: (d.kind_label, d.issuer_label) for d in compose(data, settings)}
+    return routes_of(data, settings)
 
 
 def workbook(plan: Plan, user: User | None = None) -> tuple[str, bytes]:
