@@ -488,6 +488,21 @@ class User(UserMixin, db.Model):
         return self.role == Role.ADMIN or self.role in roles
 
 
+class ApiToken(db.Model):
+    """A bearer token for the JSON API (another system reading plans); only its hash is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    user: Mapped[User] = relationship()
+
+
 class AuditEntry(db.Model):
     """Who changed what, when, from what to what, and why; chained by hash."""
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5d4f43e91fe4
+Revision ID: 4159c9cfd7e3
 Revises: 
-Create Date: 2026-11-22 00:36:40.771201
+Create Date: 2026-11-22 00:51:02.997898
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '5d4f43e91fe4'
+revision = '4159c9cfd7e3'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -68,6 +68,20 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user')),
     sa.UniqueConstraint('email', name=op.f('uq_user_email'))
     )
+    op.create_table('api_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revoked', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_api_token_user_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_token_token_hash'))
+    )
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
+
     op.create_table('department',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('commune_id', sa.Integer(), nullable=False),
@@ -427,6 +441,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_department_commune_id'))
 
     op.drop_table('department')
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
+
+    op.drop_table('api_token')
     op.drop_table('user')
     with op.batch_alter_table('old_unit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_old_unit_province_code'))
