@@ -474,18 +474,12 @@ def locate(sheet: Sheet, cmap: ColumnMap, file: str, *, warn_unknown: bool = Tru
         headers[c] = text
         if key is None:
             if warn_unknown:
-                errors.append(
-                    RowError(
-                        file,
-                        sheet.name,
-                        header_row,
-                        text,
-                        "",
-                        "Cột không có trong mẫu; không đọc cột này.",
-                        "warning",
-                        c + 1,
-                    )
+                message = (
+                    "Cột xếp loại không ghi năm; hãy ghi tiêu đề dạng 'Xếp loại 2024'. Không đọc cột này."
+                    if cmap.ratings and is_rating_group(fold(text))
+                    else "Cột không có trong mẫu; không đọc cột này."
                 )
+                errors.append(RowError(file, sheet.name, header_row, text, "", message, "warning", c + 1))
             continue
         if key.startswith("rating:"):
             year = int(key.split(":")[1])

@@ -98,10 +98,17 @@ def libreoffice_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pat
     xlsx_dir = tmp_path_factory.mktemp("xlsx")
     q_xls, p_xls = soffice_convert([quirky, plain], "xls", xls_dir)
     q_xlsx, _ = soffice_convert([quirky, plain], "xlsx:Calc MS Excel 2007 XML", xlsx_dir)
-    return {"quirky.xls": q_xls, "plain.xls": p_xls, "quirky.xlsx": q_xlsx, "original": quirky}
+    (q_ods,) = soffice_convert([quirky], "ods", tmp_path_factory.mktemp("ods"))
+    return {
+        "quirky.xls": q_xls,
+        "plain.xls": p_xls,
+        "quirky.xlsx": q_xlsx,
+        "quirky.ods": q_ods,
+        "original": quirky,
+    }
 
 
-@pytest.mark.parametrize("name", ["quirky.xls", "quirky.xlsx"])
+@pytest.mark.parametrize("name", ["quirky.xls", "quirky.xlsx", "quirky.ods"])
 def test_libreoffice_files_read_like_the_original(libreoffice_files: dict[str, Path], name: str) -> None:
     original = read_roster(
         libreoffice_files["original"], "o.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1)

@@ -454,3 +454,16 @@ def test_cells_merged_down_over_a_group_hold_for_each_row_and_hidden_sheets_are_
     hidden = [e for e in result.errors if e.sheet == "Cũ"]
     assert len(hidden) == 1
     assert "ẩn" in hidden[0].message
+
+
+def test_a_rating_column_without_a_year_is_named() -> None:
+    rows = [
+        ["Họ và tên", "Ngày sinh", "Giới tính", "Loại cán bộ", "Xếp loại", "Xếp loại năm 2024"],
+        ["Hà Văn Một", "01/01/1980", "Nam", "Công chức", "HTTNV", "HTXSNV"],
+    ]
+    result = read_roster(make_xlsx(rows), "r.xlsx", unit="X", as_of=date(2025, 7, 1))
+    (person,) = result.records
+    assert person.ratings == (Rating(2024, "xuat_sac"),)
+    (warning,) = [e for e in result.errors if e.column == "Xếp loại"]
+    assert (warning.row, warning.severity) == (1, "warning")
+    assert "năm" in warning.message
