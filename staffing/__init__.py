@@ -60,18 +60,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "warning"
 
-    from . import models
+    from . import guards, models
+
+    guards.install()
 
     @login_manager.user_loader
     def load_user(user_id: str) -> models.User | None:
         return db.session.get(models.User, int(user_id))
 
+    from .api.routes import bp as api_bp
     from .auth.routes import bp as auth_bp
     from .main.routes import bp as main_bp
     from .plans.routes import bp as plans_bp
     from .uploads.routes import bp as uploads_bp
     from .review.routes import bp as review_bp
 
+    app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(plans_bp)

@@ -319,7 +319,80 @@ def public_map(province_code: str, out: str) -> None:
             click.echo(f"  - {line}")
 
 
-COMMANDS = [public_map, init_db, create_user, demo, serve, worker, solve, import_group, export_problem]
+@click.command("backup")
+@click.option("--out", type=click.Path(dir_okay=False), required=True)
+@with_appcontext
+def backup_command(out: str) -> None:
+    """Back up the database (SQLite online backup, or pg_dump for PostgreSQL)."""
+    from .backup import BackupError, backup
+
+    try:
+        path = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(out))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Đã sao lưu vào {path}")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Confirm: the current content is replaced.")
+@with_appcontext
+def restore_command(file: str, yes: bool) -> None:
+    """Restore the database from a backup (replaces everything)."""
+    from .backup import BackupError, restore
+
+    if not yes:
+        raise click.UsageError("Phục hồi sẽ thay toàn bộ dữ liệu hiện có; thêm --yes để xác nhận.")
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(file))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("Đã phục hồi dữ liệu.")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The audit trail."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Check the hash chain of the audit trail; exit 1 when an entry was altered or removed."""
+    from .audit import verify
+    from .models import AuditEntry
+
+    total = db.session.scalar(db.select(db.func.count()).select_from(AuditEntry))
+    bad = verify()
+    if bad:
+        click.echo(f"Nhật ký KHÔNG toàn vẹn: {len(bad)}/{total} mục sai (mã {', '.join(map(str, bad[:20]))}).")
+        sys.exit(1)
+    click.echo(f"Nhật ký toàn vẹn: {total} mục, chuỗi băm khớp.")
+
+
+@click.command("api-token")
+@click.argument("email")
+@click.option("--name", default="api", help="What the token is for, e.g. 'CSDL cán bộ quốc gia'.")
+@with_appcontext
+def api_token(email: str, name: str) -> None:
+    """Issue a bearer token for the JSON API; it is shown once and only its hash is kept."""
+    import hashlib
+    import secrets
+
+    from .models import ApiToken
+
+    user = db.session.scalar(db.select(User).where(User.email == email.lower()))
+    if user is None:
+        raise click.ClickException(f"Không có người dùng {email}.")
+    token = "stf_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, name=name, token_hash=hashlib.sha256(token.encode()).hexdigest()))
+    db.session.commit()
+    click.echo(token)
+
+
+COMMANDS = [backup_command, restore_command, audit_group, api_token, public_map, init_db, create_user, demo, serve, worker, solve, import_group, export_problem]
 for _cmd in COMMANDS:
     main.add_command(_cmd)
 
