@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
+from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -16,6 +19,8 @@ from . import labels
 from .extensions import db
 
 logger = logging.getLogger(__name__)
+# Who did what: one JSON line per request with ids only (no names, no CCCD, no query strings).
+activity = logging.getLogger("staffing.activity")
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -48,6 +53,22 @@ def reason_text(reason: dict[str, Any]) -> str:
 
 
 def install(app: Flask) -> None:
+    @app.before_request
+    def start_timer() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def log_activity(response):  # type: ignore[no-untyped-def]
+        if request.endpoint != "static":
+            user = current_user.get_id() if current_user and current_user.is_authenticated else None
+            activity.info(json.dumps({
+                "user": user, "method": request.method, "endpoint": request.endpoint,
+                "args": {k: v for k, v in (request.view_args or {}).items() if k.endswith(("id", "code"))},
+                "status": response.status_code,
+                "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
+            }))
+        return response
+
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]
         response.headers.setdefault("Content-Security-Policy", CSP)

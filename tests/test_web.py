@@ -118,3 +118,26 @@ def test_passwords_are_hashed(app, make_user, tiny_province):
     user = make_user("x@lang-son")
     stored = db.session.get(User, user.id)
     assert stored.password_hash != "secret-pass-1" and stored.check_password("secret-pass-1")
+
+
+def test_login_attempts_are_rate_limited_per_address(client, tiny_province, monkeypatch):
+    from staffing.auth import routes
+
+    monkeypatch.setattr(routes, "_attempts", routes.defaultdict(routes.deque))
+    statuses = [client.post("/login", data={"email": f"u{i}@x", "password": "wrong-pass-1"}).status_code
+                for i in range(routes.MAX_ATTEMPTS_PER_ADDRESS + 2)]
+    assert statuses[0] == 401 and statuses[-1] == 429
+
+
+def test_activity_log_has_ids_not_names(client, login, make_user, tiny_province, caplog):
+    import json as _json
+    import logging as _logging
+
+    caplog.set_level(_logging.INFO, logger="staffing.activity")
+    make_user("drafter@lang-son")
+    login(client, "drafter@lang-son")
+    client.get("/p/20/c/06613")
+    lines = [_json.loads(r.getMessage()) for r in caplog.records if r.name == "staffing.activity"]
+    assert {"endpoint": "main.commune", "status": 200}.items() <= lines[-1].items()
+    assert lines[-1]["args"] == {"code": "20", "commune_code": "06613"} and lines[-1]["user"]
+    assert "Nguyễn" not in caplog.text

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections import defaultdict, deque
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -21,6 +24,21 @@ logger = logging.getLogger(__name__)
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
+# Per client address, across accounts (password spraying): attempts allowed in a sliding window.
+MAX_ATTEMPTS_PER_ADDRESS = 30
+ATTEMPT_WINDOW_S = 300.0
+_attempts: dict[str, deque[float]] = defaultdict(deque)
+_attempts_lock = threading.Lock()
+
+
+def _too_many_attempts(address: str) -> bool:
+    now = time.monotonic()
+    with _attempts_lock:
+        window = _attempts[address]
+        while window and now - window[0] > ATTEMPT_WINDOW_S:
+            window.popleft()
+        window.append(now)
+        return len(window) > MAX_ATTEMPTS_PER_ADDRESS
 
 
 def _safe_next(target: str | None) -> str:
@@ -36,6 +54,9 @@ def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
+    if request.method == "POST" and _too_many_attempts(request.remote_addr or "?"):
+        flash(_("Quá nhiều lần đăng nhập từ địa chỉ này. Vui lòng thử lại sau ít phút."), "danger")
+        return render_template("auth/login.html", form=form), 429
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
         user = db.session.scalar(db.select(User).where(User.email == email))
