@@ -92,6 +92,8 @@ ROSTER = ColumnMap(
             "Tên",
             required=True,
         ),
+        # "Họ và tên" split in two columns "Họ đệm" | "Tên": the name is both, joined.
+        _c("family_name", "Họ đệm", "Họ và đệm", "Họ và tên đệm", "Họ, tên đệm", "Họ và chữ đệm", "Họ"),
         _c(
             "birth_date",
             "Ngày sinh",

@@ -269,7 +269,7 @@ def _missing(table: Table) -> list[RowError]:
 
 
 def _person(row: _Row, unit: str, index: CommuneIndex, reference: date) -> PersonRecord | None:
-    name = clean(row.text("name"))
+    name = clean(f"{row.text('family_name')} {row.text('name')}")
     if not name:
         row.report("name", "", "Thiếu họ và tên.")
     elif not any(ch.isalpha() for ch in name) or re.search(r"\d", name):

@@ -58,12 +58,12 @@ def to_cp1258(text: str) -> bytes:
     return "".join(out).encode("cp1258")
 
 
-def soffice_convert(paths: Sequence[Path], fmt: str, outdir: Path) -> list[Path]:
+def soffice_convert(paths: Sequence[Path], fmt: str, outdir: Path, profile: Path | None = None) -> list[Path]:
     """Convert files with LibreOffice (headless); a private profile so parallel runs do not collide."""
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if exe is None:
         pytest.skip("LibreOffice (soffice) is not installed: apt-get install -y libreoffice-calc-nogui")
-    profile = outdir / "lo-profile"
+    profile = profile or outdir / "lo-profile"
     cmd = [
         exe,
         f"-env:UserInstallation=file://{profile}",

@@ -235,3 +235,112 @@ def test_datetime_cells_with_times() -> None:
     rows = [ROSTER_HEADER, [1, None, "A B", datetime(1980, 1, 2, 13, 30), "Nam", "Công chức"]]  # noqa: DTZ001 (Excel has no time zones)
     result = read_roster(make_xlsx(rows), "t.xlsx", unit="X", as_of=date(2025, 7, 1))
     assert result.records[0].birth_date == date(1980, 1, 2)
+
+
+def _no_marks(text: str) -> str:
+    import unicodedata
+
+    out = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return out.replace("đ", "d").replace("Đ", "D")
+
+
+HEADER_VARIANT = st.sampled_from(["as is", "no marks", "upper", "lower", "nfd", "line break", "spaces"])
+
+
+def _variant(text: str, how: str) -> str:
+    import unicodedata
+
+    return {
+        "as is": text,
+        "no marks": _no_marks(text),
+        "upper": text.upper(),
+        "lower": text.lower(),
+        "nfd": unicodedata.normalize("NFD", text),
+        "line break": text.replace(" ", "\n", 1),
+        "spaces": "  " + text.replace(" ", "   ") + " ",
+    }[how]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data(), st.integers(min_value=0, max_value=6))
+def test_any_spelling_of_the_headers_is_found(data: st.DataObject, titles: int) -> None:
+    from imports.columns import ROSTER
+
+    wanted = {
+        "cccd": "020175001234",
+        "name": "Hoàng Văn Long",
+        "birth_date": "12/04/1976",
+        "gender": "Nam",
+        "category": "Công chức",
+        "education": "Đại học",
+        "political_theory": "Cử nhân",
+        "state_management": "Chuyên viên",
+        "party_member": "x",
+        "field": "Luật",
+    }
+    header = []
+    for key in wanted:
+        col = ROSTER.by_key(key)
+        spelling = data.draw(st.sampled_from((col.header, *col.aliases)), label=key)
+        header.append(_variant(spelling, data.draw(HEADER_VARIANT, label=f"{key} variant")))
+    rows = [[f"TIÊU ĐỀ {i}"] for i in range(titles)] + [header, list(wanted.values())]
+    result = read_roster(make_xlsx(rows), "h.xlsx", unit="X", as_of=date(2025, 7, 1))
+    assert result.errors == (), [(e.column, e.message) for e in result.errors]
+    (p,) = result.records
+    assert (p.id, p.name, p.birth_date, p.gender, p.category) == (
+        "020175001234",
+        "Hoàng Văn Long",
+        date(1976, 4, 12),
+        "M",
+        "cong_chuc",
+    )
+    assert (p.education, p.political_theory, p.state_management, p.party_member, p.field) == (
+        "dai_hoc",
+        "cao_cap",
+        "chuyen_vien",
+        True,
+        "luat",
+    )
+
+
+def test_no_spelling_means_two_things() -> None:
+    from imports import columns, vocab
+    from imports.text import fold
+
+    for cmap in (
+        columns.ROSTER,
+        columns.RELATIONS,
+        columns.MERGER_MAP,
+        columns.POSITIONS,
+        columns.REQUIREMENTS,
+        columns.QUOTAS,
+        columns.CAPS,
+    ):
+        seen: dict[str, str] = {}
+        for col in cmap.columns:
+            for spelling in (col.header, *col.aliases):
+                assert seen.setdefault(fold(spelling), col.key) == col.key, (cmap.name, spelling)
+    for v in (
+        vocab.GENDER,
+        vocab.CATEGORY,
+        vocab.EDUCATION,
+        vocab.POLITICAL_THEORY,
+        vocab.STATE_MANAGEMENT,
+        vocab.RATING,
+        vocab.YES_NO,
+        vocab.PARTY,
+        vocab.RELATION,
+        vocab.DISCIPLINE,
+        vocab.NEW_KIND,
+        vocab.OLD_KIND,
+        vocab.PARTIAL,
+        vocab.BLOCK,
+        vocab.LEVEL,
+        vocab.APPLIES_KIND,
+        vocab.OP,
+        vocab.ATTRIBUTE,
+        vocab.RULES,
+    ):
+        labels: dict[str, str] = {}
+        for label, code in v.entries:
+            assert labels.setdefault(fold(label) or label, code) == code, (v.name, label)

@@ -467,3 +467,12 @@ def test_a_rating_column_without_a_year_is_named() -> None:
     (warning,) = [e for e in result.errors if e.column == "Xếp loại"]
     assert (warning.row, warning.severity) == (1, "warning")
     assert "năm" in warning.message
+
+
+def test_name_split_in_family_and_given_columns() -> None:
+    rows = [
+        ["STT", "Họ đệm", "Tên", "Ngày sinh", "Giới tính", "Loại cán bộ"],
+        [1, "Hoàng Văn", "Long", "12/04/1976", "Nam", "Công chức"],
+    ]
+    result = read_roster(make_xlsx(rows), "n.xlsx", unit="X", as_of=date(2025, 7, 1))
+    assert [p.name for p in result.records] == ["Hoàng Văn Long"]
