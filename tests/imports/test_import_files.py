@@ -127,3 +127,17 @@ def test_xls_with_text_cells(libreoffice_files: dict[str, Path]) -> None:
     assert path.read_bytes()[:4] == bytes.fromhex("d0cf11e0")
     result = read_roster(path, "plain.xls", unit="06613", as_of=date(2025, 7, 1))
     check(result.records, result.errors)
+
+
+def test_annotated_copy_of_an_xls(libreoffice_files: dict[str, Path]) -> None:
+    import openpyxl
+
+    from imports.report import WARNING_FILL, annotated_copy
+
+    data = libreoffice_files["plain.xls"].read_bytes()
+    result = read_roster(data, "plain.xls", unit="06613", as_of=date(2025, 7, 1))
+    wb = openpyxl.load_workbook(io.BytesIO(annotated_copy(data, "plain.xls", result)))
+    ws = wb[wb.sheetnames[0]]
+    assert ws["C4"].value == "Hoàng Văn Long"
+    assert ws["B5"].comment is not None
+    assert ws["B5"].fill.fgColor.rgb.endswith(WARNING_FILL)
