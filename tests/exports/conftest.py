@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from export_plans import set_status
 from flask import Flask
 
 from staffing.extensions import db
@@ -64,7 +65,7 @@ def _person(
 
 
 @pytest.fixture
-def staffed(tiny_province: Province) -> dict[str, object]:
+def staffed(request: pytest.FixtureRequest, tiny_province: Province) -> dict[str, object]:
     """Province 20 with a Party seat added, and a plan placing six people and leaving two unplaced.
 
     Kinds: A head (bổ nhiệm, UBND xã), B and D staff of one department (bố trí), C head, E from the district
@@ -102,7 +103,7 @@ def staffed(tiny_province: Province) -> dict[str, object]:
     )
     pg = _person(code, "020999000002", "Lý Văn Sáu", u1, birth=date(1964, 2, 10), title="Công chức Địa chính")
     ph = _person(code, "020999000003", "Vi Văn Tám", district, birth=date(1968, 9, 1), title="Chuyên viên")
-    plan = Plan(province_code=code, name="Phương án chính thức", status=PlanStatus.APPROVED)
+    plan = Plan(province_code=code, name="Phương án chính thức", status=PlanStatus.DRAFT)
     db.session.add(plan)
     gap = {"attr": "political_theory", "min": "cao_cap", "value": "trung_cap"}
     rows = [
@@ -121,5 +122,5 @@ def staffed(tiny_province: Province) -> dict[str, object]:
         Assignment(plan=plan, person=ph, position=None),  # no solver data: computed from the birth date
     ]
     db.session.add_all(rows)
-    db.session.commit()
+    set_status(plan, getattr(request, "param", PlanStatus.APPROVED))  # approved unless parametrized
     return {"plan": plan, "assignments": rows, "province": tiny_province}

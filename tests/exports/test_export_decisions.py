@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.shared import Mm
+from export_plans import copy_plan
 from export_readback import annex_rows, docx_text, header_text, sheet_rows, zip_members
 from flask import Flask
 
@@ -17,7 +18,6 @@ from staffing.exports import service
 from staffing.exports.decisions import make_base_template
 from staffing.exports.settings import SettingsError, load_settings, search_dirs
 from staffing.exports.text import ascii_slug, join_post, long_date
-from staffing.extensions import db
 from staffing.models import Assignment, PlanStatus
 
 
@@ -155,11 +155,10 @@ def test_per_department_decisions_annex_the_people(export_app: Flask, staffed) -
     assert len(docs) == 5
 
 
-@pytest.mark.parametrize("status", [PlanStatus.DRAFT, PlanStatus.IN_REVIEW])
-def test_unapproved_plans_export_marked_du_thao(export_app: Flask, staffed, status: PlanStatus) -> None:
+@pytest.mark.parametrize("staffed", [PlanStatus.DRAFT, PlanStatus.IN_REVIEW], indirect=True)
+def test_unapproved_plans_export_marked_du_thao(export_app: Flask, staffed) -> None:
     plan = staffed["plan"]
-    plan.status = status
-    db.session.commit()
+    assert plan.status != PlanStatus.APPROVED
     for mode in ("per_person", "per_department"):
         name, members = _export(plan, mode)
         assert name.startswith("DU-THAO_")
@@ -204,10 +203,22 @@ def test_province_settings_number_sign_and_replace_bases(export_app: Flask, staf
     assert "Căn cứ Quyết định số 99/QĐ-UBND của tỉnh;" in texts["Nguyễn Văn A"]
     assert "Căn cứ Luật Cán bộ" not in texts["Nguyễn Văn A"]
     assert "Số 21-QĐ/TU" in texts["Hoàng Thị Lan"]  # Party numbering: 21-QĐ/TU
-    plan = staffed["plan"]
-    plan.status = PlanStatus.DRAFT
-    db.session.commit()
-    assert "Số: 21/" not in "".join(_by_person(_export(plan)[1]).values())  # drafts are never numbered
+    draft = copy_plan(staffed["plan"], PlanStatus.DRAFT)
+    assert "Số: 21/" not in "".join(_by_person(_export(draft)[1]).values())  # drafts are never numbered
+
+
+def test_a_province_routes_district_staff_through_the_provincial_chairman(export_app: Flask, staffed) -> None:
+    folder = Path(export_app.instance_path) / "documents"
+    folder.mkdir(parents=True)
+    (folder / "decisions.toml").write_text(
+        '[provinces.20.routing]\n"*.*" = { kind = "bo_tri", issuer = "ubnd_xa", district_kind = "dieu_dong",'
+        ' district_issuer = "ubnd_tinh" }\n',
+        encoding="utf-8",
+    )
+    e_text = _by_person(_export(staffed["plan"])[1])["Nguyễn Văn E"]
+    assert "ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN" in e_text
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN" in e_text
+    assert "Điều động bà Nguyễn Văn E" in e_text
 
 
 def test_an_administrator_replaces_the_template(export_app: Flask, staffed) -> None:
@@ -222,9 +233,7 @@ def test_an_administrator_replaces_the_template(export_app: Flask, staffed) -> N
     assert round(section.left_margin.mm) == 35
     assert round(section.top_margin.mm) == 25
     assert header_text(blob) == "Mẫu của tỉnh Lạng Sơn"
-    plan.status = PlanStatus.DRAFT
-    db.session.commit()
-    blob = next(b for n, b in _export(plan)[1].items() if n.endswith(".docx"))
+    blob = next(b for n, b in _export(copy_plan(plan, PlanStatus.DRAFT))[1].items() if n.endswith(".docx"))
     assert header_text(blob) == "DỰ THẢO\nMẫu của tỉnh Lạng Sơn"  # the mark goes into the province's header
 
 

@@ -11,7 +11,6 @@ import pytest
 from flask import Flask
 
 from staffing.exports import service
-from staffing.extensions import db
 from staffing.models import PlanStatus
 
 
@@ -51,13 +50,10 @@ def _pdf_text(pdf: Path, docx: Path, outdir: Path) -> str:
     return _soffice(docx, "txt:Text (encoded):UTF8", outdir).read_text(encoding="utf-8-sig")
 
 
-@pytest.mark.parametrize("status", [PlanStatus.APPROVED, PlanStatus.DRAFT])
-def test_decision_converts_to_pdf_with_its_text(
-    export_app: Flask, staffed, tmp_path: Path, status: PlanStatus
-) -> None:
+@pytest.mark.parametrize("staffed", [PlanStatus.APPROVED, PlanStatus.DRAFT], indirect=True)
+def test_decision_converts_to_pdf_with_its_text(export_app: Flask, staffed, tmp_path: Path) -> None:
     plan = staffed["plan"]
-    plan.status = status
-    db.session.commit()
+    status = plan.status
     a = next(x for x in staffed["assignments"] if x.person.name == "Nguyễn Văn A")
     found = service.one_decision(plan, a.id)
     assert found is not None

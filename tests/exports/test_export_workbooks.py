@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import pytest
 from export_readback import sheet_rows, zip_members
 from flask import Flask
 from openpyxl import load_workbook
@@ -107,10 +108,9 @@ def test_workbook_sheets_are_ready_to_print(export_app: Flask, staffed) -> None:
         assert "DỰ THẢO" not in (ws["A1"].value or "")
 
 
+@pytest.mark.parametrize("staffed", [PlanStatus.DRAFT], indirect=True)
 def test_draft_workbook_is_marked(export_app: Flask, staffed) -> None:
     plan = staffed["plan"]
-    plan.status = PlanStatus.DRAFT
-    db.session.commit()
     name, blob = service.workbook(plan)
     assert name.startswith("DU-THAO_")
     wb = load_workbook(io.BytesIO(blob))
@@ -131,6 +131,7 @@ EVIL = [
 ]
 
 
+@pytest.mark.parametrize("staffed", [PlanStatus.DRAFT], indirect=True)  # an approved plan is frozen
 def test_formula_injection_is_impossible(export_app: Flask, staffed) -> None:
     """Names and titles from rosters are data: written as text, read back verbatim, never formulas."""
     plan = staffed["plan"]
