@@ -581,6 +581,10 @@ FIELD_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("chinh sach cong", "hanh_chinh"),
     ("quan tri van phong", "hanh_chinh"),
     ("chinh tri", "xay_dung_dang"),
+    ("ngon ngu", "khac"),
+    ("ngoai ngu", "khac"),
+    ("tieng anh", "khac"),
+    ("tieng trung", "khac"),
     ("khac", "khac"),
 )
 
@@ -619,6 +623,11 @@ JOB_FAMILY_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("van phong", "van_phong"),
     ("van thu", "van_phong"),
     ("thu quy", "van_phong"),
+    ("lai xe", "van_phong"),
+    ("nhan vien bao ve", "van_phong"),
+    ("bao ve co quan", "van_phong"),
+    ("nhan vien phuc vu", "van_phong"),
+    ("tap vu", "van_phong"),
     ("quan su", "quan_su"),
     ("chi huy truong", "quan_su"),
     ("chi huy pho", "quan_su"),
