@@ -34,9 +34,16 @@ def _shift_date(value: str | None, days: int) -> str | None:
     return (dt.date.fromisoformat(value) + dt.timedelta(days=days)).isoformat()
 
 
-def make_problem(scale: int = 1, seed: int = 0, sample_path: Path = SAMPLE, districts: list[int] | None = None,
-                 extra_links: int = 2, relations_rate: float = 0.006, locks: int = 6,
-                 forbidden: int = 6) -> dict[str, Any]:  # fmt: skip
+def make_problem(
+    scale: int = 1,
+    seed: int = 0,
+    sample_path: Path = SAMPLE,
+    districts: list[int] | None = None,
+    extra_links: int = 2,
+    relations_rate: float = 0.006,
+    locks: int = 6,
+    forbidden: int = 6,
+) -> dict[str, Any]:
     """A seeded problem with `scale` copies of a Lạng Sơn-sized province."""
     rng = random.Random(seed)
     sample = json.loads(sample_path.read_text(encoding="utf-8"))
@@ -105,17 +112,30 @@ def make_problem(scale: int = 1, seed: int = 0, sample_path: Path = SAMPLE, dist
                     feeds.append(other)
                     merged[other].append(oc)
             for oc, feeds in olds:
-                units.append({"code": oc, "name": f"Xã cũ {oc}", "kind": "old_commune", "district": district,
-                              "feeds": feeds})  # fmt: skip
+                units.append(
+                    {
+                        "code": oc,
+                        "name": f"Xã cũ {oc}",
+                        "kind": "old_commune",
+                        "district": district,
+                        "feeds": feeds,
+                    }
+                )
                 for _ in range(rng.randint(20, 25)):
                     people.append(clone(rng.choice(commune_people), oc, feeds[0], feeds))
-            agency = {"code": f"H{district_no:03d}", "name": f"Cơ quan cấp huyện {district}",
-                      "kind": "district_agency", "district": district, "feeds": list(new_codes)}  # fmt: skip
+            agency = {
+                "code": f"H{district_no:03d}",
+                "name": f"Cơ quan cấp huyện {district}",
+                "kind": "district_agency",
+                "district": district,
+                "feeds": list(new_codes),
+            }
             units.append(agency)
             agencies_by_district.append((agency, new_codes))
             for _ in range(n_new * rng.randint(12, 16)):
-                people.append(clone(rng.choice(district_people), agency["code"], rng.choice(new_codes),
-                                    list(new_codes)))  # fmt: skip
+                people.append(
+                    clone(rng.choice(district_people), agency["code"], rng.choice(new_codes), list(new_codes))
+                )
             for c in new_codes:
                 tmpl_commune, tmpl_positions = templates[rng.randrange(len(templates))]
                 n_fed = sum(1 for u in units if c in u["feeds"])
@@ -126,9 +146,17 @@ def make_problem(scale: int = 1, seed: int = 0, sample_path: Path = SAMPLE, dist
                 caps = copy.deepcopy(tmpl_commune.get("caps") or [])
                 for cap in caps:
                     cap["positions"] = [p.replace(tmpl_commune["code"], c, 1) for p in cap["positions"]]
-                communes.append({"code": c, "name": f"{'Phường' if kind == 'phuong' else 'Xã'} {c}", "kind": kind,
-                                 "payroll_quota": quota, "target_quota": round(quota * 0.85),
-                                 "merged_from": merged[c], "caps": caps})  # fmt: skip
+                communes.append(
+                    {
+                        "code": c,
+                        "name": f"{'Phường' if kind == 'phuong' else 'Xã'} {c}",
+                        "kind": kind,
+                        "payroll_quota": quota,
+                        "target_quota": round(quota * 0.85),
+                        "merged_from": merged[c],
+                        "caps": caps,
+                    }
+                )
                 for tp in tmpl_positions:
                     p = copy.deepcopy(tp)
                     p["id"] = tp["id"].replace(tmpl_commune["code"], c, 1)
@@ -148,7 +176,9 @@ def make_problem(scale: int = 1, seed: int = 0, sample_path: Path = SAMPLE, dist
     for group in by_district.values():
         for _ in range(round(len(group) * relations_rate)):
             a, b = rng.sample(group, 2)
-            relations.append({"a": a["id"], "b": b["id"], "kind": rng.choice(["spouse", "sibling", "in_law"])})
+            relations.append(
+                {"a": a["id"], "b": b["id"], "kind": rng.choice(["spouse", "sibling", "in_law"])}
+            )
     problem = {
         "format": "staffing-problem/1",
         "province": {"code": "20", "name": f"Lạng Sơn x{scale} (generated, seed {seed})"},
@@ -167,7 +197,9 @@ def make_problem(scale: int = 1, seed: int = 0, sample_path: Path = SAMPLE, dist
     return problem
 
 
-def _add_locks_and_forbidden(problem: dict[str, Any], rng: random.Random, n_locks: int, n_forbidden: int) -> None:
+def _add_locks_and_forbidden(
+    problem: dict[str, Any], rng: random.Random, n_locks: int, n_forbidden: int
+) -> None:
     """Locks on staff seats that some eligible person can hold (so the problem stays feasible)."""
     sys.path.insert(0, str(ROOT))
     from solver.check import hard_failures
@@ -211,8 +243,10 @@ def main(argv: list[str] | None = None) -> int:
     problem = make_problem(args.scale, args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(problem, ensure_ascii=False), encoding="utf-8")
-    print(f"{args.out}: {len(problem['communes'])} communes, {len(problem['units'])} units, "
-          f"{len(problem['positions'])} positions, {len(problem['people'])} people")  # fmt: skip
+    print(
+        f"{args.out}: {len(problem['communes'])} communes, {len(problem['units'])} units, "
+        f"{len(problem['positions'])} positions, {len(problem['people'])} people"
+    )
     return 0
 
 

@@ -53,8 +53,14 @@ def hard_failures(problem: Problem, person_id: str, position_id: str) -> list[di
     attrs = problem.attrs[person_id]
     out: list[dict[str, Any]] = []
     if position.commune not in problem.fed_communes(person):
-        out.append({"rule": "feeds", "commune": position.commune, "unit": person.unit,
-                    "feeds": list(problem.fed_communes(person))})  # fmt: skip
+        out.append(
+            {
+                "rule": "feeds",
+                "commune": position.commune,
+                "unit": person.unit,
+                "feeds": list(problem.fed_communes(person)),
+            }
+        )
     for req in position.requirements:
         if req.hard and not requirement_holds(req, attrs, commune):
             out.append(requirement_gap(req, attrs))
@@ -112,38 +118,69 @@ def check_assignments(
     valid: list[tuple[str, Position]] = []
     for person_id, position_id in pairs:
         if person_id not in problem.person_by_id or position_id not in problem.position_by_id:
-            out.append(Violation("unknown", f"Mã không có trong bài toán: {person_id} → {position_id}",
-                                 person_id, position_id))  # fmt: skip
+            out.append(
+                Violation(
+                    "unknown",
+                    f"Mã không có trong bài toán: {person_id} → {position_id}",
+                    person_id,
+                    position_id,
+                )
+            )
         else:
             valid.append((person_id, problem.position_by_id[position_id]))
     # rule 1
     for person_id, n in Counter(p for p, _ in valid).items():
         if n > 1:
             name = problem.person_by_id[person_id].name
-            out.append(Violation("one_position", f"{name} giữ {n} vị trí (chỉ được giữ một).",
-                                 person_id, None, {"count": n}))  # fmt: skip
+            out.append(
+                Violation(
+                    "one_position",
+                    f"{name} giữ {n} vị trí (chỉ được giữ một).",
+                    person_id,
+                    None,
+                    {"count": n},
+                )
+            )
     # rule 2
     by_position = Counter(pos.id for _, pos in valid)
     for position_id, n in by_position.items():
         pos = problem.position_by_id[position_id]
         if n > pos.max:
-            out.append(Violation("position_max", f"{pos.title} ({pos.commune}) có {n} người, tối đa {pos.max}.",
-                                 None, position_id, {"count": n, "max": pos.max}))  # fmt: skip
+            out.append(
+                Violation(
+                    "position_max",
+                    f"{pos.title} ({pos.commune}) có {n} người, tối đa {pos.max}.",
+                    None,
+                    position_id,
+                    {"count": n, "max": pos.max},
+                )
+            )
     # rule 3
     by_commune = Counter(pos.commune for _, pos in valid)
     for commune in problem.communes:
         n = by_commune.get(commune.code, 0)
         if commune.payroll_quota is not None and n > commune.payroll_quota:
-            out.append(Violation("payroll_quota",
-                                 f"{commune.name} bố trí {n} người, vượt biên chế {commune.payroll_quota}.",
-                                 None, None, {"commune": commune.code, "count": n,
-                                              "quota": commune.payroll_quota}))  # fmt: skip
+            out.append(
+                Violation(
+                    "payroll_quota",
+                    f"{commune.name} bố trí {n} người, vượt biên chế {commune.payroll_quota}.",
+                    None,
+                    None,
+                    {"commune": commune.code, "count": n, "quota": commune.payroll_quota},
+                )
+            )
         for cap in commune.caps:
             m = sum(by_position.get(p, 0) for p in cap.positions)
             if m > cap.max:
-                out.append(Violation("shared_cap", f"{commune.name}: nhóm «{cap.name}» có {m} người, tối đa {cap.max}.",
-                                     None, None, {"commune": commune.code, "cap": cap.name, "count": m,
-                                                  "max": cap.max}))  # fmt: skip
+                out.append(
+                    Violation(
+                        "shared_cap",
+                        f"{commune.name}: nhóm «{cap.name}» có {m} người, tối đa {cap.max}.",
+                        None,
+                        None,
+                        {"commune": commune.code, "cap": cap.name, "count": m, "max": cap.max},
+                    )
+                )
     # rules 4, 5, 7 (forbidden)
     for person_id, pos in valid:
         name = problem.person_by_id[person_id].name
@@ -160,17 +197,25 @@ def check_assignments(
             for pb in where.get(rel.b, ()):
                 if relation_conflict(pa, pb):
                     na, nb = problem.person_by_id[rel.a].name, problem.person_by_id[rel.b].name
-                    out.append(Violation("relation",
-                                         f"{na} và {nb} có quan hệ gia đình, không được cùng giữ "
-                                         f"{pa.title} và {pb.title} tại {pa.commune}.",
-                                         rel.a, pa.id, {"other": rel.b, "other_position": pb.id,
-                                                        "kind": rel.kind}))  # fmt: skip
+                    out.append(
+                        Violation(
+                            "relation",
+                            f"{na} và {nb} có quan hệ gia đình, không được cùng giữ "
+                            f"{pa.title} và {pb.title} tại {pa.commune}.",
+                            rel.a,
+                            pa.id,
+                            {"other": rel.b, "other_position": pb.id, "kind": rel.kind},
+                        )
+                    )
     # rule 7 (locks)
     held = {(p, pos.id) for p, pos in valid}
     for lock in problem.locks:
         if (lock.person, lock.position) not in held:
             name = problem.person_by_id[lock.person].name
             title = problem.position_by_id[lock.position].title
-            out.append(Violation("lock", f"Phân công đã khóa không được giữ: {name} — {title}.",
-                                 lock.person, lock.position))  # fmt: skip
+            out.append(
+                Violation(
+                    "lock", f"Phân công đã khóa không được giữ: {name} — {title}.", lock.person, lock.position
+                )
+            )
     return out

@@ -17,7 +17,9 @@ EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="staffing", description="Staffing the new communes: propose a plan.")
+    parser = argparse.ArgumentParser(
+        prog="staffing", description="Staffing the new communes: propose a plan."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("solve", help="solve a problem file and write a plan file")
     p.add_argument("--problem", required=True, type=Path, help="problem JSON (staffing-problem/1)")
@@ -42,14 +44,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        print(f"error: {args.problem} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"error: {args.problem} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     try:
         problem = load_problem(data)
     except ProblemError as exc:
-        print(f"error: invalid problem: {exc.path} = {json.dumps(exc.value, ensure_ascii=False, default=str)}: "
-              f"{exc.message}", file=sys.stderr)  # fmt: skip
+        print(
+            f"error: invalid problem: {exc.path} = {json.dumps(exc.value, ensure_ascii=False, default=str)}: "
+            f"{exc.message}",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     if args.time_limit <= 0 or args.workers < 1:
         print("error: --time-limit must be > 0 and --workers >= 1", file=sys.stderr)
@@ -63,10 +70,14 @@ def main(argv: list[str] | None = None) -> int:
 
     def progress(p: object) -> None:
         if not args.quiet:
-            print(f"[{getattr(p, 'stage', '')}/3] {getattr(p, 'fraction', 0):4.0%} {getattr(p, 'message', '')}",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"[{getattr(p, 'stage', '')}/3] {getattr(p, 'fraction', 0):4.0%} {getattr(p, 'message', '')}",
+                file=sys.stderr,
+            )
 
-    options = SolveOptions(time_limit=args.time_limit, workers=args.workers, seed=args.seed, communes=communes)
+    options = SolveOptions(
+        time_limit=args.time_limit, workers=args.workers, seed=args.seed, communes=communes
+    )
     plan = solve(problem, options, progress)
     out = plan_to_dict(plan)
     try:
@@ -78,9 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     if plan.status == "INFEASIBLE":
         print("infeasible: " + "; ".join(out["infeasible"]["why"]), file=sys.stderr)
         return EXIT_INFEASIBLE
-    print(f"{plan.status}: placed {stats['placed']}, unplaced {stats['unplaced']}, shortfall "
-          f"{stats['objective']['shortfall']}, gaps {stats['gaps']}, {stats['wall_s']} s -> {args.out}",
-          file=sys.stderr)  # fmt: skip
+    print(
+        f"{plan.status}: placed {stats['placed']}, unplaced {stats['unplaced']}, shortfall "
+        f"{stats['objective']['shortfall']}, gaps {stats['gaps']}, {stats['wall_s']} s -> {args.out}",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 

@@ -20,8 +20,12 @@ from solver.problem import LEADERSHIP, LEVELS, Commune, Person, Position, Proble
 logger = logging.getLogger(__name__)
 
 VERSION = "0.1"
-SOLVER_NAME = f"staffing {VERSION} / ortools {ortools.__version__}"
-STAGE_NAMES = {1: "Giảm thiếu hụt vị trí tối thiểu", 2: "Bố trí tối đa số người", 3: "Nâng cao chất lượng phương án"}
+SOLVER_NAME = f"staffing {VERSION} / ortools {getattr(ortools, '__version__', '?')}"
+STAGE_NAMES = {
+    1: "Giảm thiếu hụt vị trí tối thiểu",
+    2: "Bố trí tối đa số người",
+    3: "Nâng cao chất lượng phương án",
+}
 _INT_LIMIT = 2**60
 _LEVEL_RANK = {"key": 3, "head": 2, "deputy": 1, "staff": 0}
 
@@ -70,8 +74,13 @@ class Scope:
 def make_scope(problem: Problem, communes: frozenset[str] | None) -> Scope:
     """People and positions a solve (of all or some communes) may change."""
     if communes is None:
-        return Scope(frozenset(problem.commune_by_code), list(problem.people), list(problem.positions), {},
-                     {k.person: k.position for k in problem.locks})  # fmt: skip
+        return Scope(
+            frozenset(problem.commune_by_code),
+            list(problem.people),
+            list(problem.positions),
+            {},
+            {k.person: k.position for k in problem.locks},
+        )
     pos = problem.position_by_id
     kept: dict[str, str] = {}
     for person_id, position_id in problem.previous_plan.items():
@@ -508,8 +517,9 @@ class FlowNet:
         self.mins = mins
         self.nodes = node
 
-    def solve(self, costs: Sequence[int] | None = None, placed: int | None = None,
-              banned: Iterable[int] = ()) -> list[int] | None:  # fmt: skip
+    def solve(
+        self, costs: Sequence[int] | None = None, placed: int | None = None, banned: Iterable[int] = ()
+    ) -> list[int] | None:
         """Chosen pairs (locked ones included) of a min-cost flow, or None if costs do not fit.
 
         Without `costs`: lexicographic shortfall by level, then placement. With `costs` (aligned with
@@ -623,8 +633,10 @@ class _Model:
                     m.add(self.x[k] == 1)
                 self.lock_lits.append(self.x[k])
         self.level_short = [sum(level_short[lv]) if level_short[lv] else 0 for lv in LEVELS]
-        self.level_max = [sum(scope.positions[j].min for j in comp.positions if scope.positions[j].level == lv)
-                          for lv in LEVELS]  # fmt: skip
+        self.level_max = [
+            sum(scope.positions[j].min for j in comp.positions if scope.positions[j].level == lv)
+            for lv in LEVELS
+        ]
         self.placed = sum(self.x.values())
         self.quality_linear = sum(pairs.cost[k] * self.x[k] for k in comp.pairs)
         self.quality = self.quality_linear + self._balance_gender(by_commune)
@@ -659,18 +671,22 @@ class _Model:
                     self.model.add(sum(lead_b) + sum(any_a) <= 1)
 
     def _balance_gender(self, by_commune: dict[str, list[int]]) -> Any:
-        ctx, pairs, scope, problem = self.ctx, self.ctx.pairs, self.ctx.scope, self.ctx.problem
+        pairs, scope, problem = self.ctx.pairs, self.ctx.scope, self.ctx.problem
         w_bal, w_gen = problem.weights.scaled("balance"), problem.weights.scaled("gender")
         terms: list[Any] = []
         self.nonlinear_vars: list[tuple[str, str, Any]] = []
         for code in self.comp.communes:
             commune = problem.commune_by_code[code]
-            lead = [k for k in by_commune.get(code, []) if scope.positions[pairs.position[k]].level in LEADERSHIP]
+            lead = [
+                k for k in by_commune.get(code, []) if scope.positions[pairs.position[k]].level in LEADERSHIP
+            ]
             if not lead:
                 continue
             if w_bal and len(commune.merged_from) > 1:
-                per_unit = {u: [self.x[k] for k in lead if scope.people[pairs.person[k]].unit == u]
-                            for u in commune.merged_from}  # fmt: skip
+                per_unit = {
+                    u: [self.x[k] for k in lead if scope.people[pairs.person[k]].unit == u]
+                    for u in commune.merged_from
+                }
                 cap = len(lead)
                 hi = self.model.new_int_var(0, cap, f"hi{code}")
                 lo = self.model.new_int_var(0, cap, f"lo{code}")
@@ -691,7 +707,7 @@ class _Model:
         """Hint a complete solution (the chosen pairs and every auxiliary variable they imply)."""
         pairs, scope, problem = self.ctx.pairs, self.ctx.scope, self.ctx.problem
         on = set(chosen) & set(self.x)
-        self.model.clear_hints()
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
         for k, v in self.x.items():
             self.model.add_hint(v, k in on)
         count: dict[int, int] = defaultdict(int)
@@ -706,7 +722,9 @@ class _Model:
         for kind, code, var in self.nonlinear_vars:
             people = lead.get(code, [])
             if kind == "balance":
-                counts = [sum(1 for p in people if p.unit == u) for u in problem.commune_by_code[code].merged_from]
+                counts = [
+                    sum(1 for p in people if p.unit == u) for u in problem.commune_by_code[code].merged_from
+                ]
                 self.model.add_hint(var[0], max(counts))
                 self.model.add_hint(var[1], min(counts))
             else:
@@ -763,8 +781,9 @@ def _solver(options: SolveOptions, limit: float) -> cp_model.CpSolver:
     return solver
 
 
-def cpsat_stages12(ctx: _Ctx, comp: Component, hint: list[int], bound: tuple[list[int], int] | None,
-                   limit: float) -> tuple[list[int], bool]:  # fmt: skip
+def cpsat_stages12(
+    ctx: _Ctx, comp: Component, hint: list[int], bound: tuple[list[int], int] | None, limit: float
+) -> tuple[list[int], bool]:
     """Priorities 1 and 2 with every side constraint, as lexicographic tiers (combined when they fit)."""
     mdl = _Model(ctx, comp)
     n = len(comp.people)
@@ -795,7 +814,8 @@ def cpsat_stages12(ctx: _Ctx, comp: Component, hint: list[int], bound: tuple[lis
         solver.parameters.relative_gap_limit = 0.0
         status = solver.solve(mdl.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            raise RuntimeError(f"CP-SAT found no solution for priorities 1-2: {solver.status_name(status)}")
+            logger.warning("CP-SAT found no solution for priorities 1-2 in time: keeping the repaired flow")
+            return chosen, False
         proven &= status == cp_model.OPTIMAL
         value = round(solver.objective_value)
         mdl.model.add(expr <= value)
@@ -804,9 +824,16 @@ def cpsat_stages12(ctx: _Ctx, comp: Component, hint: list[int], bound: tuple[lis
     return chosen, proven
 
 
-def cpsat_stage3(ctx: _Ctx, comp: Component, hint: list[int], short: list[int], placed: int,
-                 lower: float | None, limit: float, report: Callable[[float], None] | None
-                 ) -> tuple[list[int], int, float, bool]:  # fmt: skip
+def cpsat_stage3(
+    ctx: _Ctx,
+    comp: Component,
+    hint: list[int],
+    short: list[int],
+    placed: int,
+    lower: float | None,
+    limit: float,
+    report: Callable[[float], None] | None,
+) -> tuple[list[int], int, float, bool]:
     """Priority 3 with priorities 1-2 held at their values; hinted from the stage 1-2 solution."""
     mdl = _Model(ctx, comp)
     for i in range(4):
@@ -843,9 +870,12 @@ def _repair(ctx: _Ctx, comp: Component, chosen: list[int]) -> list[int]:
             for code in comp.communes:
                 for cap in ctx.problem.commune_by_code[code].caps:
                     if sum(count[p] for p in cap.positions) > cap.max:
-                        drop = next(k for k in reversed(out)
-                                    if ctx.scope.positions[ctx.pairs.position[k]].id in cap.positions
-                                    and ctx.pairs.person[k] not in ctx.locked_pairs)  # fmt: skip
+                        drop = next(
+                            k
+                            for k in reversed(out)
+                            if ctx.scope.positions[ctx.pairs.position[k]].id in cap.positions
+                            and ctx.pairs.person[k] not in ctx.locked_pairs
+                        )
                         out.remove(drop)
                         break
                 else:
@@ -865,8 +895,9 @@ def _lex_key(ctx: _Ctx, comp: Component, chosen: Sequence[int]) -> tuple[int, ..
     return (*short, -placed)
 
 
-def relation_search(ctx: _Ctx, comp: Component, net: FlowNet, root: list[int], deadline: float,
-                    node_limit: int = 400) -> tuple[list[int], frozenset[int]] | None:  # fmt: skip
+def relation_search(
+    ctx: _Ctx, comp: Component, net: FlowNet, root: list[int], deadline: float, node_limit: int = 400
+) -> tuple[list[int], frozenset[int]] | None:
     """Best-first branch and bound on broken relations: exclude one of the two seats, re-solve the flow.
 
     Every feasible plan keeps out at least one of two conflicting assignments, so the two branches
@@ -876,13 +907,17 @@ def relation_search(ctx: _Ctx, comp: Component, net: FlowNet, root: list[int], d
     import heapq
 
     locked = set(ctx.locked_pairs.values())
-    heap: list[tuple[tuple[int, ...], int, frozenset[int], list[int]]] = [(_lex_key(ctx, comp, root), 0, frozenset(), root)]
+    # best bound first; among equal bounds the deepest node (closest to conflict-free) first
+    heap: list[tuple[tuple[int, ...], int, int, frozenset[int], list[int]]] = [
+        (_lex_key(ctx, comp, root), 0, 0, frozenset(), root)
+    ]
     seen: set[frozenset[int]] = {frozenset()}
     counter = 1
     while heap and counter < node_limit and time.monotonic() < deadline:
-        _key, _, bans, chosen = heapq.heappop(heap)
+        _key, _depth, _, bans, chosen = heapq.heappop(heap)
         bad = ctx.violations(comp, chosen)
         if not bad:
+            logger.info("relation search: optimum after %d nodes", counter)
             return chosen, bans
         a, b = bad[0]
         if a < 0:
@@ -894,13 +929,21 @@ def relation_search(ctx: _Ctx, comp: Component, net: FlowNet, root: list[int], d
             seen.add(nb)
             sol = net.solve(banned=nb)
             if sol is not None:
-                heapq.heappush(heap, (_lex_key(ctx, comp, sol), counter, nb, sol))
+                heapq.heappush(heap, (_lex_key(ctx, comp, sol), -len(nb), counter, nb, sol))
                 counter += 1
+    logger.info("relation search gave up after %d nodes", counter)
     return None
 
 
-def repair_flow(ctx: _Ctx, comp: Component, net: FlowNet, costs: Sequence[int], placed: int,
-                bans: frozenset[int], rounds: int = 8) -> list[int] | None:  # fmt: skip
+def repair_flow(
+    ctx: _Ctx,
+    comp: Component,
+    net: FlowNet,
+    costs: Sequence[int],
+    placed: int,
+    bans: frozenset[int],
+    rounds: int = 8,
+) -> list[int] | None:
     """A conflict-free flow with the given costs, keeping priorities 1-2, by excluding conflicting seats."""
     n_locked = sum(1 for i in comp.people if i in ctx.locked_pairs)
     locked = set(ctx.locked_pairs.values())
@@ -944,7 +987,7 @@ def solve_component(ctx: _Ctx, comp: Component, budget12: float) -> CompResult:
         ok = not ctx.violations(comp, chosen)
         method = "flow"
         if not ok and net.all_caps:
-            found = relation_search(ctx, comp, net, chosen, time.monotonic() + budget12 / 2)
+            found = relation_search(ctx, comp, net, chosen, time.monotonic() + budget12 * 0.8)
             if found is not None:
                 chosen, bans = found
                 ok = True
@@ -958,8 +1001,11 @@ def solve_component(ctx: _Ctx, comp: Component, budget12: float) -> CompResult:
     optimal_12 = ok
     if not ok:
         method = "flow+cpsat" if flow is not None else "cpsat"
-        hint = _repair(ctx, comp, chosen) if chosen else [ctx.locked_pairs[i] for i in comp.people
-                                                          if i in ctx.locked_pairs]  # fmt: skip
+        hint = (
+            _repair(ctx, comp, chosen)
+            if chosen
+            else [ctx.locked_pairs[i] for i in comp.people if i in ctx.locked_pairs]
+        )
         bound = (bound_short, bound_placed) if flow is not None else None
         chosen, optimal_12 = cpsat_stages12(ctx, comp, hint, bound, budget12)
         if flow is None and optimal_12:
@@ -975,7 +1021,9 @@ def solve_component(ctx: _Ctx, comp: Component, budget12: float) -> CompResult:
         qflow = net.solve(base, placed - n_locked)
         if qflow is not None and ctx.shortfall_of(comp, qflow) == (short, placed):
             lower = float(sum(ctx.pairs.cost[k] for k in qflow))
-            primal = qflow if not ctx.violations(comp, qflow) else repair_flow(ctx, comp, net, base, placed, bans)
+            primal = (
+                qflow if not ctx.violations(comp, qflow) else repair_flow(ctx, comp, net, base, placed, bans)
+            )
             if primal is not None:
                 chosen = primal
     quality = sum(ctx.pairs.cost[k] for k in chosen) + nonlinear_penalty(ctx, comp, chosen)
@@ -1007,8 +1055,14 @@ def _round_to_sum(values: dict[str, float], total: int) -> dict[str, int]:
     return out
 
 
-def lagrangian_stage3(ctx: _Ctx, comp: Component, res: CompResult, budget: float, gap: float,
-                      report: Callable[[float], None] | None = None) -> None:  # fmt: skip
+def lagrangian_stage3(
+    ctx: _Ctx,
+    comp: Component,
+    res: CompResult,
+    budget: float,
+    gap: float,
+    report: Callable[[float], None] | None = None,
+) -> None:
     """Priority 3 where the flow is exact: relax balance and gender into pair costs, iterate flows.
 
     Every flow is optimal for priorities 1-2 and a lower bound on priority 3 (Lagrangian duality:
@@ -1035,9 +1089,9 @@ def lagrangian_stage3(ctx: _Ctx, comp: Component, res: CompResult, budget: float
     net = FlowNet(ctx, comp)
     base = [pairs.cost[k] * scale for k in net.free_pairs]
     lead_free = [(t, k) for t, k in enumerate(net.free_pairs) if k in lead]
-    mult_g = {c: 0.0 for c in comp.communes}
-    alpha = {c: {u: 1.0 for u in us} for c, us in units.items()}
-    beta = {c: {u: 1.0 for u in us} for c, us in units.items()}
+    mult_g = dict.fromkeys(comp.communes, 0.0)
+    alpha = {c: dict.fromkeys(us, 1.0) for c, us in units.items()}
+    beta = {c: dict.fromkeys(us, 1.0) for c, us in units.items()}
     best, best_q = res.chosen, res.quality
     bound = res.bound_quality
     x = res.chosen
@@ -1045,7 +1099,13 @@ def lagrangian_stage3(ctx: _Ctx, comp: Component, res: CompResult, budget: float
     stall = 0
     idle = 0  # iterations without a better plan or bound: stop (deterministically) after 30
     step = 1.0
-    while time.monotonic() - t0 < budget and best_q > 0 and (best_q - bound) / best_q > gap and it < 150 and idle < 30:
+    while (
+        time.monotonic() - t0 < budget
+        and best_q > 0
+        and (best_q - bound) / best_q > gap
+        and it < 150
+        and idle < 30
+    ):
         it += 1
         total_l: dict[str, int] = defaultdict(int)
         women: dict[str, int] = defaultdict(int)
@@ -1061,7 +1121,9 @@ def lagrangian_stage3(ctx: _Ctx, comp: Component, res: CompResult, budget: float
         for c in comp.communes:
             if w_gen:
                 g = total_l[c] - 4 * women[c]
-                mult_g[c] = min(float(w_gen), max(0.0, mult_g[c] + t * w_gen * (1 if g > 0 else -1 if g < 0 else 0)))
+                mult_g[c] = min(
+                    float(w_gen), max(0.0, mult_g[c] + t * w_gen * (1 if g > 0 else -1 if g < 0 else 0))
+                )
         for c, counts in per_unit.items():
             hi_u = max(counts, key=lambda u: (counts[u], u))
             lo_u = min(counts, key=lambda u: (counts[u], u))
@@ -1072,7 +1134,12 @@ def lagrangian_stage3(ctx: _Ctx, comp: Component, res: CompResult, budget: float
         ai = {c: _round_to_sum(alpha[c], scale) for c in units}
         bi = {c: _round_to_sum(beta[c], scale) for c in units}
 
-        def adjust(k: int) -> int:
+        def adjust(
+            k: int,
+            mg: dict[str, int] = mg,
+            ai: dict[str, dict[str, int]] = ai,
+            bi: dict[str, dict[str, int]] = bi,
+        ) -> int:
             c, u, f = lead[k]
             v = mg[c] * (1 - 4 * f)
             if c in ai and u in ai[c]:
@@ -1090,7 +1157,9 @@ def lagrangian_stage3(ctx: _Ctx, comp: Component, res: CompResult, budget: float
         if ctx.shortfall_of(comp, x) != (res.shortfall, res.placed):
             break  # the relaxation drifted from priorities 1-2: stop rather than trust it
         chosen_free = set(x)
-        value = (sum(c for t, c in enumerate(costs) if net.free_pairs[t] in chosen_free) + locked_value) / scale
+        value = (
+            sum(c for t, c in enumerate(costs) if net.free_pairs[t] in chosen_free) + locked_value
+        ) / scale
         idle += 1
         if value > bound + 1e-9:
             if value > bound + 0.5:
@@ -1187,8 +1256,10 @@ def lock_conflicts(problem: Problem, locks: dict[str, str]) -> list[tuple[str, s
         status = solver.solve(m)
         if status != cp_model.INFEASIBLE:
             return False, []
-        core = {lit.index for lit in map(m.get_bool_var_from_proto_index,
-                                         solver.sufficient_assumptions_for_infeasibility())}  # fmt: skip
+        core = {
+            lit.index
+            for lit in map(m.get_bool_var_from_proto_index, solver.sufficient_assumptions_for_infeasibility())
+        }
         return True, [i for i in subset if lits[i].index in core]
 
     bad, core = infeasible(list(range(len(all_items))))
@@ -1229,10 +1300,16 @@ def run(problem: Problem, options: SolveOptions, progress: ProgressFn | None = N
     def emit(stage: int, fraction: float, message: str, figures: bool = True) -> None:
         if progress is not None:
             with lock:
-                progress(Progress(stage, STAGE_NAMES[stage], min(1.0, max(0.0, fraction)), message,
-                                  placed_sofar if figures else None,
-                                  (short_sofar[0], short_sofar[1], short_sofar[2], short_sofar[3])
-                                  if figures else None))  # fmt: skip
+                progress(
+                    Progress(
+                        stage,
+                        STAGE_NAMES[stage],
+                        min(1.0, max(0.0, fraction)),
+                        message,
+                        placed_sofar if figures else None,
+                        (short_sofar[0], short_sofar[1], short_sofar[2], short_sofar[3]) if figures else None,
+                    )
+                )
 
     emit(1, 0.0, "Chuẩn bị dữ liệu và lọc các cặp người - vị trí hợp lệ", figures=False)
     scope = make_scope(problem, options.communes)
@@ -1245,8 +1322,13 @@ def run(problem: Problem, options: SolveOptions, progress: ProgressFn | None = N
     comps = sorted(components(problem, scope, pairs), key=lambda c: (-len(c.pairs), c.communes[0]))
     t1 = time.monotonic()
     total = max(1, sum(len(c.pairs) for c in comps))
-    logger.info("%d people, %d positions, %d pairs, %d components", len(scope.people), len(scope.positions),
-                len(pairs.person), len(comps))  # fmt: skip
+    logger.info(
+        "%d people, %d positions, %d pairs, %d components",
+        len(scope.people),
+        len(scope.positions),
+        len(pairs.person),
+        len(comps),
+    )
     emit(1, 0.05, f"{len(pairs.person)} cặp hợp lệ, {len(comps)} cụm xã độc lập", figures=False)
 
     # priorities 1-2 for every component first (fast), then quality with the time that is left
@@ -1254,7 +1336,7 @@ def run(problem: Problem, options: SolveOptions, progress: ProgressFn | None = N
     done = 0
     for comp in comps:
         share = len(comp.pairs) / total
-        budget12 = max(1.0, (deadline - time.monotonic()) * 0.5 * share)
+        budget12 = max(2.0, (deadline - time.monotonic()) * 0.6 * share)
         res = solve_component(ctx, comp, budget12)
         results.append(res)
         done += len(comp.pairs)
@@ -1264,12 +1346,14 @@ def run(problem: Problem, options: SolveOptions, progress: ProgressFn | None = N
     t2 = time.monotonic()
     emit(2, 1.0, f"Ưu tiên 1-2: bố trí {placed_sofar} người, thiếu {sum(short_sofar)} chỗ tối thiểu")
 
+    # leave time for the explanations after the solve
+    deadline3 = deadline - 0.05 * options.time_limit - 0.0003 * len(scope.people)
     todo = [(c, r) for c, r in zip(comps, results, strict=True) if not r.optimal_3]
     left_pairs = max(1, sum(len(c.pairs) for c, _ in todo))
     done = 0
     emit(3, 0.0, "Tối ưu chất lượng phương án")
     for comp, res in todo:
-        budget = max(0.2, (deadline - time.monotonic()) * len(comp.pairs) / left_pairs)
+        budget = max(0.2, (deadline3 - time.monotonic()) * len(comp.pairs) / left_pairs)
         left_pairs -= len(comp.pairs)
         frac = done / total
 
@@ -1293,12 +1377,14 @@ def run(problem: Problem, options: SolveOptions, progress: ProgressFn | None = N
     return SolveResult(scope, pairs, comps, results, assignment, seconds)
 
 
-def _stage3_cpsat(ctx: _Ctx, comp: Component, res: CompResult, budget: float,
-                  report: Callable[[float], None]) -> None:  # fmt: skip
+def _stage3_cpsat(
+    ctx: _Ctx, comp: Component, res: CompResult, budget: float, report: Callable[[float], None]
+) -> None:
     """Priority 3 by CP-SAT on a component whose relations bind, hinted from priorities 1-2."""
     t0 = time.monotonic()
-    chosen, value, bound, proven = cpsat_stage3(ctx, comp, res.chosen, res.shortfall, res.placed, None, budget,
-                                                report)  # fmt: skip
+    chosen, value, bound, proven = cpsat_stage3(
+        ctx, comp, res.chosen, res.shortfall, res.placed, None, budget, report
+    )
     if 0 <= value <= res.quality:
         res.chosen, res.quality = sorted(chosen), value
     res.bound_quality = min(max(bound, res.bound_quality), float(res.quality))

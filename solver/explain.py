@@ -125,8 +125,11 @@ class _State:
 
     def _leaders(self, commune: str, drop: set[str], add: list[str]) -> list[Person]:
         pos, people = self.problem.position_by_id, self.problem.person_by_id
-        out = [people[p] for p, s in self.assignment.items()
-               if p not in drop and pos[s].commune == commune and pos[s].level in LEADERSHIP]  # fmt: skip
+        out = [
+            people[p]
+            for p, s in self.assignment.items()
+            if p not in drop and pos[s].commune == commune and pos[s].level in LEADERSHIP
+        ]
         return out + [people[p] for p in add]
 
     def move(self, person_id: str, position_id: str) -> tuple[Delta, str | None] | None:
@@ -147,13 +150,17 @@ class _State:
             displaced = max(options, key=lambda h: (self.idx.cost.get((h, position_id), 0), h))
         commune = problem.commune_by_code[target.commune]
         same_commune = current is not None and pos[current].commune == target.commune
-        if commune.payroll_quota is not None and not same_commune and displaced is None and \
-                self.commune_count[target.commune] >= commune.payroll_quota:  # fmt: skip
+        if (
+            commune.payroll_quota is not None
+            and not same_commune
+            and displaced is None
+            and self.commune_count[target.commune] >= commune.payroll_quota
+        ):
             return None
         for cap in commune.caps:
-            if position_id in cap.positions and displaced is None and not (current in cap.positions):
-                if sum(self.count[p] for p in cap.positions) >= cap.max:
-                    return None
+            full = sum(self.count[p] for p in cap.positions) >= cap.max
+            if position_id in cap.positions and displaced is None and current not in cap.positions and full:
+                return None
         for other, _kind in problem.related.get(person_id, []):
             held = self.assignment.get(other)
             if held is not None and other != displaced and relation_conflict(target, pos[held]):
@@ -163,9 +170,12 @@ class _State:
             displaced is not None
             and current is not None
             and (displaced, current) in self.idx.cost
-            and not any(relation_conflict(pos[current], pos[held]) for other, _ in problem.related.get(displaced, [])
-                        if (held := self.assignment.get(other)) is not None and other != person_id)
-        )  # fmt: skip
+            and not any(
+                relation_conflict(pos[current], pos[held])
+                for other, _ in problem.related.get(displaced, [])
+                if (held := self.assignment.get(other)) is not None and other != person_id
+            )
+        )
         short = self._shortfall_change(target, 1 if displaced is None else 0)
         if current is not None and not swap:
             short = [a + b for a, b in zip(short, self._shortfall_change(pos[current], -1), strict=True)]
@@ -178,8 +188,7 @@ class _State:
         if displaced is not None:
             gaps -= len(soft_gaps(problem, displaced, position_id))
             quality -= self.idx.cost[(displaced, position_id)]
-        if swap:
-            assert displaced is not None and current is not None
+        if swap and displaced is not None and current is not None:
             gaps += len(soft_gaps(problem, displaced, current))
             quality += self.idx.cost[(displaced, current)]
         communes = {target.commune} | ({pos[current].commune} if current else set())
@@ -187,7 +196,12 @@ class _State:
         for c in communes:
             before = commune_penalty(problem, c, self._leaders(c, set(), []))
             add = [person_id] if c == target.commune and target.level in LEADERSHIP else []
-            if swap and current is not None and c == pos[current].commune and pos[current].level in LEADERSHIP:
+            if (
+                swap
+                and current is not None
+                and c == pos[current].commune
+                and pos[current].level in LEADERSHIP
+            ):
                 add = [*add, displaced]  # type: ignore[list-item]
             quality += commune_penalty(problem, c, self._leaders(c, drop, add)) - before
         return Delta((short[0], short[1], short[2], short[3]), placed, gaps, quality, swap), displaced
@@ -209,9 +223,17 @@ def candidates(problem: Problem, plan: Plan, position_id: str, limit: int = 20) 
         if result is None:
             continue
         delta, displaced = result
-        out.append(Candidate(person_id, problem.person_by_id[person_id].name, state.assignment.get(person_id),
-                             displaced, tuple(soft_gaps(problem, person_id, position_id)), delta,
-                             state.idx.cost[(person_id, position_id)]))  # fmt: skip
+        out.append(
+            Candidate(
+                person_id,
+                problem.person_by_id[person_id].name,
+                state.assignment.get(person_id),
+                displaced,
+                tuple(soft_gaps(problem, person_id, position_id)),
+                delta,
+                state.idx.cost[(person_id, position_id)],
+            )
+        )
     out.sort(key=_rank)
     return out[:limit]
 
@@ -222,7 +244,9 @@ def runner_up(problem: Problem, plan: Plan, position_id: str) -> Candidate | Non
     return best[0] if best else None
 
 
-_KEY_TITLE = re.compile(r"^(Bí thư (Đảng ủy|Huyện ủy)|Phó Bí thư|Chủ tịch (UBND|HĐND)|Phó Chủ tịch (UBND|HĐND))")
+_KEY_TITLE = re.compile(
+    r"^(Bí thư (Đảng ủy|Huyện ủy)|Phó Bí thư|Chủ tịch (UBND|HĐND)|Phó Chủ tịch (UBND|HĐND))"
+)
 _HEAD_TITLE = re.compile(r"^(Trưởng|Chánh|Giám đốc|Chủ nhiệm|Chỉ huy trưởng|Chủ tịch|Bí thư)")
 
 
@@ -256,8 +280,16 @@ def matching_audit(problem: Problem, plan: Plan, limit: int = 200) -> Audit:
         person = problem.person_by_id[person_id]
         old, new = old_level(person), pos[position_id].level
         if _LEVEL_RANK[new] < _LEVEL_RANK[old]:
-            below.append({"person": person_id, "name": person.name, "current_title": person.current_title,
-                          "old_level": old, "position": position_id, "level": new})  # fmt: skip
+            below.append(
+                {
+                    "person": person_id,
+                    "name": person.name,
+                    "current_title": person.current_title,
+                    "old_level": old,
+                    "position": position_id,
+                    "level": new,
+                }
+            )
     blocking = []
     for person in problem.people:
         if not person.preferences:
@@ -277,13 +309,28 @@ def matching_audit(problem: Problem, plan: Plan, limit: int = 200) -> Audit:
             delta, displaced = result
             if delta.worse_for_priorities():
                 continue
-            if displaced is not None and \
-                    state.idx.cost[(person.id, position_id)] >= state.idx.cost[(displaced, position_id)]:  # fmt: skip
+            if (
+                displaced is not None
+                and state.idx.cost[(person.id, position_id)] >= state.idx.cost[(displaced, position_id)]
+            ):
                 continue
-            blocking.append({"person": person.id, "name": person.name, "position": position_id,
-                             "commune": pos[position_id].commune, "current": current, "displaces": displaced,
-                             "delta": {"shortfall": list(delta.shortfall), "placed": delta.placed,
-                                       "gaps": delta.gaps, "quality": delta.quality, "swap": delta.swap}})  # fmt: skip
+            blocking.append(
+                {
+                    "person": person.id,
+                    "name": person.name,
+                    "position": position_id,
+                    "commune": pos[position_id].commune,
+                    "current": current,
+                    "displaces": displaced,
+                    "delta": {
+                        "shortfall": list(delta.shortfall),
+                        "placed": delta.placed,
+                        "gaps": delta.gaps,
+                        "quality": delta.quality,
+                        "swap": delta.swap,
+                    },
+                }
+            )
             if len(blocking) >= limit:
                 break
         if len(blocking) >= limit:

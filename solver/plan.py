@@ -108,7 +108,12 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "format": FORMAT,
         "status": plan.status,
         "assignments": [
-            {"person": a.person, "position": a.position, "gaps": [dict(g) for g in a.gaps], **_reasons(a.reasons)}
+            {
+                "person": a.person,
+                "position": a.position,
+                "gaps": [dict(g) for g in a.gaps],
+                **_reasons(a.reasons),
+            }
             for a in plan.assignments
         ],
         "unplaced": [
@@ -131,10 +136,13 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "missing": s.missing,
                 **_reasons(s.reasons),
                 "closest": [
-                    {"person": c.person, "missing": [dict(m) for m in c.missing],
-                     **({"placed_at": c.placed_at} if c.placed_at else {})}
+                    {
+                        "person": c.person,
+                        "missing": [dict(m) for m in c.missing],
+                        **({"placed_at": c.placed_at} if c.placed_at else {}),
+                    }
                     for c in s.closest
-                ],  # fmt: skip
+                ],
             }
             for s in plan.shortfalls
         ],
@@ -160,8 +168,12 @@ def plan_from_dict(d: Mapping[str, Any]) -> Plan:
     if d.get("format") != FORMAT:
         raise ValueError(f"format: must be {FORMAT!r}, got {d.get('format')!r}")
     assignments = tuple(
-        Assignment(str(a["person"]), str(a["position"]), tuple(dict(g) for g in a.get("gaps") or ()),
-                   _read_reasons(a))  # fmt: skip
+        Assignment(
+            str(a["person"]),
+            str(a["position"]),
+            tuple(dict(g) for g in a.get("gaps") or ()),
+            _read_reasons(a),
+        )
         for a in d.get("assignments") or ()
     )
     unplaced = []
@@ -171,8 +183,9 @@ def plan_from_dict(d: Mapping[str, Any]) -> Plan:
             Unplaced(
                 str(u["person"]),
                 _read_reasons(u),
-                None if er is None else EarlyRetirement(bool(er["eligible"]), er.get("band"),
-                                                        er.get("years_to_retirement")),  # fmt: skip
+                None
+                if er is None
+                else EarlyRetirement(bool(er["eligible"]), er.get("band"), er.get("years_to_retirement")),
             )
         )
     shortfalls = tuple(
@@ -180,14 +193,19 @@ def plan_from_dict(d: Mapping[str, Any]) -> Plan:
             str(s["position"]),
             int(s["missing"]),
             _read_reasons(s),
-            tuple(Closest(str(c["person"]), tuple(dict(m) for m in c.get("missing") or ()), c.get("placed_at"))
-                  for c in s.get("closest") or ()),  # fmt: skip
+            tuple(
+                Closest(str(c["person"]), tuple(dict(m) for m in c.get("missing") or ()), c.get("placed_at"))
+                for c in s.get("closest") or ()
+            ),
         )
         for s in d.get("shortfalls") or ()
     )
     inf = d.get("infeasible")
     infeasible = None
     if inf is not None:
-        infeasible = Infeasible(tuple(dict(k) for k in inf.get("locks") or ()), tuple(inf.get("rules") or ()),
-                                _read_reasons(inf))  # fmt: skip
-    return Plan(str(d["status"]), assignments, tuple(unplaced), shortfalls, infeasible, dict(d.get("stats") or {}))
+        infeasible = Infeasible(
+            tuple(dict(k) for k in inf.get("locks") or ()), tuple(inf.get("rules") or ()), _read_reasons(inf)
+        )
+    return Plan(
+        str(d["status"]), assignments, tuple(unplaced), shortfalls, infeasible, dict(d.get("stats") or {})
+    )

@@ -10,11 +10,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from solver.weights import Weights
 
 FORMAT = "staffing-problem/1"
+T = TypeVar("T")
 
 LEVELS = ("key", "head", "deputy", "staff")
 LEADERSHIP = frozenset({"key", "head", "deputy"})
@@ -36,18 +37,48 @@ NUMERIC_ATTRS = frozenset({"age", "years_to_retirement", "years_of_service"})
 LIST_ATTRS = frozenset({"planned_for", "preferences"})
 ATTRS = frozenset(
     {
-        "id", "name", "gender", "ethnicity", "unit", "home_commune", "category", "current_title",
-        "job_family", "education", "field", "political_theory", "state_management", "party_member",
-        "planned_for", "disciplined", "preferences", "birth_date", "service_start", "retirement_date",
-        "age", "years_to_retirement", "years_of_service", "last_rating",
+        "id",
+        "name",
+        "gender",
+        "ethnicity",
+        "unit",
+        "home_commune",
+        "category",
+        "current_title",
+        "job_family",
+        "education",
+        "field",
+        "political_theory",
+        "state_management",
+        "party_member",
+        "planned_for",
+        "disciplined",
+        "preferences",
+        "birth_date",
+        "service_start",
+        "retirement_date",
+        "age",
+        "years_to_retirement",
+        "years_of_service",
+        "last_rating",
     }
-)  # fmt: skip
+)
 RULES = frozenset({"non_local"})
 
 TOP_KEYS = (
-    "format", "province", "as_of", "units", "communes", "positions", "people",
-    "relations", "locks", "forbidden", "previous_plan", "weights",
-)  # fmt: skip
+    "format",
+    "province",
+    "as_of",
+    "units",
+    "communes",
+    "positions",
+    "people",
+    "relations",
+    "locks",
+    "forbidden",
+    "previous_plan",
+    "weights",
+)
 
 
 class ProblemError(ValueError):
@@ -257,8 +288,8 @@ class Problem:
 
     @cached_property
     def attrs(self) -> dict[str, dict[str, Any]]:
-        """Every person's attribute values, derived ones included, as requirements see them."""
-        return {p.id: person_attrs(p, self.as_of) for p in self.people}
+        """Every person's attribute values, derived ones included, as requirements see them (lazily)."""
+        return _LazyAttrs(self)
 
     @cached_property
     def merged_sets(self) -> dict[str, frozenset[str]]:
@@ -288,7 +319,13 @@ class Problem:
     @cached_property
     def sha256(self) -> str:
         """sha256 of the canonical JSON of the problem."""
-        text = json.dumps(dump_problem(self), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(
+            dump_problem(self),
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+            check_circular=False,
+        )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     @cached_property
@@ -309,6 +346,19 @@ class Problem:
 # ---------------------------------------------------------------- derived attributes
 
 
+class _LazyAttrs(dict[str, dict[str, Any]]):
+    """person id -> attribute values, computed on first use (a re-solve of one commune needs few)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__()
+        self._problem = problem
+
+    def __missing__(self, person_id: str) -> dict[str, Any]:
+        value = person_attrs(self._problem.person_by_id[person_id], self._problem.as_of)
+        self[person_id] = value
+        return value
+
+
 def _add_months(d: dt.date, months: int) -> dt.date:
     y, m = divmod(d.month - 1 + months, 12)
     year, month = d.year + y, m + 1
@@ -325,7 +375,7 @@ def _statutory_months(gender: str, year: int) -> int:
 
 def statutory_retirement(birth: dt.date, gender: str) -> dt.date:
     """First day of the month after the person reaches the statutory age for the year they reach it."""
-    for year in range(birth.year + 55, birth.year + 64):
+    for year in range(birth.year + (55 if gender == "F" else 60), birth.year + 64):
         reached = _add_months(birth, _statutory_months(gender, year))
         if reached.year <= year:
             return _add_months(reached.replace(day=1), 1)
@@ -400,8 +450,10 @@ def requirement_holds(req: Requirement, attrs: Mapping[str, Any], commune: Commu
     if req.op == "eq":
         if isinstance(value, tuple):
             return req.value in value
-        return bool(value == req.value) and type(value) is type(req.value) or _num_eq(value, req.value)
+        return (bool(value == req.value) and type(value) is type(req.value)) or _num_eq(value, req.value)
     scale = SCALES.get(req.attr or "")
+    a: Any
+    b: Any
     if scale is not None:
         if value not in scale:
             return False
@@ -455,8 +507,14 @@ class _Reader:
         return v
 
     @staticmethod
-    def enum(d: Mapping[str, Any], key: str, path: str, allowed: frozenset[str] | Sequence[str],
-             *, required: bool = True) -> str | None:  # fmt: skip
+    def enum(
+        d: Mapping[str, Any],
+        key: str,
+        path: str,
+        allowed: frozenset[str] | Sequence[str],
+        *,
+        required: bool = True,
+    ) -> str | None:
         v = d.get(key)
         if v is None and not required:
             return None
@@ -465,8 +523,9 @@ class _Reader:
         return str(v)
 
     @staticmethod
-    def integer(d: Mapping[str, Any], key: str, path: str, *, required: bool = True,
-                minimum: int = 0) -> int | None:  # fmt: skip
+    def integer(
+        d: Mapping[str, Any], key: str, path: str, *, required: bool = True, minimum: int = 0
+    ) -> int | None:
         v = d.get(key)
         if v is None:
             if required:
@@ -496,6 +555,13 @@ class _Reader:
         if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
             raise ProblemError(f"{path}.{key}", v, "must be an array of strings")
         return tuple(v)
+
+
+def _must(value: T | None) -> T:
+    """Narrow a value the reader already required (it raised ProblemError otherwise)."""
+    if value is None:  # pragma: no cover
+        raise RuntimeError("a required value was not checked")
+    return value
 
 
 def _extra(d: Mapping[str, Any], known: Sequence[str]) -> dict[str, Any]:
@@ -560,18 +626,36 @@ def _check_ranges(reqs: Sequence[Requirement], path: str) -> None:
 
 
 PERSON_KEYS = (
-    "id", "name", "birth_date", "gender", "ethnicity", "unit", "home_commune", "category",
-    "current_title", "job_family", "education", "field", "political_theory", "state_management",
-    "party_member", "service_start", "ratings", "planned_for", "disciplined", "disciplined_until",
-    "preferences", "retirement_date",
-)  # fmt: skip
+    "id",
+    "name",
+    "birth_date",
+    "gender",
+    "ethnicity",
+    "unit",
+    "home_commune",
+    "category",
+    "current_title",
+    "job_family",
+    "education",
+    "field",
+    "political_theory",
+    "state_management",
+    "party_member",
+    "service_start",
+    "ratings",
+    "planned_for",
+    "disciplined",
+    "disciplined_until",
+    "preferences",
+    "retirement_date",
+)
 
 
 def _load_person(d: Any, path: str, units: Mapping[str, Unit]) -> Person:
     r = _Reader.obj(d, path)
     pid = _Reader.string(r, "id", path)
     unit = _Reader.string(r, "unit", path)
-    assert pid is not None and unit is not None
+    pid, unit = _must(pid), _must(unit)
     if unit not in units:
         raise ProblemError(f"{path}.unit", unit, "unknown unit code")
     for key in ("education", "political_theory", "state_management"):
@@ -581,7 +665,7 @@ def _load_person(d: Any, path: str, units: Mapping[str, Unit]) -> Person:
         rr = _Reader.obj(rt, f"{path}.ratings[{i}]")
         year = _Reader.integer(rr, "year", f"{path}.ratings[{i}]", minimum=1900)
         value = _Reader.enum(rr, "value", f"{path}.ratings[{i}]", RATING_VALUES)
-        assert year is not None and value is not None
+        year, value = _must(year), _must(value)
         ratings.append((year, value))
     planned = _Reader.codes(r, "planned_for", path)
     for i, lv in enumerate(planned):
@@ -639,14 +723,14 @@ def load_problem(d: Mapping[str, Any]) -> Problem:
         raise ProblemError("format", d.get("format"), f"must be {FORMAT!r}")
     province = R.obj(d.get("province", {}), "province")
     as_of = R.date(d, "as_of", "$", required=True)
-    assert as_of is not None
+    as_of = _must(as_of)
 
     units: dict[str, Unit] = {}
     for i, u in enumerate(R.arr(d.get("units"), "units")):
         path = f"units[{i}]"
         r = R.obj(u, path)
         code = R.string(r, "code", path)
-        assert code is not None
+        code = _must(code)
         if code in units:
             raise ProblemError(f"{path}.code", code, "duplicate unit code")
         units[code] = Unit(
@@ -665,7 +749,7 @@ def load_problem(d: Mapping[str, Any]) -> Problem:
         path = f"communes[{i}]"
         r = R.obj(c, path)
         code = R.string(r, "code", path)
-        assert code is not None
+        code = _must(code)
         if code in communes:
             raise ProblemError(f"{path}.code", code, "duplicate commune code")
         merged = R.codes(r, "merged_from", path)
@@ -679,11 +763,15 @@ def load_problem(d: Mapping[str, Any]) -> Problem:
             cp = f"{path}.caps[{j}]"
             cr = R.obj(cap, cp)
             cmax = R.integer(cr, "max", cp)
-            assert cmax is not None
+            cmax = _must(cmax)
             caps.append(
-                Cap(str(cr.get("name", f"cap{j}")), R.codes(cr, "positions", cp), cmax,
-                    _extra(cr, ("name", "positions", "max")))
-            )  # fmt: skip
+                Cap(
+                    str(cr.get("name", f"cap{j}")),
+                    R.codes(cr, "positions", cp),
+                    cmax,
+                    _extra(cr, ("name", "positions", "max")),
+                )
+            )
             raw_caps.append((cp, j, cr))
         communes[code] = Commune(
             code=code,
@@ -706,7 +794,7 @@ def load_problem(d: Mapping[str, Any]) -> Problem:
         path = f"positions[{i}]"
         r = R.obj(p, path)
         pid = R.string(r, "id", path)
-        assert pid is not None
+        pid = _must(pid)
         if pid in positions:
             raise ProblemError(f"{path}.id", pid, "duplicate position id")
         commune = R.string(r, "commune", path)
@@ -714,7 +802,7 @@ def load_problem(d: Mapping[str, Any]) -> Problem:
             raise ProblemError(f"{path}.commune", commune, "unknown commune code")
         lo = R.integer(r, "min", path)
         hi = R.integer(r, "max", path)
-        assert lo is not None and hi is not None
+        lo, hi = _must(lo), _must(hi)
         if lo > hi:
             raise ProblemError(f"{path}.min", lo, f"min is above max ({hi})")
         reqs = tuple(
@@ -733,15 +821,29 @@ def load_problem(d: Mapping[str, Any]) -> Problem:
             min=lo,
             max=hi,
             requirements=reqs,
-            extra=_extra(r, ("id", "commune", "block", "department", "title", "level", "job_family",
-                             "min", "max", "requirements")),  # fmt: skip
+            extra=_extra(
+                r,
+                (
+                    "id",
+                    "commune",
+                    "block",
+                    "department",
+                    "title",
+                    "level",
+                    "job_family",
+                    "min",
+                    "max",
+                    "requirements",
+                ),
+            ),
         )
     for i, c in enumerate(communes.values()):
         for j, cap in enumerate(c.caps):
             for k, pos in enumerate(cap.positions):
                 if pos not in positions or positions[pos].commune != c.code:
-                    raise ProblemError(f"communes[{i}].caps[{j}].positions[{k}]", pos,
-                                       "not a position of this commune")  # fmt: skip
+                    raise ProblemError(
+                        f"communes[{i}].caps[{j}].positions[{k}]", pos, "not a position of this commune"
+                    )
 
     people: dict[str, Person] = {}
     for i, p in enumerate(R.arr(d.get("people"), "people")):
@@ -775,28 +877,40 @@ def load_problem(d: Mapping[str, Any]) -> Problem:
     for i, x in enumerate(R.arr(d.get("locks"), "locks")):
         path = f"locks[{i}]"
         r = R.obj(x, path)
-        locks.append(Lock(person_ref(r, "person", path), position_ref(r, "position", path),
-                          _extra(r, ("person", "position"))))  # fmt: skip
+        locks.append(
+            Lock(
+                person_ref(r, "person", path),
+                position_ref(r, "position", path),
+                _extra(r, ("person", "position")),
+            )
+        )
     forbidden = []
     for i, x in enumerate(R.arr(d.get("forbidden"), "forbidden")):
         path = f"forbidden[{i}]"
         r = R.obj(x, path)
-        person = person_ref(r, "person", path)
+        person_id = person_ref(r, "person", path)
         if ("position" in r) == ("commune" in r):
             raise ProblemError(path, dict(r), "needs exactly one of position, commune")
         if "position" in r:
-            forbidden.append(Forbidden(person, position=position_ref(r, "position", path),
-                                       extra=_extra(r, ("person", "position"))))  # fmt: skip
+            forbidden.append(
+                Forbidden(
+                    person_id,
+                    position=position_ref(r, "position", path),
+                    extra=_extra(r, ("person", "position")),
+                )
+            )
         else:
             if r["commune"] not in communes:
                 raise ProblemError(f"{path}.commune", r["commune"], "unknown commune code")
-            forbidden.append(Forbidden(person, commune=r["commune"], extra=_extra(r, ("person", "commune"))))
+            forbidden.append(
+                Forbidden(person_id, commune=r["commune"], extra=_extra(r, ("person", "commune")))
+            )
     prev = R.obj(d.get("previous_plan") or {}, "previous_plan")
-    for k, v in prev.items():
-        if k not in people:
-            raise ProblemError(f"previous_plan.{k}", k, "unknown person id")
-        if v not in positions:
-            raise ProblemError(f"previous_plan.{k}", v, "unknown position id")
+    for prev_person, prev_position in prev.items():
+        if prev_person not in people:
+            raise ProblemError(f"previous_plan.{prev_person}", prev_person, "unknown person id")
+        if prev_position not in positions:
+            raise ProblemError(f"previous_plan.{prev_person}", prev_position, "unknown position id")
     raw_weights = R.obj(d.get("weights") or {}, "weights")
     weights = Weights.from_dict(raw_weights)
     return Problem(
@@ -854,28 +968,50 @@ def dump_problem(problem: Problem) -> dict[str, Any]:
     """The exchange-format document of a problem (load_problem(dump_problem(p)) == p)."""
     units = []
     for u in problem.units:
-        ud = {**u.extra, "code": u.code, "name": u.name, "kind": u.kind, "district": u.district,
-              "feeds": list(u.feeds)}  # fmt: skip
+        ud = {
+            **u.extra,
+            "code": u.code,
+            "name": u.name,
+            "kind": u.kind,
+            "district": u.district,
+            "feeds": list(u.feeds),
+        }
         if u.feeds_extra:
             ud["feeds_extra"] = list(u.feeds_extra)
         units.append(ud)
     communes = []
     for c in problem.communes:
-        cd: dict[str, Any] = {**c.extra, "code": c.code, "name": c.name, "kind": c.kind,
-                              "payroll_quota": c.payroll_quota}  # fmt: skip
+        cd: dict[str, Any] = {
+            **c.extra,
+            "code": c.code,
+            "name": c.name,
+            "kind": c.kind,
+            "payroll_quota": c.payroll_quota,
+        }
         if c.target_quota is not None:
             cd["target_quota"] = c.target_quota
         cd["merged_from"] = list(c.merged_from)
         if c.caps:
-            cd["caps"] = [{**k.extra, "name": k.name, "positions": list(k.positions), "max": k.max}
-                          for k in c.caps]  # fmt: skip
+            cd["caps"] = [
+                {**k.extra, "name": k.name, "positions": list(k.positions), "max": k.max} for k in c.caps
+            ]
         communes.append(cd)
     positions = [
-        {**p.extra, "id": p.id, "commune": p.commune, "block": p.block, "department": p.department,
-         "title": p.title, "level": p.level, "job_family": p.job_family, "min": p.min, "max": p.max,
-         "requirements": [q.to_dict() for q in p.requirements]}
+        {
+            **p.extra,
+            "id": p.id,
+            "commune": p.commune,
+            "block": p.block,
+            "department": p.department,
+            "title": p.title,
+            "level": p.level,
+            "job_family": p.job_family,
+            "min": p.min,
+            "max": p.max,
+            "requirements": [q.to_dict() for q in p.requirements],
+        }
         for p in problem.positions
-    ]  # fmt: skip
+    ]
     forbidden = []
     for f in problem.forbidden:
         fd: dict[str, Any] = {**f.extra, "person": f.person}

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-LEVEL_VI = {"key": "lãnh đạo chủ chốt", "head": "cấp trưởng", "deputy": "cấp phó", "staff": "công chức, viên chức"}
+LEVEL_VI = {
+    "key": "lãnh đạo chủ chốt",
+    "head": "cấp trưởng",
+    "deputy": "cấp phó",
+    "staff": "công chức, viên chức",
+}
 RATING_VI = {
     "xuat_sac": "Hoàn thành xuất sắc nhiệm vụ",
     "tot": "Hoàn thành tốt nhiệm vụ",
@@ -174,7 +179,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "no person in feeds meets every hard requirement together ({count} people in feeds)",
         "Không có ai trong {count} người thuộc diện đáp ứng đồng thời mọi tiêu chuẩn bắt buộc",
     ),
-    "nobody_fed": ("no unit feeds commune {commune}", "Không có đơn vị nào được phân bổ nhân sự về {commune_name}"),
+    "nobody_fed": (
+        "no unit feeds commune {commune}",
+        "Không có đơn vị nào được phân bổ nhân sự về {commune_name}",
+    ),
     "disciplined_only": (
         "the only people who qualify are under discipline",
         "Những người đủ tiêu chuẩn đều đang trong thời hạn kỷ luật",
@@ -208,7 +216,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "text": ("{text}", "{text}"),
 }
 
-KIND_VI = {"spouse": "vợ/chồng", "parent": "cha/mẹ", "child": "con", "sibling": "anh chị em ruột", "in_law": "bên vợ/chồng"}
+KIND_VI = {
+    "spouse": "vợ/chồng",
+    "parent": "cha/mẹ",
+    "child": "con",
+    "sibling": "anh chị em ruột",
+    "in_law": "bên vợ/chồng",
+}
 FAILURE_VI = {
     "feeds": "không thuộc diện điều động về xã này",
     "discipline": "đang trong thời hạn kỷ luật",

@@ -88,8 +88,12 @@ class _Explainer:
         self.fail_cache: dict[tuple[Any, str], list[dict[str, Any]]] = {}
 
     def _pos_params(self, position: Position) -> dict[str, Any]:
-        return {"position": position.id, "title": position.title, "commune": position.commune,
-                "commune_name": self.names[position.commune]}  # fmt: skip
+        return {
+            "position": position.id,
+            "title": position.title,
+            "commune": position.commune,
+            "commune_name": self.names[position.commune],
+        }
 
     def assignment_reasons(self, person: Person, position: Position) -> tuple[Reason, ...]:
         """The terms that made this assignment win."""
@@ -111,15 +115,23 @@ class _Explainer:
             out.append(Reason("planned", {"level": position.level}))
         rank = preference_rank(person, position.commune)
         if rank is not None:
-            out.append(Reason("preference", {"rank": rank, "commune": commune.code, "commune_name": commune.name}))
+            out.append(
+                Reason("preference", {"rank": rank, "commune": commune.code, "commune_name": commune.name})
+            )
         if person.unit in commune.merged_from:
-            out.append(Reason("local", {"unit": person.unit, "unit_name": problem.unit_by_code[person.unit].name}))
+            out.append(
+                Reason("local", {"unit": person.unit, "unit_name": problem.unit_by_code[person.unit].name})
+            )
         if len(self.cands_of_position.get(position.id, ())) == 1 and position.min > 0:
             out.append(Reason("only_candidate"))
         if position.level in LEADERSHIP and person.gender == "F" and problem.weights.gender > 0:
             out.append(Reason("woman_leader"))
         if (person.id, position.id) in self.extra:
-            out.append(Reason("feeds_extra", {"unit": person.unit, "unit_name": problem.unit_by_code[person.unit].name}))
+            out.append(
+                Reason(
+                    "feeds_extra", {"unit": person.unit, "unit_name": problem.unit_by_code[person.unit].name}
+                )
+            )
         for gap in soft_gaps(problem, person.id, position.id):
             out.append(Reason("gap", {"requirement": gap}))
         return tuple(out)
@@ -131,15 +143,22 @@ class _Explainer:
         out: list[Reason] = []
         fed = [c for c in problem.fed_communes(person) if c in scope.communes]
         if person.id not in in_scope:
-            out.append(Reason("out_of_scope" if problem.fed_communes(person) else "no_feeds",
-                              {"unit": person.unit, "unit_name": problem.unit_by_code[person.unit].name}))  # fmt: skip
+            out.append(
+                Reason(
+                    "out_of_scope" if problem.fed_communes(person) else "no_feeds",
+                    {"unit": person.unit, "unit_name": problem.unit_by_code[person.unit].name},
+                )
+            )
             return tuple(out)
         cands = sorted(self.cands_of_person.get(person.id, []))
         feeds_params = {"feeds": fed, "commune_names": {c: self.names[c] for c in fed}}
         if not cands:
             if not fed:
-                out.append(Reason("no_feeds", {"unit": person.unit,
-                                               "unit_name": problem.unit_by_code[person.unit].name}))  # fmt: skip
+                out.append(
+                    Reason(
+                        "no_feeds", {"unit": person.unit, "unit_name": problem.unit_by_code[person.unit].name}
+                    )
+                )
                 return tuple(out)
             missing: Counter[str] = Counter()
             examples: dict[str, dict[str, Any]] = {}
@@ -167,36 +186,70 @@ class _Explainer:
             if self.count[sid] >= pos.max and self.holders[sid]:
                 if outranked < 2:
                     holder = problem.person_by_id[self.holders[sid][0]]
-                    out.append(Reason("outranked", {"person": holder.id, "name": holder.name,
-                                                    **self._pos_params(pos)}))  # fmt: skip
+                    out.append(
+                        Reason(
+                            "outranked", {"person": holder.id, "name": holder.name, **self._pos_params(pos)}
+                        )
+                    )
                 outranked += 1
                 continue
             if commune.payroll_quota is not None and self.commune_count[pos.commune] >= commune.payroll_quota:
                 if "quota" + pos.commune not in blocked:
                     blocked.add("quota" + pos.commune)
-                    out.append(Reason("payroll_full", {"commune": pos.commune, "commune_name": commune.name,
-                                                       "quota": commune.payroll_quota}))  # fmt: skip
+                    out.append(
+                        Reason(
+                            "payroll_full",
+                            {
+                                "commune": pos.commune,
+                                "commune_name": commune.name,
+                                "quota": commune.payroll_quota,
+                            },
+                        )
+                    )
                 continue
-            cap = next((c for c in commune.caps if sid in c.positions
-                        and sum(self.count[p] for p in c.positions) >= c.max), None)  # fmt: skip
+            cap = next(
+                (
+                    c
+                    for c in commune.caps
+                    if sid in c.positions and sum(self.count[p] for p in c.positions) >= c.max
+                ),
+                None,
+            )
             if cap is not None:
                 if "cap" + cap.name + pos.commune not in blocked:
                     blocked.add("cap" + cap.name + pos.commune)
-                    out.append(Reason("cap_full", {"cap": cap.name, "max": cap.max, "commune": pos.commune,
-                                                   "commune_name": commune.name}))  # fmt: skip
+                    out.append(
+                        Reason(
+                            "cap_full",
+                            {
+                                "cap": cap.name,
+                                "max": cap.max,
+                                "commune": pos.commune,
+                                "commune_name": commune.name,
+                            },
+                        )
+                    )
                 continue
             for other, kind in problem.related.get(person.id, []):
                 held = self.assignment.get(other)
-                if held is not None and relation_conflict(pos, self.pos[held]) and "rel" + other not in blocked:
+                if (
+                    held is not None
+                    and relation_conflict(pos, self.pos[held])
+                    and "rel" + other not in blocked
+                ):
                     blocked.add("rel" + other)
-                    out.append(Reason("relation", {"person": other, "name": problem.person_by_id[other].name,
-                                                   "kind": kind}))  # fmt: skip
+                    out.append(
+                        Reason(
+                            "relation",
+                            {"person": other, "name": problem.person_by_id[other].name, "kind": kind},
+                        )
+                    )
         out.insert(0, Reason("no_seat", feeds_params))
         return tuple(out)
 
     def shortfall(self, position: Position, missing: int) -> Shortfall:
         """Why a seat stays below its minimum, and the closest candidates."""
-        problem, scope = self.problem, self.result.scope
+        problem = self.problem
         commune = problem.commune_by_code[position.commune]
         fed = self.fed_people.get(position.commune, [])
         reasons: list[Reason] = []
@@ -219,20 +272,44 @@ class _Explainer:
                     reasons.append(Reason("nobody_meets_all", {"count": len(fed)}))
         else:
             placed = [c for c in cands if c in self.assignment]
-            if commune.payroll_quota is not None and self.commune_count[commune.code] >= commune.payroll_quota:
-                reasons.append(Reason("payroll_full", {"commune": commune.code, "commune_name": commune.name,
-                                                       "quota": commune.payroll_quota}))  # fmt: skip
+            if (
+                commune.payroll_quota is not None
+                and self.commune_count[commune.code] >= commune.payroll_quota
+            ):
+                reasons.append(
+                    Reason(
+                        "payroll_full",
+                        {
+                            "commune": commune.code,
+                            "commune_name": commune.name,
+                            "quota": commune.payroll_quota,
+                        },
+                    )
+                )
             for cap in commune.caps:
                 if position.id in cap.positions and sum(self.count[p] for p in cap.positions) >= cap.max:
-                    reasons.append(Reason("cap_full", {"cap": cap.name, "max": cap.max, "commune": commune.code,
-                                                       "commune_name": commune.name}))  # fmt: skip
+                    reasons.append(
+                        Reason(
+                            "cap_full",
+                            {
+                                "cap": cap.name,
+                                "max": cap.max,
+                                "commune": commune.code,
+                                "commune_name": commune.name,
+                            },
+                        )
+                    )
             unplaced = [c for c in cands if c not in self.assignment]
             for c in unplaced:
                 for other, kind in problem.related.get(c, []):
                     held = self.assignment.get(other)
                     if held is not None and relation_conflict(position, self.pos[held]):
-                        reasons.append(Reason("relation", {"person": other, "name": problem.person_by_id[other].name,
-                                                           "kind": kind}))  # fmt: skip
+                        reasons.append(
+                            Reason(
+                                "relation",
+                                {"person": other, "name": problem.person_by_id[other].name, "kind": kind},
+                            )
+                        )
             if len(placed) == len(cands):
                 reasons.append(Reason("candidates_placed", {"count": len(cands)}))
         ranked = []
@@ -243,8 +320,11 @@ class _Explainer:
             key = (signature, p.id)
             fails = self.fail_cache.get(key)
             if fails is None:
-                fails = [requirement_gap(q, problem.attrs[p.id]) for q in position.requirements
-                         if q.hard and q.op != "rule" and not requirement_holds(q, problem.attrs[p.id])]  # fmt: skip
+                fails = [
+                    requirement_gap(q, problem.attrs[p.id])
+                    for q in position.requirements
+                    if q.hard and q.op != "rule" and not requirement_holds(q, problem.attrs[p.id])
+                ]
                 self.fail_cache[key] = fails
             extra = [{"rule": "discipline"}] if lead and problem.is_disciplined(p) else []
             ranked.append((len(fails) + len(extra), p.id in self.assignment, p.id, fails + extra))
@@ -264,45 +344,99 @@ def _infeasible_plan(problem: Problem, result: SolveResult, options: SolveOption
     for person, position in conflict:
         for f in hard_failures(problem, person, position):
             rules.append(str(f.get("rule", "requirement")))
-            reasons.append(Reason("lock_breaks", {"person": person, "name": problem.person_by_id[person].name,
-                                                  "position": position, "title": pos[position].title,
-                                                  "failure": f}))  # fmt: skip
+            reasons.append(
+                Reason(
+                    "lock_breaks",
+                    {
+                        "person": person,
+                        "name": problem.person_by_id[person].name,
+                        "position": position,
+                        "title": pos[position].title,
+                        "failure": f,
+                    },
+                )
+            )
     by_person = Counter(p for p, _ in conflict)
     for person, n in by_person.items():
         if n > 1:
             rules.append("one_position")
-            reasons.append(Reason("lock_twice", {"person": person, "name": problem.person_by_id[person].name}))
+            reasons.append(
+                Reason("lock_twice", {"person": person, "name": problem.person_by_id[person].name})
+            )
     by_position = Counter(s for _, s in conflict)
     for position, n in by_position.items():
         if n > pos[position].max:
             rules.append("position_max")
-            reasons.append(Reason("lock_capacity", {"position": position, "title": pos[position].title,
-                                                    "count": n, "max": pos[position].max}))  # fmt: skip
+            reasons.append(
+                Reason(
+                    "lock_capacity",
+                    {
+                        "position": position,
+                        "title": pos[position].title,
+                        "count": n,
+                        "max": pos[position].max,
+                    },
+                )
+            )
     by_commune = Counter(pos[s].commune for _, s in conflict)
     for code, n in by_commune.items():
         commune = problem.commune_by_code[code]
         if commune.payroll_quota is not None and n > commune.payroll_quota:
             rules.append("payroll_quota")
-            reasons.append(Reason("lock_quota", {"commune": code, "commune_name": names[code], "count": n,
-                                                 "quota": commune.payroll_quota}))  # fmt: skip
+            reasons.append(
+                Reason(
+                    "lock_quota",
+                    {
+                        "commune": code,
+                        "commune_name": names[code],
+                        "count": n,
+                        "quota": commune.payroll_quota,
+                    },
+                )
+            )
         for cap in commune.caps:
             m = sum(by_position.get(p, 0) for p in cap.positions)
             if m > cap.max:
                 rules.append("shared_cap")
-                reasons.append(Reason("lock_cap", {"cap": cap.name, "max": cap.max, "count": m, "commune": code,
-                                                   "commune_name": names[code]}))  # fmt: skip
+                reasons.append(
+                    Reason(
+                        "lock_cap",
+                        {
+                            "cap": cap.name,
+                            "max": cap.max,
+                            "count": m,
+                            "commune": code,
+                            "commune_name": names[code],
+                        },
+                    )
+                )
     held = dict(conflict)
     for rel in problem.relations:
         if rel.a in held and rel.b in held and relation_conflict(pos[held[rel.a]], pos[held[rel.b]]):
             rules.append("relation")
-            reasons.append(Reason("lock_relation", {"person": rel.a, "name": problem.person_by_id[rel.a].name,
-                                                    "other": rel.b, "other_name": problem.person_by_id[rel.b].name,
-                                                    "kind": rel.kind}))  # fmt: skip
+            reasons.append(
+                Reason(
+                    "lock_relation",
+                    {
+                        "person": rel.a,
+                        "name": problem.person_by_id[rel.a].name,
+                        "other": rel.b,
+                        "other_name": problem.person_by_id[rel.b].name,
+                        "kind": rel.kind,
+                    },
+                )
+            )
     stats = _base_stats(problem, options, t0)
     stats["optimal_for"] = []
-    return Plan("INFEASIBLE", infeasible=Infeasible(
-        tuple({"person": p, "position": s} for p, s in conflict), tuple(dict.fromkeys(rules)), tuple(reasons)),
-        stats=stats)  # fmt: skip
+    return Plan(
+        "INFEASIBLE",
+        infeasible=Infeasible(
+            tuple({"person": p, "position": s} for p, s in conflict),
+            tuple(dict.fromkeys(rules)),
+            tuple(reasons),
+        ),
+        stats=stats,
+    )
 
 
 def _base_stats(problem: Problem, options: SolveOptions, t0: float) -> dict[str, Any]:
@@ -336,7 +470,10 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
         person, position = people[person_id], problem.position_by_id[position_id]
         gaps = tuple(soft_gaps(problem, person_id, position_id))
         gaps_total += len(gaps)
-        reasons = ex.assignment_reasons(person, position) if options.explain else ()
+        if person_id in result.scope.kept:
+            reasons: tuple[Reason, ...] = (Reason("kept_outside"),)
+        else:
+            reasons = ex.assignment_reasons(person, position) if options.explain else ()
         assignments.append(Assignment(person_id, position_id, gaps, reasons))
     unplaced = []
     for person in problem.people:
@@ -345,7 +482,10 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
         er = early_retirement(problem, person)
         reasons = ex.unplaced_reasons(person) if options.explain else ()
         if er.eligible:
-            reasons = (*reasons, Reason("early_retirement", {"years": er.years_to_retirement, "band": er.band}))
+            reasons = (
+                *reasons,
+                Reason("early_retirement", {"years": er.years_to_retirement, "band": er.band}),
+            )
         unplaced.append(Unplaced(person.id, reasons, er))
     count = Counter(result.assignment.values())
     shortfalls = []

@@ -56,7 +56,9 @@ class Weights:
         values: dict[str, float] = {}
         for key, value in d.items():
             if key not in known:
-                raise ProblemError(f"weights.{key}", value, f"unknown weight (known: {', '.join(sorted(known))})")
+                raise ProblemError(
+                    f"weights.{key}", value, f"unknown weight (known: {', '.join(sorted(known))})"
+                )
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or value > 1e6:
                 raise ProblemError(f"weights.{key}", value, "must be a number between 0 and 1000000")
             values[key] = float(value)

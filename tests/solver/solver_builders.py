@@ -17,7 +17,8 @@ EDU = ("trung_cap", "cao_dang", "dai_hoc", "thac_si")
 def load_make_problem() -> Any:
     """bench/make_problem.py as a module (bench/ is not a package)."""
     spec = importlib.util.spec_from_file_location("make_problem", REPO / "bench" / "make_problem.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -38,15 +39,31 @@ def random_problem(
     """A small random problem that exercises every rule of the spec."""
     rng = random.Random(seed)
     codes = [f"C{i}" for i in range(communes)]
-    units = [{"code": f"U{i}", "name": f"Unit {i}", "kind": "old_commune", "district": "D",
-              "feeds": [codes[i % communes]] + ([codes[(i + 1) % communes]] if rng.random() < 0.3 else [])}
-             for i in range(communes + 1)]  # fmt: skip
-    units.append({"code": "H1", "name": "District", "kind": "district_agency", "district": "D", "feeds": codes})
+    units = [
+        {
+            "code": f"U{i}",
+            "name": f"Unit {i}",
+            "kind": "old_commune",
+            "district": "D",
+            "feeds": [codes[i % communes]] + ([codes[(i + 1) % communes]] if rng.random() < 0.3 else []),
+        }
+        for i in range(communes + 1)
+    ]
+    units.append(
+        {"code": "H1", "name": "District", "kind": "district_agency", "district": "D", "feeds": codes}
+    )
     comm = []
     for i, c in enumerate(codes):
         merged = [u["code"] for u in units if u["kind"] == "old_commune" and c in u["feeds"]]
-        comm.append({"code": c, "name": f"Xã {c}", "kind": "xa",
-                     "payroll_quota": rng.randint(1, 3) if quota else None, "merged_from": merged})  # fmt: skip
+        comm.append(
+            {
+                "code": c,
+                "name": f"Xã {c}",
+                "kind": "xa",
+                "payroll_quota": rng.randint(1, 3) if quota else None,
+                "merged_from": merged,
+            }
+        )
         _ = i
     pos = []
     for j in range(positions):
@@ -58,9 +75,20 @@ def random_problem(
             if rng.random() < 0.3:
                 reqs.append({"rule": "non_local", "hard": False})
         hi = rng.randint(1, max_holders)
-        pos.append({"id": f"{c}/P{j}", "commune": c, "block": "ubnd", "department": f"D{j % 2}",
-                    "title": f"Seat {j}", "level": level, "job_family": rng.choice(["a", "b"]),
-                    "min": rng.randint(0, hi), "max": hi, "requirements": reqs})  # fmt: skip
+        pos.append(
+            {
+                "id": f"{c}/P{j}",
+                "commune": c,
+                "block": "ubnd",
+                "department": f"D{j % 2}",
+                "title": f"Seat {j}",
+                "level": level,
+                "job_family": rng.choice(["a", "b"]),
+                "min": rng.randint(0, hi),
+                "max": hi,
+                "requirements": reqs,
+            }
+        )
     if caps:
         for c in comm:
             own = [p["id"] for p in pos if p["commune"] == c["code"]]
@@ -69,22 +97,43 @@ def random_problem(
     ppl = []
     for i in range(people):
         unit = rng.choice(units)
-        ppl.append({
-            "id": f"P{i}", "name": f"Người {i}", "birth_date": f"{rng.randint(1966, 1998)}-0{rng.randint(1, 9)}-15",
-            "gender": rng.choice("MF"), "unit": unit["code"], "home_commune": rng.choice(codes),
-            "category": "cong_chuc", "job_family": rng.choice(["a", "b", "c"]), "education": rng.choice(EDU),
-            "field": rng.choice(["luat", "kinh_te", "khac"]), "party_member": True,
-            "ratings": [{"year": 2024, "value": rng.choice(["hoan_thanh", "tot", "xuat_sac"])}],
-            "planned_for": rng.choice([[], ["head"], ["key"]]), "disciplined": rng.random() < 0.1,
-            "preferences": rng.sample(codes, rng.randint(0, len(codes))),
-        })  # fmt: skip
+        ppl.append(
+            {
+                "id": f"P{i}",
+                "name": f"Người {i}",
+                "birth_date": f"{rng.randint(1966, 1998)}-0{rng.randint(1, 9)}-15",
+                "gender": rng.choice("MF"),
+                "unit": unit["code"],
+                "home_commune": rng.choice(codes),
+                "category": "cong_chuc",
+                "job_family": rng.choice(["a", "b", "c"]),
+                "education": rng.choice(EDU),
+                "field": rng.choice(["luat", "kinh_te", "khac"]),
+                "party_member": True,
+                "ratings": [{"year": 2024, "value": rng.choice(["hoan_thanh", "tot", "xuat_sac"])}],
+                "planned_for": rng.choice([[], ["head"], ["key"]]),
+                "disciplined": rng.random() < 0.1,
+                "preferences": rng.sample(codes, rng.randint(0, len(codes))),
+            }
+        )
     rels = []
     for _ in range(relations):
         a, b = rng.sample(range(people), 2)
         rels.append({"a": f"P{a}", "b": f"P{b}", "kind": "spouse"})
-    return {"format": "staffing-problem/1", "province": {"code": "T", "name": "Test"}, "as_of": "2025-07-01",
-            "units": units, "communes": comm, "positions": pos, "people": ppl, "relations": rels,
-            "locks": [], "forbidden": [], "previous_plan": {}, "weights": {}}  # fmt: skip
+    return {
+        "format": "staffing-problem/1",
+        "province": {"code": "T", "name": "Test"},
+        "as_of": "2025-07-01",
+        "units": units,
+        "communes": comm,
+        "positions": pos,
+        "people": ppl,
+        "relations": rels,
+        "locks": [],
+        "forbidden": [],
+        "previous_plan": {},
+        "weights": {},
+    }
 
 
 def score(problem: Any, assignment: dict[str, str]) -> tuple[tuple[int, ...], int, int]:

@@ -26,8 +26,20 @@ def sample_plan() -> tuple[Any, Any]:
 
 def test_cli_solves_the_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "plan.json"
-    code = main(["solve", "--problem", str(SAMPLE), "--out", str(out), "--time-limit", "4", "--workers", "1",
-                 "--quiet"])  # fmt: skip
+    code = main(
+        [
+            "solve",
+            "--problem",
+            str(SAMPLE),
+            "--out",
+            str(out),
+            "--time-limit",
+            "4",
+            "--workers",
+            "1",
+            "--quiet",
+        ]
+    )
     assert code == 0
     plan = json.loads(out.read_text(encoding="utf-8"))
     assert plan["format"] == "staffing-plan/1"
@@ -43,7 +55,8 @@ def test_cli_invalid_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     bad.write_text(json.dumps(d), encoding="utf-8")
     assert main(["solve", "--problem", str(bad), "--out", str(tmp_path / "p.json")]) == 1
     err = capsys.readouterr().err
-    assert "positions[3].requirements[2].min" in err and "bachelor" in err
+    assert "positions[3].requirements[2].min" in err
+    assert "bachelor" in err
     assert not (tmp_path / "p.json").exists()
     broken = tmp_path / "broken.json"
     broken.write_text("{", encoding="utf-8")
@@ -58,9 +71,25 @@ def test_cli_infeasible_writes_the_reason(tmp_path: Path) -> None:
     path.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "plan.json"
     # as a user runs it: python -m solver
-    result = subprocess.run([sys.executable, "-m", "solver", "solve", "--problem", str(path), "--out", str(out),
-                             "--time-limit", "5", "--quiet"], capture_output=True, text=True, cwd=REPO,
-                            check=False)  # fmt: skip
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "solver",
+            "solve",
+            "--problem",
+            str(path),
+            "--out",
+            str(out),
+            "--time-limit",
+            "5",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
     assert result.returncode == 2, result.stderr
     plan = json.loads(out.read_text(encoding="utf-8"))
     assert plan["status"] == "INFEASIBLE"
@@ -69,27 +98,60 @@ def test_cli_infeasible_writes_the_reason(tmp_path: Path) -> None:
 
 
 def test_every_code_renders_in_both_languages() -> None:
-    params = {"job_family": "dia_chinh", "value": "xuat_sac", "level": "head", "rank": 1, "commune": "06613",
-              "commune_name": "Xã Đình Lập", "unit": "06622", "unit_name": "Xã Bính Xá", "name": "Hoàng Văn Long",
-              "title": "Trưởng phòng", "position": "06613/UBND/KT/1", "quota": 74, "cap": "deputies", "max": 6,
-              "kind": "spouse", "years": 3.5, "band": "2-5", "count": 2, "feeds": ["06613", "06625"],
-              "requirement": {"attr": "political_theory", "min": "cao_cap", "value": "trung_cap"},
-              "requirements": [{"attr": "education", "min": "dai_hoc"}], "failure": {"attr": "education",
-              "min": "dai_hoc"}, "other_name": "Lê Thị Hoa", "text": "x", "person": "1"}  # fmt: skip
+    params = {
+        "job_family": "dia_chinh",
+        "value": "xuat_sac",
+        "level": "head",
+        "rank": 1,
+        "commune": "06613",
+        "commune_name": "Xã Đình Lập",
+        "unit": "06622",
+        "unit_name": "Xã Bính Xá",
+        "name": "Hoàng Văn Long",
+        "title": "Trưởng phòng",
+        "position": "06613/UBND/KT/1",
+        "quota": 74,
+        "cap": "deputies",
+        "max": 6,
+        "kind": "spouse",
+        "years": 3.5,
+        "band": "2-5",
+        "count": 2,
+        "feeds": ["06613", "06625"],
+        "requirement": {"attr": "political_theory", "min": "cao_cap", "value": "trung_cap"},
+        "requirements": [{"attr": "education", "min": "dai_hoc"}],
+        "failure": {"attr": "education", "min": "dai_hoc"},
+        "other_name": "Lê Thị Hoa",
+        "text": "x",
+        "person": "1",
+    }
     for code in CATALOGUE:
         for lang in ("en", "vi"):
             text = render({"code": code, "params": params}, lang)
             assert "{" not in text, (code, lang, text)
-    assert render({"code": "continuity", "params": {"job_family": "dia_chinh"}}) == "Giữ cùng lĩnh vực công tác (địa chính)"
-    assert render({"code": "nobody_meets", "params": {"requirement": {"attr": "political_theory", "min": "cao_cap"}}},
-                  "en") == "no person in feeds meets political_theory >= cao_cap"  # fmt: skip
+    assert (
+        render({"code": "continuity", "params": {"job_family": "dia_chinh"}})
+        == "Giữ cùng lĩnh vực công tác (địa chính)"
+    )
+    assert (
+        render(
+            {
+                "code": "nobody_meets",
+                "params": {"requirement": {"attr": "political_theory", "min": "cao_cap"}},
+            },
+            "en",
+        )
+        == "no person in feeds meets political_theory >= cao_cap"
+    )
     assert "3,5 năm" in render({"code": "early_retirement", "params": {"years": 3.5}})
 
 
 def test_sample_plan_reads_well(sample_plan: tuple[Any, Any]) -> None:
-    problem, plan = sample_plan
+    _problem, plan = sample_plan
     d = plan_to_dict(plan)
-    codes = {r["code"] for item in d["assignments"] + d["unplaced"] + d["shortfalls"] for r in item["reasons"]}
+    codes = {
+        r["code"] for item in d["assignments"] + d["unplaced"] + d["shortfalls"] for r in item["reasons"]
+    }
     assert codes <= set(CATALOGUE)
     assert {"continuity", "no_seat"} <= codes
     eligible = [u for u in d["unplaced"] if u["early_retirement"]["eligible"]]
@@ -104,8 +166,8 @@ def test_no_single_move_improves_priorities_1_2(sample_plan: tuple[Any, Any]) ->
         for c in candidates(problem, plan, position.id, limit=50):
             assert (*c.delta.shortfall, -c.delta.placed) >= (0, 0, 0, 0, 0)
     best = runner_up(problem, plan, "06613/DANG/BT")
-    assert best is not None and best.person not in {a.person for a in plan.assignments
-                                                     if a.position == "06613/DANG/BT"}  # fmt: skip
+    assert best is not None
+    assert best.person not in {a.person for a in plan.assignments if a.position == "06613/DANG/BT"}
 
 
 def test_candidates_are_legal(sample_plan: tuple[Any, Any]) -> None:

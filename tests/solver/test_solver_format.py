@@ -14,7 +14,8 @@ from solver.problem import statutory_retirement, years_between
 
 def test_sample_round_trips(sample_dict: dict[str, Any]) -> None:
     problem = load_problem(sample_dict)
-    assert len(problem.people) == 376 and len(problem.positions) == 204
+    assert len(problem.people) == 376
+    assert len(problem.positions) == 204
     again = load_problem(dump_problem(problem))
     assert again == problem
     assert again.sha256 == problem.sha256
@@ -67,7 +68,9 @@ _DELETE = object()
         ("as_of", "July 2025", "$.as_of"),
     ],
 )
-def test_invalid_problem_names_the_field(sample_dict: dict[str, Any], path: str, value: Any, expected_path: str) -> None:
+def test_invalid_problem_names_the_field(
+    sample_dict: dict[str, Any], path: str, value: Any, expected_path: str
+) -> None:
     d = copy.deepcopy(sample_dict)
     _mutate(d, path, value)
     with pytest.raises(ProblemError) as err:
@@ -93,8 +96,10 @@ def test_min_on_attribute_without_scale(sample_dict: dict[str, Any]) -> None:
 
 def test_hard_min_above_hard_max(sample_dict: dict[str, Any]) -> None:
     d = copy.deepcopy(sample_dict)
-    d["positions"][0]["requirements"] += [{"attr": "age", "min": 40, "hard": True},
-                                          {"attr": "age", "max": 30, "hard": True}]  # fmt: skip
+    d["positions"][0]["requirements"] += [
+        {"attr": "age", "min": 40, "hard": True},
+        {"attr": "age", "max": 30, "hard": True},
+    ]
     with pytest.raises(ProblemError, match="above the max"):
         load_problem(d)
 

@@ -33,7 +33,9 @@ def brute_force(problem: Any) -> tuple[tuple[int, ...], int, int]:
 
 @pytest.mark.parametrize("seed", range(14))
 def test_matches_brute_force(seed: int) -> None:
-    d = random_problem(seed, people=5, positions=4, communes=2, relations=2 if seed % 2 else 0, caps=seed % 3 == 0)
+    d = random_problem(
+        seed, people=5, positions=4, communes=2, relations=2 if seed % 2 else 0, caps=seed % 3 == 0
+    )
     if seed % 4 == 1:  # a lock, when it is legal on its own
         d["locks"] = [{"person": "P0", "position": d["positions"][0]["id"]}]
     problem = load_problem(d)
@@ -61,7 +63,9 @@ def test_matches_brute_force(seed: int) -> None:
 def _flow_problem(seed: int, min_equals_max: bool) -> dict[str, Any]:
     """No relations, no caps: priorities 1-2 are a max-flow (one level, so shortfall = seats - flow)."""
     rng = random.Random(seed)
-    d = random_problem(seed, people=60, positions=30, communes=4, levels=("staff",), soft=False, max_holders=3)
+    d = random_problem(
+        seed, people=60, positions=30, communes=4, levels=("staff",), soft=False, max_holders=3
+    )
     for c in d["communes"]:
         c["payroll_quota"] = rng.randint(5, 15)
     for p in d["positions"]:

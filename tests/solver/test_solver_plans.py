@@ -1,4 +1,4 @@
-"""Plans on generated problems: every hard rule, locks, forbidden pairs, previous plan, re-solves, determinism."""
+"""Plans on generated problems: hard rules, locks, forbidden pairs, previous plan, re-solves, determinism."""
 
 from __future__ import annotations
 
@@ -17,8 +17,15 @@ make = load_make_problem()
 
 def generated(seed: int, relations_rate: float = 0.03) -> dict[str, Any]:
     """Two small districts (5 communes), a feeds_extra link, relations, locks and forbidden communes."""
-    return make.make_problem(scale=1, seed=seed, districts=[3, 2], extra_links=1, relations_rate=relations_rate,
-                             locks=3, forbidden=3)  # fmt: skip
+    return make.make_problem(
+        scale=1,
+        seed=seed,
+        districts=[3, 2],
+        extra_links=1,
+        relations_rate=relations_rate,
+        locks=3,
+        forbidden=3,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +47,8 @@ def test_hard_rules_hold_on_generated_problems(seed: int) -> None:
 def test_locks_and_forbidden_are_honoured(solved: tuple[Any, Any]) -> None:
     problem, plan = solved
     assignment = plan.mapping()
-    assert problem.locks and problem.forbidden
+    assert problem.locks
+    assert problem.forbidden
     for lock in problem.locks:
         assert assignment[lock.person] == lock.position
     for f in problem.forbidden:
@@ -54,8 +62,19 @@ def test_plan_format_and_reasons(solved: tuple[Any, Any]) -> None:
     problem, plan = solved
     d = plan_to_dict(plan)
     assert d["format"] == "staffing-plan/1"
-    assert set(d["stats"]) >= {"placed", "unplaced", "gaps", "shortfall", "optimal_for", "objective", "bound",
-                               "wall_s", "solver", "seed", "problem_sha256"}  # fmt: skip
+    assert set(d["stats"]) >= {
+        "placed",
+        "unplaced",
+        "gaps",
+        "shortfall",
+        "optimal_for",
+        "objective",
+        "bound",
+        "wall_s",
+        "solver",
+        "seed",
+        "problem_sha256",
+    }
     assert d["stats"]["problem_sha256"] == problem.sha256
     items = d["assignments"] + d["unplaced"] + d["shortfalls"]
     for item in items:
@@ -66,13 +85,14 @@ def test_plan_format_and_reasons(solved: tuple[Any, Any]) -> None:
         er = u["early_retirement"]
         assert er["band"] in ("2-5", "5-10", "<2", None)
     for s in d["shortfalls"]:
-        assert s["why"] and len(s["closest"]) <= 3
+        assert s["why"]
+        assert len(s["closest"]) <= 3
     assert plan_to_dict(plan_from_dict(d)) == d
     assert len(d["assignments"]) + len(d["unplaced"]) == len(problem.people)
 
 
 def test_previous_plan_is_kept(solved: tuple[Any, Any]) -> None:
-    problem, plan = solved
+    _problem, plan = solved
     d = generated(1)
     d["previous_plan"] = plan.mapping()
     again = solve(load_problem(d), SolveOptions(time_limit=8, workers=1))
@@ -87,16 +107,21 @@ def test_resolve_one_commune_touches_only_that_commune(solved: tuple[Any, Any]) 
     d["previous_plan"] = plan.mapping()
     target = problem.communes[0].code
     # a reviewer forbids the commune's first key holder from it, then re-solves that commune
-    key_holder = next(a.person for a in plan.assignments
-                      if problem.position_by_id[a.position].commune == target
-                      and problem.position_by_id[a.position].level == "key"
-                      and all(k.person != a.person for k in problem.locks))  # fmt: skip
+    key_holder = next(
+        a.person
+        for a in plan.assignments
+        if problem.position_by_id[a.position].commune == target
+        and problem.position_by_id[a.position].level == "key"
+        and all(k.person != a.person for k in problem.locks)
+    )
     d["forbidden"].append({"person": key_holder, "commune": target})
     edited = load_problem(d)
     again = solve(edited, SolveOptions(time_limit=5, workers=1, communes=frozenset({target})))
     assert check_assignments(edited, again.mapping()) == []
-    assert again.mapping().get(key_holder) is None or \
-        edited.position_by_id[again.mapping()[key_holder]].commune != target
+    assert (
+        again.mapping().get(key_holder) is None
+        or edited.position_by_id[again.mapping()[key_holder]].commune != target
+    )
     for person, position in plan.mapping().items():
         if edited.position_by_id[position].commune != target:
             assert again.mapping().get(person) == position  # untouched outside the commune
@@ -118,9 +143,11 @@ def test_progress_is_reported(sample_dict: dict[str, Any]) -> None:
     problem = load_problem(sample_dict)
     solve(problem, SolveOptions(time_limit=3, workers=1), seen.append)
     stages = [p.stage for p in seen]
-    assert stages == sorted(stages) and set(stages) == {1, 2, 3}
+    assert stages == sorted(stages)
+    assert set(stages) == {1, 2, 3}
     assert all(0.0 <= p.fraction <= 1.0 for p in seen)
-    assert seen[-1].placed is not None and seen[-1].shortfall is not None
+    assert seen[-1].placed is not None
+    assert seen[-1].shortfall is not None
 
 
 def _infeasible(d: dict[str, Any]) -> Any:
@@ -134,12 +161,20 @@ def _infeasible(d: dict[str, Any]) -> Any:
 def test_infeasible_locks_are_explained(sample_dict: dict[str, Any]) -> None:
     d = copy.deepcopy(sample_dict)
     problem = load_problem(d)
-    fed = [p.id for p in problem.people if "06613" in problem.fed_communes(p) and p.education in ("dai_hoc", "thac_si")
-           and p.party_member and not problem.is_disciplined(p)]  # fmt: skip
+    fed = [
+        p.id
+        for p in problem.people
+        if "06613" in problem.fed_communes(p)
+        and p.education in ("dai_hoc", "thac_si")
+        and p.party_member
+        and not problem.is_disciplined(p)
+    ]
     # two locks on a one-person seat, plus an innocent lock
-    d["locks"] = [{"person": fed[0], "position": "06613/MTTQ/MT/3"},
-                  {"person": fed[1], "position": "06613/UBND/VP/1"},
-                  {"person": fed[2], "position": "06613/UBND/VP/1"}]  # fmt: skip
+    d["locks"] = [
+        {"person": fed[0], "position": "06613/MTTQ/MT/3"},
+        {"person": fed[1], "position": "06613/UBND/VP/1"},
+        {"person": fed[2], "position": "06613/UBND/VP/1"},
+    ]
     plan = _infeasible(d)
     assert {tuple(sorted(k.items())) for k in plan.infeasible.locks} == {
         (("person", fed[1]), ("position", "06613/UBND/VP/1")),
@@ -147,7 +182,8 @@ def test_infeasible_locks_are_explained(sample_dict: dict[str, Any]) -> None:
     }
     assert "position_max" in plan.infeasible.rules
     out = plan_to_dict(plan)
-    assert out["infeasible"]["why"] and out["assignments"] == []
+    assert out["infeasible"]["why"]
+    assert out["assignments"] == []
 
 
 def test_lock_breaking_a_requirement_is_named(sample_dict: dict[str, Any]) -> None:
@@ -162,9 +198,15 @@ def test_lock_breaking_a_requirement_is_named(sample_dict: dict[str, Any]) -> No
 def test_locked_relatives_are_named(sample_dict: dict[str, Any]) -> None:
     d = copy.deepcopy(sample_dict)
     problem = load_problem(d)
-    ok = [p.id for p in problem.people if "06613" in problem.fed_communes(p) and p.education in ("dai_hoc", "thac_si")
-          and p.party_member and p.political_theory in ("trung_cap", "cao_cap")
-          and not problem.is_disciplined(p)]  # fmt: skip
+    ok = [
+        p.id
+        for p in problem.people
+        if "06613" in problem.fed_communes(p)
+        and p.education in ("dai_hoc", "thac_si")
+        and p.party_member
+        and p.political_theory in ("trung_cap", "cao_cap")
+        and not problem.is_disciplined(p)
+    ]
     from solver.check import hard_failures
 
     a = next(p for p in ok if not hard_failures(problem, p, "06613/UBND/KT/1"))

@@ -48,8 +48,12 @@ def test_capacity_quota_and_cap_rules(sample_dict: dict[str, Any]) -> None:
     commune["caps"][0]["max"] = 1
     problem = load_problem(d)
     fed = [p.id for p in problem.people if "06613" in problem.fed_communes(p)]
-    assignments = {fed[0]: "06613/UBND/VP/2", fed[1]: "06613/UBND/KT/2", fed[2]: "06613/DANG/BT",
-                   fed[3]: "06613/DANG/BT"}  # fmt: skip
+    assignments = {
+        fed[0]: "06613/UBND/VP/2",
+        fed[1]: "06613/UBND/KT/2",
+        fed[2]: "06613/DANG/BT",
+        fed[3]: "06613/DANG/BT",
+    }
     rules = {v.rule for v in check_assignments(problem, assignments)}
     assert {"position_max", "payroll_quota", "shared_cap"} <= rules
 
@@ -61,15 +65,22 @@ def test_locks_must_hold(sample_dict: dict[str, Any]) -> None:
 
 def test_requirement_failures_and_gaps(sample_dict: dict[str, Any]) -> None:
     problem = load_problem(sample_dict)
-    weak = next(p for p in problem.people if p.education == "trung_cap" and "06613" in problem.fed_communes(p))
+    weak = next(
+        p for p in problem.people if p.education == "trung_cap" and "06613" in problem.fed_communes(p)
+    )
     fails = hard_failures(problem, weak.id, "06613/DANG/BT")
     assert {"attr": "education", "min": "dai_hoc", "value": "trung_cap"} in fails
-    violations = check_assignments(problem, {weak.id: "06613/DANG/BT",
-                                             **{k.person: k.position for k in problem.locks}})  # fmt: skip
+    violations = check_assignments(
+        problem, {weak.id: "06613/DANG/BT", **{k.person: k.position for k in problem.locks}}
+    )
     assert any(v.rule == "requirement" and "Đại học" in v.message_vi for v in violations)
-    strong = next(p for p in problem.people
-                  if not hard_failures(problem, p.id, "06613/UBND/VP/3") and p.education != "dai_hoc"
-                  and p.education != "thac_si")  # fmt: skip
+    strong = next(
+        p
+        for p in problem.people
+        if not hard_failures(problem, p.id, "06613/UBND/VP/3")
+        and p.education != "dai_hoc"
+        and p.education != "thac_si"
+    )
     assert {"attr": "education", "min": "dai_hoc", "value": strong.education} in soft_gaps(
         problem, strong.id, "06613/UBND/VP/3"
     )
