@@ -168,7 +168,7 @@ def _person_line(
         department=pos.department,
         post=post,
         post_full=render_text(block_tpl, {**ctx, "name": post}),
-        department_full=render_text(block_tpl, {**ctx, "name": pos.department, "level": "head"}),
+        department_full=render_text(block_tpl, {**ctx, "name": pos.department}),
     )
 
 

@@ -203,7 +203,7 @@ def _annex(d: DecisionDoc, width: int) -> str:
                 para(run(p.name, size=11), jc="left"),
                 centred(p.birth_date, size=11),
                 para(run(p.old_post, size=11), jc="left"),
-                para(run(p.post_full, size=11), jc="left"),
+                para(run(p.title, size=11), jc="left"),
                 para(),
             ]
         )
