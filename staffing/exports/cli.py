@@ -15,7 +15,7 @@ from .compose import MODES
 
 
 def _plan(plan_id: int) -> Plan:
-    plan = db.session.get(Plan, plan_id)
+    plan: Plan | None = db.session.get(Plan, plan_id)
     if plan is None:
         raise click.UsageError(f"Không có phương án số {plan_id} (no such plan).")
     return plan

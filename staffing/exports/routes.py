@@ -8,6 +8,7 @@ import tempfile
 from flask import Blueprint, abort, request, send_file
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.exceptions import NotFound
 
 from .. import access
 from . import service
@@ -50,6 +51,6 @@ def decision(plan_id: int, assignment_id: int) -> ResponseReturnValue:
     plan = access.get_plan(plan_id, current_user)
     found = service.one_decision(plan, assignment_id, current_user)
     if found is None:
-        abort(404)
+        raise NotFound()
     name, blob = found
     return send_file(io.BytesIO(blob), mimetype=DOCX, as_attachment=True, download_name=name)

@@ -165,11 +165,11 @@ def validate(settings: DocumentSettings) -> None:
             continue
         problems += [f"kinds.{kind}.{f} is missing" for f in KIND_FIELDS if f not in spec]
     for key, rule in settings.routing.items():
-        for kind in (rule.kind, rule.district_kind):
-            if kind is not None and kind not in settings.kinds:
+        for kind in filter(None, (rule.kind, rule.district_kind)):
+            if kind not in settings.kinds:
                 problems.append(f"routing.{key}: unknown kind {kind!r}")
-        for issuer in (rule.issuer, rule.district_issuer):
-            if issuer is not None and issuer not in settings.issuers:
+        for issuer in filter(None, (rule.issuer, rule.district_issuer)):
+            if issuer not in settings.issuers:
                 problems.append(f"routing.{key}: unknown issuer {issuer!r}")
     for key, spec in settings.issuers.items():
         problems += [f"issuers.{key}.{f} is missing" for f in ISSUER_FIELDS if f not in spec]

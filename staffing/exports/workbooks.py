@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import weakref
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -97,10 +98,12 @@ def _escape(text: str | None) -> str:
     return (text or "").replace("&", "&&")
 
 
+_FORMATS: weakref.WeakKeyDictionary[Workbook, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
 def _formats(book: Workbook) -> dict[str, Any]:
-    cache = getattr(book, "_staffing_formats", None)
-    if cache is not None:
-        return cache  # type: ignore[no-any-return]
+    if book in _FORMATS:
+        return _FORMATS[book]
     base = {"font_name": "Times New Roman", "font_size": 12, "valign": "top", "border": 1, "text_wrap": True}
     formats = {
         "title": book.add_format(
@@ -118,7 +121,7 @@ def _formats(book: Workbook) -> dict[str, Any]:
         "total": book.add_format({**base, "bold": True}),
         "total_num": book.add_format({**base, "bold": True, "align": "right"}),
     }
-    book._staffing_formats = formats  # type: ignore[attr-defined]
+    _FORMATS[book] = formats
     return formats
 
 
