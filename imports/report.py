@@ -97,40 +97,101 @@ def _kind(records: Sequence[Any]) -> str:
     return "roster"
 
 
+LARGE_ROWS = 5_000  # above this, an .xlsx copy is rebuilt (fast) rather than edited (keeps formatting)
+
+
 def annotated_copy(original_bytes: bytes, filename: str, result: ImportResult[Any]) -> bytes:
     """An .xlsx copy of the input with bad cells filled (red: error, yellow: warning) and commented.
 
-    An .xlsx input keeps its formatting; a .csv or .xls input is rewritten as a new .xlsx
-    with its data in the same rows and columns. A sheet "Kết quả kiểm tra" lists every problem.
+    An .xlsx input of up to LARGE_ROWS rows keeps its formatting; a larger one, or a .csv or
+    .xls input, is rewritten as a new .xlsx with its data in the same rows and columns.
+    A sheet "Kết quả kiểm tra" lists every problem.
     """
-    from openpyxl import Workbook, load_workbook
+    from openpyxl import load_workbook
 
-    workbook: Any = None
-    rename: dict[str, str] = {}
-    if sniff_kind(original_bytes) == "xlsx":
+    if sniff_kind(original_bytes) == "xlsx" and result.rows <= LARGE_ROWS:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 workbook = load_workbook(io.BytesIO(original_bytes))
         except Exception as exc:  # a copy must still be produced for a file openpyxl cannot open
             logger.info("annotated copy: openpyxl cannot open %s: %r", filename, exc)
-            workbook = None
-    if workbook is None:
-        workbook = Workbook()
-        workbook.remove(workbook.active)
-        loaded, _ = load(original_bytes, filename)
-        for sheet in loaded.sheets if loaded else []:
-            ws = workbook.create_sheet(_safe_title(sheet.name, workbook.sheetnames))
-            for r, cells in enumerate(sheet.rows, start=1):
-                for c, value in enumerate(cells, start=1):
-                    if value:
-                        ws.cell(r, c, value)
-            rename[sheet.name] = ws.title
-    _annotate(workbook, result.errors, rename)
-    _summary(workbook, result.errors)
+        else:
+            _annotate(workbook, result.errors)
+            _summary(workbook, result.errors)
+            out = io.BytesIO()
+            workbook.save(out)
+            return out.getvalue()
+    return _rebuilt_copy(original_bytes, filename, result.errors)
+
+
+def _rebuilt_copy(original_bytes: bytes, filename: str, errors: Sequence[RowError]) -> bytes:
+    """A new workbook (xlsxwriter) holding the input's cells where they were, annotated."""
+    import xlsxwriter
+
+    loaded, _ = load(original_bytes, filename)
     out = io.BytesIO()
-    workbook.save(out)
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False})
+    formats = {
+        "error": book.add_format({"bg_color": "#" + ERROR_FILL}),
+        "warning": book.add_format({"bg_color": "#" + WARNING_FILL}),
+    }
+    taken: list[str] = []
+    for sheet in loaded.sheets if loaded else []:
+        title = _safe_title(sheet.name, taken)
+        taken.append(title)
+        ws = book.add_worksheet(title)
+        ws.set_column(0, max((len(r) for r in sheet.rows), default=1), 16)
+        marked = _by_cell([e for e in errors if e.sheet == sheet.name and e.row > 0])
+        for r, cells in enumerate(sheet.rows):
+            for c, value in enumerate(cells):
+                if value and (r + 1, c + 1) not in marked:
+                    ws.write_string(r, c, value)
+        for (row, col), items in marked.items():
+            severity = "error" if any(e.severity == "error" for e in items) else "warning"
+            ws.write_string(row - 1, col - 1, sheet.cell(row - 1, col - 1), formats[severity])
+            ws.write_comment(row - 1, col - 1, _comment_text(items)[:30000], {"x_scale": 2.5, "y_scale": 2})
+    summary = book.add_worksheet(_safe_title(SUMMARY_SHEET, taken))
+    bold = book.add_format({"bold": True})
+    for c, (heading, width) in enumerate(zip(SUMMARY_HEADER, (18, 8, 24, 24, 10, 90), strict=True)):
+        summary.write_string(0, c, heading, bold)
+        summary.set_column(c, c, width)
+    for r, e in enumerate(errors, start=1):
+        for c, item in enumerate(_summary_row(e)):
+            if isinstance(item, int):
+                summary.write_number(r, c, item)
+            elif item:
+                summary.write_string(r, c, item)
+    if not errors:
+        summary.write_string(1, 5, "Không có lỗi.")
+    summary.freeze_panes(1, 0)
+    book.close()
     return out.getvalue()
+
+
+def _by_cell(errors: Sequence[RowError]) -> dict[tuple[int, int], list[RowError]]:
+    out: dict[tuple[int, int], list[RowError]] = defaultdict(list)
+    for e in errors:
+        out[(e.row, max(e.col, 1))].append(e)
+    return out
+
+
+def _comment_text(items: Sequence[RowError]) -> str:
+    return "\n".join(f"{'Lỗi' if e.severity == 'error' else 'Cảnh báo'}: {e.message}" for e in items)
+
+
+SUMMARY_HEADER = ("Sheet", "Dòng", "Cột", "Giá trị", "Mức độ", "Nội dung")
+
+
+def _summary_row(e: RowError) -> tuple[str, int | None, str, str, str, str]:
+    return (
+        e.sheet,
+        e.row or None,
+        e.column,
+        e.value,
+        "Lỗi" if e.severity == "error" else "Cảnh báo",
+        e.message,
+    )
 
 
 def _safe_title(name: str, taken: list[str]) -> str:
@@ -142,7 +203,7 @@ def _safe_title(name: str, taken: list[str]) -> str:
     return title
 
 
-def _annotate(workbook: Any, errors: Sequence[RowError], rename: dict[str, str]) -> None:
+def _annotate(workbook: Any, errors: Sequence[RowError]) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
@@ -150,9 +211,8 @@ def _annotate(workbook: Any, errors: Sequence[RowError], rename: dict[str, str])
     yellow = PatternFill("solid", fgColor=WARNING_FILL)
     by_cell: dict[tuple[str, int, int], list[RowError]] = defaultdict(list)
     for e in errors:
-        sheet = rename.get(e.sheet, e.sheet)
-        if sheet in workbook.sheetnames and e.row > 0:
-            by_cell[(sheet, e.row, max(e.col, 1))].append(e)
+        if e.sheet in workbook.sheetnames and e.row > 0:
+            by_cell[(e.sheet, e.row, max(e.col, 1))].append(e)
     for (sheet, row, col), items in by_cell.items():
         ws = workbook[sheet]
         cell = ws.cell(row, col)
@@ -163,8 +223,7 @@ def _annotate(workbook: Any, errors: Sequence[RowError], rename: dict[str, str])
                     break
         is_error = any(e.severity == "error" for e in items)
         cell.fill = red if is_error else yellow
-        text = "\n".join(f"{'Lỗi' if e.severity == 'error' else 'Cảnh báo'}: {e.message}" for e in items)
-        comment = Comment(text[:30000], "staffing")
+        comment = Comment(_comment_text(items)[:30000], "staffing")
         comment.width, comment.height = 320, min(60 + 40 * len(items), 400)
         cell.comment = comment
 
@@ -173,20 +232,11 @@ def _summary(workbook: Any, errors: Sequence[RowError]) -> None:
     from openpyxl.styles import Font
 
     ws = workbook.create_sheet(_safe_title(SUMMARY_SHEET, workbook.sheetnames))
-    ws.append(["Sheet", "Dòng", "Cột", "Giá trị", "Mức độ", "Nội dung"])
+    ws.append(list(SUMMARY_HEADER))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for e in errors:
-        ws.append(
-            [
-                e.sheet,
-                e.row or None,
-                e.column,
-                e.value,
-                "Lỗi" if e.severity == "error" else "Cảnh báo",
-                e.message,
-            ]
-        )
+        ws.append(list(_summary_row(e)))
     for letter, width in zip("ABCDEF", (18, 8, 24, 24, 10, 90), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"

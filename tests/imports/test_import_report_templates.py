@@ -248,3 +248,18 @@ def test_path_input() -> None:
         path.write_bytes(quirky_roster())
         result = read_roster(path, "ds.bin", unit="06619", as_of=date(2025, 7, 1))
     assert len(result.records) == 4
+
+
+def test_annotated_copy_of_a_large_xlsx_is_rebuilt(monkeypatch: pytest.MonkeyPatch) -> None:
+    import imports.report
+
+    monkeypatch.setattr(imports.report, "LARGE_ROWS", 2)
+    original = quirky_roster()
+    result = read_roster(original, "bac_xa.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1))
+    wb = openpyxl.load_workbook(io.BytesIO(annotated_copy(original, "bac_xa.xlsx", result)))
+    ws = wb["Danh sách"]
+    assert ws["D14"].value == "31/02/1980"
+    assert ws["D14"].fill.fgColor.rgb.endswith(ERROR_FILL)
+    assert "Ngày không tồn tại" in ws["D14"].comment.text
+    assert ws["C10"].value == "Hoàng Văn Long"
+    assert wb[SUMMARY_SHEET].max_row == len(result.errors) + 1
