@@ -18,7 +18,11 @@ class FrozenError(RuntimeError):
 
 
 def _was_approved(plan: Plan) -> bool:
-    history = inspect(plan).attrs.status.history
+    """Whether the plan is approved in the database (not merely being approved now, nor new)."""
+    state = inspect(plan)
+    if state.pending or state.transient:
+        return False
+    history = state.attrs.status.history
     committed = history.deleted[0] if history.deleted else plan.status
     return committed == PlanStatus.APPROVED
 
