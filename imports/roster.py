@@ -303,10 +303,13 @@ def _person(row: _Row, unit: str, index: CommuneIndex, reference: date) -> Perso
         )
 
     education_text = row.text("education")
-    education, education_rest = (
-        ("none", "") if not education_text else EDUCATION.lookup_prefix(education_text)
-    )
-    if education is None:
+    education: str | None
+    if education_text:
+        education, education_rest = EDUCATION.lookup_prefix(education_text)
+    else:  # blank means no training; no column means not known
+        education = "none" if "education" in row.table.columns else None
+        education_rest = ""
+    if education is None and education_text:
         row.report(
             "education",
             education_text,
