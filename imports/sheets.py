@@ -455,9 +455,11 @@ def locate(sheet: Sheet, cmap: ColumnMap, file: str, *, warn_unknown: bool = Tru
         score = _score(keys)
         if score < 2:
             continue
-        texts2, keys2 = _two_row(sheet, r, index, cmap.ratings)
-        score2 = _score(keys2)
-        cand = (score2, r, 2, texts2, keys2) if score2 > score else (score, r, 1, texts, keys)
+        cand = (score, r, 1, texts, keys)
+        if r + 1 < len(sheet.rows) and not _looks_like_data(sheet.rows[r + 1]):
+            texts2, keys2 = _two_row(sheet, r, index, cmap.ratings)
+            if _score(keys2) > score:
+                cand = (_score(keys2), r, 2, texts2, keys2)
         if best is None or cand[0] > best[0]:
             best = cand
     if best is None:
@@ -547,6 +549,14 @@ def locate(sheet: Sheet, cmap: ColumnMap, file: str, *, warn_unknown: bool = Tru
             continue
         data.append((i + 1, cells))
     return Table(file, sheet, header_row, columns, headers, ratings, data, errors)
+
+
+_DATA_LIKE = re.compile(r"^\d{9,}$|^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}$")
+
+
+def _looks_like_data(cells: list[str]) -> bool:
+    """Whether a row holds values (an id number, a date) rather than sub-headers."""
+    return any(_DATA_LIKE.match(t) for t in cells if t)
 
 
 def _fill_merged_down(sheet: Sheet, start: int) -> None:

@@ -476,3 +476,13 @@ def test_name_split_in_family_and_given_columns() -> None:
     ]
     result = read_roster(make_xlsx(rows), "n.xlsx", unit="X", as_of=date(2025, 7, 1))
     assert [p.name for p in result.records] == ["Hoàng Văn Long"]
+
+
+def test_a_first_data_row_is_not_taken_for_a_sub_header() -> None:
+    rows = [
+        ["Họ và tên", "Ngày sinh", "Giới tính", "Loại cán bộ", None],
+        ["Hà Văn Một", "01/01/1980", "Nam", "Công chức", "Đảng viên"],
+        ["Hà Văn Hai", "02/02/1981", "Nam", "Công chức", None],
+    ]
+    result = read_roster(make_xlsx(rows), "s.xlsx", unit="X", as_of=date(2025, 7, 1))
+    assert [p.name for p in result.records] == ["Hà Văn Một", "Hà Văn Hai"]
