@@ -26,10 +26,11 @@ def docx_text(blob: bytes) -> str:
     return "\n".join(lines)
 
 
-def header_text(blob: bytes) -> str:
-    """The text of the first section's default header."""
-    doc = Document(io.BytesIO(blob))
-    return "\n".join(p.text for p in doc.sections[0].header.paragraphs)
+def header_text(blob: bytes, first_page: bool = False) -> str:
+    """The non-empty lines of the section's header (of every page but the first, or of the first)."""
+    section = Document(io.BytesIO(blob)).sections[0]
+    header = section.first_page_header if first_page else section.header
+    return "\n".join(p.text for p in header.paragraphs if p.text)
 
 
 def annex_rows(blob: bytes) -> list[list[str]]:

@@ -121,6 +121,10 @@ def test_page_fonts_and_sizes_follow_decree_30(export_app: Flask, staffed) -> No
     assert body
     assert all(r.italic and r.font.size.pt == 14 for r in body)
     assert len(doc.tables[0].columns) == 2  # issuing body | national title, borderless
+    # pages are numbered from the second one, centred at the top
+    assert section.different_first_page_header_footer
+    assert "PAGE" in section.header._element.xml
+    assert "PAGE" not in section.first_page_header._element.xml
 
 
 def test_per_department_decisions_annex_the_people(export_app: Flask, staffed) -> None:
@@ -166,7 +170,8 @@ def test_unapproved_plans_export_marked_du_thao(export_app: Flask, staffed) -> N
         assert docs
         assert all(n.rsplit("/", 1)[-1].startswith("DU-THAO_") for n in docs)
         for blob in docs.values():
-            assert header_text(blob) == "DỰ THẢO"  # on every page: the section's header
+            # on every page: the headers of the first page and of the others
+            assert header_text(blob) == header_text(blob, first_page=True) == "DỰ THẢO"
             assert re.search(r"Số:? \u00a0+[/-]QĐ", docx_text(blob))  # a draft has no number yet
         index = next(b for n, b in members.items() if n.endswith("muc-luc.xlsx"))
         assert sheet_rows(index, "Mục lục", header_row=1)[0]["DỰ THẢO - MỤC LỤC QUYẾT ĐỊNH"] is not None
