@@ -269,6 +269,25 @@ class DocxRenderer:
             zf.writestr(DOCUMENT, document)
 
 
+class Renderers:
+    """One DocxRenderer per template file, chosen by each decision's issuer."""
+
+    def __init__(self, template_for: Callable[[str], Path]) -> None:
+        self.template_for = template_for
+        self._by_path: dict[Path, DocxRenderer] = {}
+
+    def for_issuer(self, issuer: str) -> DocxRenderer:
+        """The renderer of an issuer's template (loaded once)."""
+        path = self.template_for(issuer)
+        if path not in self._by_path:
+            self._by_path[path] = DocxRenderer(path)
+        return self._by_path[path]
+
+    def render(self, decision: DecisionDoc) -> bytes:
+        """One decision as .docx bytes, in its issuer's template."""
+        return self.for_issuer(decision.issuer).render(decision)
+
+
 def _text_width(sect: str) -> int:
     """Width between the margins, in twips, from the section's page size and margins."""
 
@@ -405,7 +424,9 @@ def archive_name(decision: DecisionDoc) -> str:
     return f"{decision.commune_code}_{ascii_slug(decision.commune_name, 40)}/{decision.filename}"
 
 
-def render_all(decisions: Iterable[DecisionDoc], renderer: DocxRenderer) -> Iterable[tuple[str, bytes]]:
+def render_all(
+    decisions: Iterable[DecisionDoc], renderer: DocxRenderer | Renderers
+) -> Iterable[tuple[str, bytes]]:
     """(archive name, .docx bytes) of each decision, in order."""
     for d in decisions:
         yield archive_name(d), renderer.render(d)
@@ -413,7 +434,7 @@ def render_all(decisions: Iterable[DecisionDoc], renderer: DocxRenderer) -> Iter
 
 def write_zip(
     decisions: list[DecisionDoc],
-    renderer: DocxRenderer,
+    renderer: DocxRenderer | Renderers,
     out: IO[bytes],
     index: bytes,
     index_name: str,

@@ -12,7 +12,7 @@ from flask import current_app
 
 from ..models import Plan, User
 from .compose import DecisionDoc, compose, routes_of
-from .decisions import DocxRenderer, archive_name, render_all, write_zip
+from .decisions import Renderers, archive_name, render_all, write_zip
 from .plandata import PlanData, load_plan_data
 from .settings import DocumentSettings, load_settings, search_dirs
 from .text import ascii_slug
@@ -78,7 +78,7 @@ def decisions_zip(
     settings = document_settings(data.province_code)
     docs = compose(data, settings, mode)
     index = index_workbook_bytes(data, docs, archive_name, str(settings.general.get("draft_mark", "DỰ THẢO")))
-    write_zip(docs, DocxRenderer(settings.docx_template), out, index, INDEX_NAME, progress)
+    write_zip(docs, Renderers(settings.template_for), out, index, INDEX_NAME, progress)
     logger.info("plan %s: %d decisions (%s) in %.1f s", plan.id, len(docs), mode, time.monotonic() - started)
     return zip_name(data, settings, mode), len(docs)
 
@@ -95,7 +95,7 @@ def decisions_to_dir(
     index = out_dir / f"{draft_prefix(data, settings)}{INDEX_NAME}"
     index.write_bytes(index_workbook_bytes(data, docs, archive_name, mark))
     written = [index]
-    for i, (name, blob) in enumerate(render_all(docs, DocxRenderer(settings.docx_template)), start=1):
+    for i, (name, blob) in enumerate(render_all(docs, Renderers(settings.template_for)), start=1):
         path = out_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(blob)
@@ -126,4 +126,4 @@ def one_decision(plan: Plan, assignment_id: int, user: User | None = None) -> tu
         (),
     )
     doc: DecisionDoc = compose(single, settings, "per_person")[0]
-    return doc.filename, DocxRenderer(settings.docx_template).render(doc)
+    return doc.filename, Renderers(settings.template_for).render(doc)

@@ -76,6 +76,11 @@ class DocumentSettings:
     province: dict[str, Any]
     docx_template: Path
     sources: tuple[Path, ...] = field(default=())
+    dirs: tuple[Path, ...] = field(default=())
+
+    def template_for(self, issuer: str) -> Path:
+        """The .docx an issuer's decisions are laid out in."""
+        return find_docx(self.province_code, self.dirs, issuer) if self.dirs else self.docx_template
 
     def route(self, block: str, level: str, from_district: bool) -> tuple[str, str]:
         """(kind, issuer key) of a seat, first match of block.level, block.*, *.level, *.*."""
@@ -108,12 +113,14 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def find_docx(province_code: str, dirs: list[Path]) -> Path:
-    """The decision.docx to use: a province's own first, the most specific folder first."""
-    for d in reversed(dirs):
-        for candidate in (d / province_code / DOCX_FILE, d / DOCX_FILE):
-            if candidate.is_file():
-                return candidate
+def find_docx(province_code: str, dirs: list[Path] | tuple[Path, ...], issuer: str | None = None) -> Path:
+    """The template: decision_<issuer>.docx before decision.docx, a province's first, most specific first."""
+    names = ([f"decision_{issuer}.docx"] if issuer else []) + [DOCX_FILE]
+    for name in names:
+        for d in reversed(dirs):
+            for candidate in (d / province_code / name, d / name):
+                if candidate.is_file():
+                    return candidate
     raise SettingsError(f"no {DOCX_FILE} in {', '.join(str(d) for d in dirs)}")
 
 
@@ -142,6 +149,7 @@ def load_settings(province_code: str, dirs: list[Path]) -> DocumentSettings:
         province=province,
         docx_template=find_docx(province_code, dirs),
         sources=tuple(sources),
+        dirs=tuple(dirs),
     )
     validate(settings)
     return settings

@@ -242,6 +242,17 @@ def test_an_administrator_replaces_the_template(export_app: Flask, staffed) -> N
     assert header_text(blob) == "DỰ THẢO\nMẫu của tỉnh Lạng Sơn"  # the mark goes into the province's header
 
 
+def test_an_issuer_has_its_own_template(export_app: Flask, staffed) -> None:
+    make_base_template(Path(export_app.instance_path) / "documents" / "decision_tinh_uy.docx", left_mm=33)
+    members = _export(staffed["plan"])[1]
+    margins = {
+        row["Họ và tên"]: round(Document(io.BytesIO(members[row["Tệp"]])).sections[0].left_margin.mm)
+        for row in sheet_rows(next(b for n, b in members.items() if n.endswith(".xlsx")), "Mục lục")
+    }
+    assert margins.pop("Hoàng Thị Lan") == 33  # the provincial Party Committee's decision
+    assert set(margins.values()) == {30}
+
+
 def test_broken_settings_name_what_is_wrong(tmp_path: Path) -> None:
     (tmp_path / "decisions.toml").write_text(
         '[routing]\n"*.*" = { kind = "sa_thai", issuer = "ubnd_xa" }\n', encoding="utf-8"
