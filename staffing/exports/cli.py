@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from ..audit import record
 from ..extensions import db
 from ..models import Plan
 from . import service
@@ -59,6 +60,16 @@ def decisions(plan_id: int, out: Path, mode: str) -> None:
             _name, count = service.decisions_zip(plan, fh, mode, progress=_progress("Quyết định"))
     else:
         count = len(service.decisions_to_dir(plan, out, mode, progress=_progress("Quyết định"))) - 1
+    record(
+        "export",
+        "decisions",
+        user=None,
+        entity_id=plan.id,
+        province_code=plan.province_code,
+        plan_id=plan.id,
+        after={"file": str(out), "mode": mode, "count": count, "status": plan.status.value, "via": "cli"},
+    )
+    db.session.commit()
     status = "" if plan.status.value == "approved" else " (DỰ THẢO: phương án chưa được phê duyệt)"
     click.echo(f"Đã xuất {count} quyết định vào {out} trong {time.monotonic() - started:.1f} s{status}.")
 
@@ -79,4 +90,14 @@ def workbook(plan_id: int, out: Path) -> None:
     _name, blob = service.workbook(plan)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(blob)
+    record(
+        "export",
+        "workbook",
+        user=None,
+        entity_id=plan.id,
+        province_code=plan.province_code,
+        plan_id=plan.id,
+        after={"file": str(out), "status": plan.status.value, "via": "cli"},
+    )
+    db.session.commit()
     click.echo(f"Đã ghi bảng tính {out}.")

@@ -11,6 +11,9 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
 from .. import access
+from ..audit import record
+from ..extensions import db
+from ..models import Plan
 from . import service
 from .compose import MODES
 
@@ -20,12 +23,27 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def _audit(plan: Plan, what: str, after: dict[str, object]) -> None:
+    """Who took which papers of which plan, in what state (the view owns the transaction)."""
+    record(
+        "export",
+        what,
+        user=current_user,
+        entity_id=plan.id,
+        province_code=plan.province_code,
+        plan_id=plan.id,
+        after={**after, "status": plan.status.value},
+    )
+    db.session.commit()
+
+
 @bp.get("/plans/<int:plan_id>/export/workbook.xlsx")
 @access.any_role
 def workbook(plan_id: int) -> ResponseReturnValue:
     """The plan's staffing workbook (marked DỰ THẢO until approved)."""
     plan = access.get_plan(plan_id, current_user)
     name, blob = service.workbook(plan, current_user)
+    _audit(plan, "workbook", {"file": name})
     return send_file(io.BytesIO(blob), mimetype=XLSX, as_attachment=True, download_name=name)
 
 
@@ -39,7 +57,8 @@ def decisions(plan_id: int) -> ResponseReturnValue:
         abort(400)
     # Large plans make ZIPs of tens of MB: spool to disk past 32 MB rather than hold them in memory.
     out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 (send_file closes it)
-    name, _count = service.decisions_zip(plan, out, mode, current_user)
+    name, count = service.decisions_zip(plan, out, mode, current_user)
+    _audit(plan, "decisions", {"file": name, "mode": mode, "count": count})
     out.seek(0)
     return send_file(out, mimetype="application/zip", as_attachment=True, download_name=name)
 
@@ -53,4 +72,5 @@ def decision(plan_id: int, assignment_id: int) -> ResponseReturnValue:
     if found is None:
         raise NotFound()
     name, blob = found
+    _audit(plan, "decision", {"file": name, "assignment": assignment_id})
     return send_file(io.BytesIO(blob), mimetype=DOCX, as_attachment=True, download_name=name)

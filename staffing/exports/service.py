@@ -76,7 +76,7 @@ def decisions_zip(
     started = time.monotonic()
     data = plan_data(plan, user)
     settings = document_settings(data.province_code)
-    docs = compose(data, settings, mode)
+    docs = scoped_decisions(plan, settings, mode, user)
     index = index_workbook_bytes(data, docs, archive_name, str(settings.general.get("draft_mark", "DỰ THẢO")))
     write_zip(docs, Renderers(settings.template_for), out, index, INDEX_NAME, progress)
     logger.info("plan %s: %d decisions (%s) in %.1f s", plan.id, len(docs), mode, time.monotonic() - started)
@@ -106,24 +106,20 @@ def decisions_to_dir(
 
 
 def one_decision(plan: Plan, assignment_id: int, user: User | None = None) -> tuple[str, bytes] | None:
-    """(file name, bytes) of one person's decision, or None when the plan has no seat for that assignment."""
-    data = plan_data(plan, user)
-    rows = [a for a in data.placed if a.id == assignment_id]
-    if not rows:
-        return None
-    settings = document_settings(data.province_code)
-    single = PlanData(
-        data.plan_id,
-        data.name,
-        data.status,
-        data.province_code,
-        data.province_name,
-        data.as_of,
-        data.communes,
-        data.positions,
-        tuple(rows),
-        (),
-        (),
-    )
-    doc: DecisionDoc = compose(single, settings, "per_person")[0]
-    return doc.filename, Renderers(settings.template_for).render(doc)
+    """(file name, bytes) of one person's decision, as in the batch (same number and file name), or None."""
+    settings = document_settings(plan.province_code)
+    for doc in scoped_decisions(plan, settings, "per_person", user):
+        if doc.people[0].assignment_id == assignment_id:
+            return doc.filename, Renderers(settings.template_for).render(doc)
+    return None
+
+
+def scoped_decisions(
+    plan: Plan, settings: DocumentSettings, mode: str, user: User | None
+) -> list[DecisionDoc]:
+    """The plan's decisions numbered over the whole plan, then only those of the user's communes."""
+    docs = compose(load_plan_data(plan), settings, mode)
+    if user is not None and user.communes:
+        visible = set(user.communes)
+        docs = [d for d in docs if d.commune_code in visible]
+    return docs

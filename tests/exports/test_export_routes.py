@@ -9,7 +9,8 @@ from export_readback import docx_text, sheet_rows, zip_members
 from flask import Flask
 
 from staffing.exports.cli import export
-from staffing.models import Role
+from staffing.extensions import db
+from staffing.models import AuditEntry, Role
 
 
 def _urls(plan_id: int, assignment_id: int) -> list[str]:
@@ -40,6 +41,15 @@ def test_downloads_for_the_plans_province(export_app: Flask, staffed, make_user,
             assert sum(n.endswith(".docx") for n in members) >= 5
         else:
             assert a.person.name in docx_text(response.data)
+    exports = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "export")).all()
+    assert [(e.entity, e.plan_id, e.after["status"]) for e in exports] == [
+        ("workbook", plan.id, "approved"),
+        ("decisions", plan.id, "approved"),
+        ("decisions", plan.id, "approved"),
+        ("decision", plan.id, "approved"),
+    ]
+    assert exports[1].after["count"] == 6
+    assert exports[0].user_id is not None
     assert client.get(f"/plans/{plan.id}/export/decisions.zip?mode=bogus").status_code == 400
     unplaced = staffed["assignments"][-1]
     assert client.get(f"/plans/{plan.id}/export/decision/{unplaced.id}.docx").status_code == 404
