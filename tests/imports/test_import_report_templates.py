@@ -263,3 +263,52 @@ def test_annotated_copy_of_a_large_xlsx_is_rebuilt(monkeypatch: pytest.MonkeyPat
     assert "Ngày không tồn tại" in ws["D14"].comment.text
     assert ws["C10"].value == "Hoàng Văn Long"
     assert wb[SUMMARY_SHEET].max_row == len(result.errors) + 1
+
+
+def _fill(template: bytes, rows: dict[str, list[list[object]]]) -> bytes:
+    wb = openpyxl.load_workbook(io.BytesIO(template))
+    for sheet, values in rows.items():
+        for r, row in enumerate(values, start=2):
+            for c, value in enumerate(row, start=1):
+                wb[sheet].cell(r, c, value)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_filled_framework_and_merger_templates_read() -> None:
+    fw = _fill(
+        blank_framework_template(),
+        {
+            "Vị trí": [
+                ["Xã", "UBND/KT/2", "UBND", "Phòng Kinh tế", "Phó Trưởng phòng", "Phó", "kinh_te", 0, 2]
+            ],
+            "Yêu cầu": [["Xã", "UBND/KT/2", "Trình độ chuyên môn", "tối thiểu", "Đại học", "Có"]],
+            "Biên chế": [["06613", "Xã Đình Lập", 74, 66]],
+            "Trần chung": [["Xã", "Cấp phó", "UBND/KT/2", 4]],
+        },
+    )
+    result = read_framework(fw, "k.xlsx")
+    assert result.errors == ()
+    (framework,) = result.records
+    (position,) = framework.positions
+    assert (position.applies_to, position.level, position.max) == ("xa", "deputy", 2)
+    assert position.requirements[0].to_problem_dict() == {"attr": "education", "min": "dai_hoc", "hard": True}
+    assert [(q.commune_code, q.payroll_quota) for q in framework.quotas] == [("06613", 74)]
+    assert [(c.name, c.position_codes, c.max) for c in framework.caps] == [("Cấp phó", ("UBND/KT/2",), 4)]
+
+    mm = _fill(
+        blank_merger_map_template(),
+        {
+            "Phương án": [
+                [1, "06625", "Xã Kiên Mộc", "Xã", "06619", "Xã Bắc Xa", "Huyện Đình Lập", "Xã", "Một phần"],
+                [2, "06637", "Xã Châu Sơn", "Xã", "06619", "Xã Bắc Xa", "Huyện Đình Lập", "Xã", "Một phần"],
+            ]
+        },
+    )
+    links = read_merger_map(mm, "m.xlsx")
+    assert links.errors == ()
+    assert [(r.old_code, r.new_code, r.partial) for r in links.records] == [
+        ("06619", "06625", True),
+        ("06619", "06637", True),
+    ]
