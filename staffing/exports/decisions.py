@@ -298,8 +298,38 @@ def _text_width(sect: str) -> int:
     return attr("pgSz", "w", 11906) - attr("pgMar", "left", 1701) - attr("pgMar", "right", 850)
 
 
+V_NS = "urn:schemas-microsoft-com:vml"
+O_NS = "urn:schemas-microsoft-com:office:office"
+
+
+def _watermark(mark: str) -> str:
+    """The mark written diagonally across the page, pale, behind the text (Word's own watermark shape)."""
+    style = (
+        "position:absolute;margin-left:0;margin-top:0;width:440pt;height:110pt;rotation:315;"
+        "z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;"
+        "mso-position-vertical:center;mso-position-vertical-relative:margin"
+    )
+    return (
+        '<w:r><w:pict><v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+        'path="m@7,l@8,m@5,21600l@6,21600e"><v:path textpathok="t" o:connecttype="custom"/>'
+        '<v:textpath on="t" fitshape="t"/></v:shapetype>'
+        f'<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136" style="{style}" '
+        'o:allowincell="f" fillcolor="#d8d8d8" stroked="f"><v:fill opacity=".5"/>'
+        f'<v:textpath style="font-family:&quot;{FONT}&quot;;font-size:1pt" string="{escape(mark)}"/>'
+        "</v:shape></w:pict></w:r>"
+    )
+
+
 def _draft_paragraph(mark: str) -> str:
-    return para(run(mark, b=True, size=14, color=RED), jc="center")
+    return para(run(mark, b=True, size=14, color=RED) + _watermark(mark), jc="center")
+
+
+def _with_vml(opening: str) -> str:
+    """The header's root tag declaring the VML namespaces the watermark needs."""
+    for prefix, ns in (("v", V_NS), ("o", O_NS)):
+        if f"xmlns:{prefix}=" not in opening:
+            opening = opening.replace("<w:hdr", f'<w:hdr xmlns:{prefix}="{ns}"', 1)
+    return opening
 
 
 def _with_draft_header(parts: dict[str, bytes], sect: str, mark: str) -> dict[str, bytes]:
@@ -325,13 +355,17 @@ def _with_draft_header(parts: dict[str, bytes], sect: str, mark: str) -> dict[st
             opening = re.search(r"<w:hdr\b[^>]*>", xml)
             if opening is None:
                 continue
-            out[name] = (xml[: opening.end()] + _draft_paragraph(mark) + xml[opening.end() :]).encode()
+            head = _with_vml(opening.group(0))
+            out[name] = (
+                xml[: opening.start()] + head + _draft_paragraph(mark) + xml[opening.end() :]
+            ).encode()
             continue
         rid = f"rIdDraft{kind.title()}"
         name = f"header_draft_{kind}.xml"
         out[f"word/{name}"] = (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            f'<w:hdr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{_draft_paragraph(mark)}</w:hdr>'
+            f'<w:hdr xmlns:w="{W_NS}" xmlns:r="{R_NS}" xmlns:v="{V_NS}" xmlns:o="{O_NS}">'
+            f"{_draft_paragraph(mark)}</w:hdr>"
         ).encode()
         rels = rels.replace(
             "</Relationships>",
