@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -106,11 +107,12 @@ def make_scope(problem: Problem, communes: frozenset[str] | None) -> Scope:
 class Pairs:
     """Candidate (person, position) pairs that pass feeds, hard requirements, discipline and forbidden."""
 
-    person: list[int] = field(default_factory=list)  # index into scope.people
-    position: list[int] = field(default_factory=list)  # index into scope.positions
-    cost: list[int] = field(default_factory=list)  # quality cost (scaled integer weights)
-    gaps: list[int] = field(default_factory=list)  # number of soft gaps
-    extra: list[bool] = field(default_factory=list)  # reached through feeds_extra
+    # compact arrays: a province times ten has millions of pairs
+    person: array[int] = field(default_factory=lambda: array("i"))  # index into scope.people
+    position: array[int] = field(default_factory=lambda: array("i"))  # index into scope.positions
+    cost: array[int] = field(default_factory=lambda: array("i"))  # quality cost (scaled integer weights)
+    gaps: array[int] = field(default_factory=lambda: array("h"))  # number of soft gaps
+    extra: array[int] = field(default_factory=lambda: array("b"))  # 1 if reached through feeds_extra
 
 
 def _mask(people: Sequence[Person], pred: Callable[[int], bool]) -> int:
@@ -148,9 +150,48 @@ def preference_rank(person: Person, commune: str) -> int | None:
         return None
 
 
+def feed_groups(problem: Problem, scope: Scope) -> list[tuple[list[int], list[int]]]:
+    """(people, positions) of each group of communes linked by shared feeds, as scope indices."""
+    parent: dict[str, str] = {c: c for c in scope.communes}
+
+    def find(c: str) -> str:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for unit in problem.units:
+        fed = sorted(c for c in (*unit.feeds, *unit.feeds_extra) if c in parent)
+        for c in fed[1:]:
+            a, b = find(fed[0]), find(c)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    people: dict[str, list[int]] = defaultdict(list)
+    positions: dict[str, list[int]] = defaultdict(list)
+    for j, pos in enumerate(scope.positions):
+        positions[find(pos.commune)].append(j)
+    for i, person in enumerate(scope.people):
+        fed = [c for c in problem.fed_communes(person) if c in parent]
+        lock = scope.locks.get(person.id)
+        if lock is not None and not fed:
+            fed = [problem.position_by_id[lock].commune]
+        if fed:
+            people[find(fed[0])].append(i)
+    return [(people[root], positions[root]) for root in sorted(positions)]
+
+
 def candidate_pairs(problem: Problem, scope: Scope) -> Pairs:
-    """Prune to the pairs that can ever be used, with their quality costs."""
-    people, positions = scope.people, scope.positions
+    """Prune to the pairs that can ever be used, with their quality costs (group by group)."""
+    out = Pairs()
+    for people_idx, position_idx in feed_groups(problem, scope):
+        _group_pairs(problem, scope, people_idx, position_idx, out)
+    return out
+
+
+def _group_pairs(problem: Problem, scope: Scope, gp: list[int], gj: list[int], out: Pairs) -> None:
+    """Candidate pairs of one feed group; bitmasks over the group's people keep the sets small."""
+    people = [scope.people[g] for g in gp]
+    positions = [scope.positions[g] for g in gj]
     attrs = [problem.attrs[p.id] for p in people]
     all_mask = (1 << len(people)) - 1
     unit_mask: dict[str, int] = defaultdict(int)
@@ -215,6 +256,7 @@ def candidate_pairs(problem: Problem, scope: Scope) -> Pairs:
         return pref_cost[code]
 
     by_value: dict[str, dict[Any, int]] = {}
+    gap_cache: dict[tuple[Any, ...], list[int]] = {}
 
     def req_mask(req: Any) -> int:
         key = (req.attr, req.op, req.value)
@@ -232,31 +274,41 @@ def candidate_pairs(problem: Problem, scope: Scope) -> Pairs:
             req_cache[key] = m
         return req_cache[key]
 
-    out = Pairs()
     for j, pos in enumerate(positions):
         commune = problem.commune_by_code[pos.commune]
         m = (direct[pos.commune] | extra[pos.commune]) & ~forbidden_pos[pos.id] & ~forbidden_com[pos.commune]
-        soft_masks = []
+        soft: list[Any] = []
+        non_local_soft = False
         for req in pos.requirements:
             if req.op == "rule":
                 if req.hard:
                     m &= all_mask & ~local_mask(commune)
                 else:
-                    soft_masks.append(all_mask & ~local_mask(commune))
+                    non_local_soft = True
             elif req.hard:
                 m &= req_mask(req)
             else:
-                soft_masks.append(req_mask(req))
+                soft.append(req)
         lead = pos.level in LEADERSHIP
         if lead:
             m &= ~disciplined
         if not m:
             continue
         idx = _bits(m)
-        gaps = dict.fromkeys(idx, 0)
-        for sm in soft_masks:
-            for i in _bits(m & ~sm):
-                gaps[i] += 1
+        # soft gaps depend on the requirement list only: positions copied across communes share them
+        signature = tuple((r.attr, r.op, r.value) for r in soft)
+        counts = gap_cache.get(signature)
+        if counts is None:
+            counts = [0] * len(people)
+            for r in soft:
+                for i in _bits(all_mask & ~req_mask(r)):
+                    counts[i] += 1
+            gap_cache[signature] = counts
+        if non_local_soft:
+            local = set(_bits(m & local_mask(commune)))
+            gaps = {i: counts[i] + (i in local) for i in idx}
+        else:
+            gaps = {i: counts[i] for i in idx}
         via_extra = m & extra[pos.commune] & ~direct[pos.commune]
         extra_set = set(_bits(via_extra)) if via_extra else set()
         prefs = prefs_of(pos.commune)
@@ -277,10 +329,9 @@ def candidate_pairs(problem: Problem, scope: Scope) -> Pairs:
                 cost += w_extra
             out.cost.append(cost)
             out.gaps.append(g)
-            out.extra.append(is_extra)
-        out.person.extend(idx)
-        out.position.extend([j] * len(idx))
-    return out
+            out.extra.append(1 if is_extra else 0)
+        out.person.extend([gp[i] for i in idx])
+        out.position.extend([gj[j]] * len(idx))
 
 
 # ---------------------------------------------------------------- components
