@@ -172,6 +172,10 @@ def test_unapproved_plans_export_marked_du_thao(export_app: Flask, staffed) -> N
         for blob in docs.values():
             # on every page: the headers of the first page and of the others
             assert header_text(blob) == header_text(blob, first_page=True) == "DỰ THẢO"
+            section = Document(io.BytesIO(blob)).sections[0]
+            for header in (section.header, section.first_page_header):  # and a watermark across each page
+                assert 'string="DỰ THẢO"' in header._element.xml
+                assert "PowerPlusWaterMarkObject" in header._element.xml
             assert re.search(r"Số:? \u00a0+[/-]QĐ", docx_text(blob))  # a draft has no number yet
         index = next(b for n, b in members.items() if n.endswith("muc-luc.xlsx"))
         assert sheet_rows(index, "Mục lục", header_row=1)[0]["DỰ THẢO - MỤC LỤC QUYẾT ĐỊNH"] is not None
