@@ -14,6 +14,7 @@ from ..services import plan_views, plans
 from .forms import ProposeForm
 
 bp = Blueprint("plans", __name__)
+SHOW_ROWS = 50  # the plan page shows the first unplaced people; the full list has its own pages
 
 
 @bp.get("/p/<code>/plans")
@@ -69,7 +70,9 @@ def show(plan_id: int) -> ResponseReturnValue:
     communes = access.visible_communes(province, current_user)
     summary = plan_views.plan_summary(plan, communes)
     visible = {c.code for c in communes}
-    unplaced = plan_views.unplaced_people(plan, visible if current_user.communes else None)
+    scope = visible if current_user.communes else None
+    unplaced = plan_views.unplaced_people(plan, scope, limit=SHOW_ROWS)
+    unplaced_total = summary.unplaced if scope is None else plan_views.unplaced_count(plan, scope)
     shortfalls = [s for s in plan_views.shortfalls(plan) if s.position.department.commune.code in visible]
     from ..review.forms import CompleteForm, CopyForm, WorkflowForm
     from ..services.review import allowed_actions
@@ -77,9 +80,32 @@ def show(plan_id: int) -> ResponseReturnValue:
     default_name = (_("{name} (phiên bản mới)") if plan.status.value == "approved" else _("{name} (bản sao)")).format(
         name=plan.name)
     return render_template("plans/show.html", plan=plan, province=province, summary=summary,
-                           unplaced=unplaced, shortfalls=shortfalls, actions=allowed_actions(plan, current_user),
+                           unplaced=unplaced, unplaced_total=unplaced_total, shortfalls=shortfalls,
+                           actions=allowed_actions(plan, current_user),
                            wf_form=WorkflowForm(version=plan.version), copy_form=CopyForm(name=default_name[:200]),
                            complete_form=CompleteForm(version=plan.version))
+
+
+@bp.get("/plans/<int:plan_id>/unplaced")
+@access.any_role
+def unplaced(plan_id: int) -> ResponseReturnValue:
+    """Every person the plan leaves without a seat, with why, a page at a time."""
+    from flask import request
+
+    plan = access.get_plan(plan_id, current_user)
+    province = access.get_province(plan.province_code, current_user)
+    scope = {c.code for c in access.visible_communes(province, current_user)} if current_user.communes else None
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        abort(400)
+    total = plan_views.unplaced_count(plan, scope)
+    rows = plan_views.unplaced_people(plan, scope, limit=PAGE_ROWS, offset=(page - 1) * PAGE_ROWS)
+    return render_template("plans/unplaced.html", plan=plan, province=province, unplaced=rows, total=total,
+                           page=page, pages=max(1, (total + PAGE_ROWS - 1) // PAGE_ROWS))
+
+
+PAGE_ROWS = 200
 
 
 @bp.get("/plans/<int:plan_id>/progress")

@@ -43,18 +43,20 @@ class Comparison:
 
 
 def _seats(plan: Plan) -> tuple[dict[int, tuple[int | None, bool, int, str]], Figures]:
+    from .plan_views import gaps_count
+
     rows = db.session.execute(db.select(Assignment.person_id, Assignment.position_id, Assignment.locked,
-                                        Assignment.gaps, Assignment.source)
+                                        gaps_count(), Assignment.source)
                               .where(Assignment.plan_id == plan.id)).all()
     seats = {}
     placed = unplaced = gaps = locked = manual = 0
     for pid, pos, lk, g, src in rows:
-        seats[pid] = (pos, bool(lk), len(g or []), src)
+        seats[pid] = (pos, bool(lk), int(g or 0), src)
         if pos is None:
             unplaced += 1
         else:
             placed += 1
-            gaps += len(g or [])
+            gaps += int(g or 0)
             locked += bool(lk)
             manual += src == "manual"
     short = db.session.scalar(db.select(db.func.coalesce(db.func.sum(Shortfall.missing), 0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import gettext as _
@@ -45,7 +46,7 @@ UNPLACED_LABELS = {
 @dataclass
 class Dashboard:
     title: str
-    communes: list[dict[str, Any]]
+    communes: list[dict[str, Any]]  # plain values only: the dashboard is cached across requests
     filled: int
     quota: int
     shortfall_by_level: dict[str, int]
@@ -71,8 +72,24 @@ def _minority(ethnicity: str | None) -> bool:
 
 
 def build(plan: Plan, province: Province, communes: list[Commune], title: str) -> Dashboard:
-    """Figures and chart data over these communes (one commune, or all the user sees)."""
+    """Figures and chart data over these communes (one commune, or all the user sees), cached per plan version."""
+    from flask_babel import get_locale
+
+    from .plan_views import cached
+
+    key = (tuple(sorted(c.id for c in communes)), str(get_locale() or "vi"), title)
+    return cached("dashboard", plan, key, lambda: _build(plan, province, communes, title))
+
+
+def _plain(c: Commune) -> SimpleNamespace:
+    return SimpleNamespace(id=c.id, code=c.code, name=c.name, payroll_quota=c.payroll_quota,
+                           target_quota=c.target_quota)
+
+
+def _build(plan: Plan, province: Province, orm_communes: list[Commune], title: str) -> Dashboard:
+    communes = [_plain(c) for c in orm_communes]
     ids = {c.id for c in communes}
+    district_label = _("Cơ quan cấp huyện")
     rows = db.session.execute(
         db.select(Assignment.person_id, Assignment.gaps, Position.level, Department.commune_id,
                   Person.gender, Person.ethnicity, Person.birth_date, Person.unit_id)
@@ -121,11 +138,13 @@ def build(plan: Plan, province: Province, communes: list[Commune], title: str) -
     unplaced_rows = db.session.execute(
         db.select(Assignment.reasons).join(Person, Assignment.person_id == Person.id)
         .where(Assignment.plan_id == plan.id, Assignment.position_id.is_(None), Person.unit_id.in_(unit_ids))).all()
-    why: Counter[str] = Counter()
+    why_codes: Counter[str] = Counter()
     for (reasons,) in unplaced_rows:
         codes = [r.get("code") for r in reasons or []]
-        main = next((c for c in codes if c not in ("early_retirement",)), codes[0] if codes else "")
-        why[_(UNPLACED_LABELS.get(str(main), str(main) or "Chưa rõ"))] += 1
+        why_codes[str(next((c for c in codes if c not in ("early_retirement",)), codes[0] if codes else ""))] += 1
+    why: Counter[str] = Counter()
+    for code, n in why_codes.items():
+        why[_(UNPLACED_LABELS.get(code, code or "Chưa rõ"))] += n
 
     # balance of leadership seats across the old units merged into each commune
     units = {u.id: u for u in db.session.scalars(db.select(OldUnit).where(OldUnit.id.in_(unit_ids)))}
@@ -143,9 +162,9 @@ def build(plan: Plan, province: Province, communes: list[Commune], title: str) -
             else:
                 parts.append({"name": units[uid].name, "n": n})
         if district:
-            parts.append({"name": _("Cơ quan cấp huyện"), "n": district})
+            parts.append({"name": district_label, "n": district})
         total = sum(p["n"] for p in parts)
-        old = [p["n"] for p in parts if p["name"] != _("Cơ quan cấp huyện")]
+        old = [p["n"] for p in parts if p["name"] != district_label]
         balance.append({"commune": c, "parts": parts, "total": total,
                         "spread": (max(old) - min(old)) if len(old) > 1 else 0})
 

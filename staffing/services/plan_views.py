@@ -2,14 +2,46 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Assignment, Commune, Department, Person, Plan, Position, Shortfall
+from ..models import Assignment, AuditEntry, Commune, Department, MergerLink, OldUnit, Person, Plan, Position, Shortfall
+
+
+T = TypeVar("T")
+_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+CACHE_SIZE = 48
+
+
+def data_stamp() -> int:
+    """The newest audit entry: every change to a plan or a person writes one, so it dates the data."""
+    return db.session.scalar(db.select(db.func.max(AuditEntry.id))) or 0
+
+
+def cached(name: str, plan: Plan, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """A read model of a plan kept per plan version and data stamp (values hold no ORM rows).
+
+    Heavy province-wide pages (dashboard, gaps) are read far more often than a plan changes; any change
+    bumps the plan version or writes an audit entry, so a stale value is never served.
+    """
+    full = (name, str(db.engine.url), plan.id, plan.version, data_stamp(), *key)
+    with _CACHE_LOCK:
+        if full in _CACHE:
+            _CACHE.move_to_end(full)
+            return _CACHE[full]  # type: ignore[no-any-return]
+    value = build()
+    with _CACHE_LOCK:
+        _CACHE[full] = value
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return value
 
 
 @dataclass
@@ -24,26 +56,32 @@ class PlanSummary:
     per_commune: list[dict[str, Any]]
 
 
+def gaps_count(column: Any = Assignment.gaps) -> Any:
+    """How many gaps an assignment has, counted by the database (no JSON decoding in Python)."""
+    return db.func.coalesce(db.func.json_array_length(column), 0)
+
+
 def plan_summary(plan: Plan, communes: list[Commune]) -> PlanSummary:
-    """Counts per plan and per commune: seats filled against quota, shortfalls, gaps."""
+    """Counts per plan and per commune: seats filled against quota, shortfalls, gaps (aggregated in SQL)."""
     rows = db.session.execute(
-        db.select(Assignment, Position.id, Department.commune_id)
-        .outerjoin(Position, Assignment.position_id == Position.id)
-        .outerjoin(Department, Position.department_id == Department.id)
-        .where(Assignment.plan_id == plan.id)).all()
+        db.select(Department.commune_id, db.func.count(Assignment.id), db.func.sum(gaps_count()),
+                  db.func.sum(db.case((Assignment.locked.is_(True), 1), else_=0)),
+                  db.func.sum(db.case((Assignment.source == "manual", 1), else_=0)))
+        .join(Position, Assignment.position_id == Position.id)
+        .join(Department, Position.department_id == Department.id)
+        .where(Assignment.plan_id == plan.id).group_by(Department.commune_id)).all()
     filled: Counter[int] = Counter()
     gaps_by: Counter[int] = Counter()
-    placed = unplaced = locked = manual = gaps = 0
-    for a, _pid, commune_id in rows:
-        if a.position_id is None:
-            unplaced += 1
-            continue
-        placed += 1
-        filled[commune_id] += 1
-        gaps += len(a.gaps or [])
-        gaps_by[commune_id] += len(a.gaps or [])
-        locked += a.locked
-        manual += a.source == "manual"
+    placed = locked = manual = gaps = 0
+    for commune_id, n, g, lk, mn in rows:
+        filled[commune_id] = n
+        gaps_by[commune_id] = int(g or 0)
+        placed += n
+        gaps += int(g or 0)
+        locked += int(lk or 0)
+        manual += int(mn or 0)
+    unplaced = db.session.scalar(db.select(db.func.count(Assignment.id)).where(
+        Assignment.plan_id == plan.id, Assignment.position_id.is_(None))) or 0
     short_rows = db.session.execute(
         db.select(Shortfall.missing, Position.level, Department.commune_id)
         .join(Position, Shortfall.position_id == Position.id)
@@ -98,14 +136,31 @@ def commune_chart(plan: Plan, commune: Commune) -> list[tuple[str, list[tuple[De
     return [(b, grouped[b]) for b in BLOCK_ORDER if b in grouped]
 
 
-def unplaced_people(plan: Plan, commune_codes: set[str] | None = None) -> list[Assignment]:
+def unplaced_people(plan: Plan, commune_codes: set[str] | None = None, limit: int | None = None,
+                    offset: int = 0) -> list[Assignment]:
     """People the plan leaves without a seat, with why; optionally only those who could go to these communes."""
-    query = (db.select(Assignment).where(Assignment.plan_id == plan.id, Assignment.position_id.is_(None))
+    query = (db.select(Assignment).join(Person, Assignment.person_id == Person.id)
+             .join(OldUnit, Person.unit_id == OldUnit.id)
+             .where(Assignment.plan_id == plan.id, Assignment.position_id.is_(None))
              .options(selectinload(Assignment.person).selectinload(Person.unit)))
-    result = list(db.session.scalars(query))
     if commune_codes is not None:
-        result = [a for a in result if any(link.commune.code in commune_codes for link in a.person.unit.links)]
-    return sorted(result, key=lambda a: (a.person.unit.code, a.person.name))
+        units = (db.select(MergerLink.old_unit_id).join(Commune, MergerLink.commune_id == Commune.id)
+                 .where(Commune.province_code == plan.province_code, Commune.code.in_(commune_codes)))
+        query = query.where(Person.unit_id.in_(units))
+    query = query.order_by(OldUnit.code, Person.name).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def unplaced_count(plan: Plan, commune_codes: set[str] | None = None) -> int:
+    query = (db.select(db.func.count(Assignment.id)).join(Person, Assignment.person_id == Person.id)
+             .where(Assignment.plan_id == plan.id, Assignment.position_id.is_(None)))
+    if commune_codes is not None:
+        units = (db.select(MergerLink.old_unit_id).join(Commune, MergerLink.commune_id == Commune.id)
+                 .where(Commune.province_code == plan.province_code, Commune.code.in_(commune_codes)))
+        query = query.where(Person.unit_id.in_(units))
+    return db.session.scalar(query) or 0
 
 
 def shortfalls(plan: Plan, commune: Commune | None = None) -> list[Shortfall]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from ..audit import record
 from ..extensions import db
@@ -31,6 +31,7 @@ from ..models import (
     Province,
     Relation,
     Role,
+    SharedCap,
     Shortfall,
     User,
     utcnow,
@@ -107,27 +108,41 @@ class Local:
         return {self.key_of[p]: self.code_of[s] for p, s in seats.items() if s is not None and s in self.code_of}
 
 
-def _units_and_communes(province_code: str) -> tuple[list[dict[str, Any]], list[Commune]]:
-    units = db.session.scalars(db.select(OldUnit).where(OldUnit.province_code == province_code)
-                               .options(selectinload(OldUnit.links)).order_by(OldUnit.code)).all()
-    communes = db.session.scalars(db.select(Commune).where(Commune.province_code == province_code)
-                                  .options(selectinload(Commune.links), selectinload(Commune.caps))
-                                  .order_by(Commune.code)).all()
+def _units_and_communes(province_code: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every old unit with its feeds and every commune with its merged units and caps, read as plain rows."""
+    units = db.session.execute(db.select(OldUnit.id, OldUnit.code, OldUnit.name, OldUnit.kind)
+                               .where(OldUnit.province_code == province_code).order_by(OldUnit.code)).all()
+    communes = db.session.execute(db.select(Commune.id, Commune.code, Commune.name, Commune.kind,
+                                            Commune.payroll_quota)
+                                  .where(Commune.province_code == province_code).order_by(Commune.code)).all()
+    links = db.session.execute(db.select(MergerLink.old_unit_id, MergerLink.commune_id, MergerLink.extra)
+                               .join(Commune, MergerLink.commune_id == Commune.id)
+                               .where(Commune.province_code == province_code)).all()
+    caps = db.session.execute(db.select(SharedCap.commune_id, SharedCap.name, SharedCap.position_codes, SharedCap.max)
+                              .join(Commune, SharedCap.commune_id == Commune.id)
+                              .where(Commune.province_code == province_code)).all()
     code = {c.id: c.code for c in communes}
     unit_code = {u.id: u.code for u in units}
     unit_kind = {u.id: u.kind.value for u in units}
+    feeds: dict[int, list[str]] = defaultdict(list)
+    extra: dict[int, list[str]] = defaultdict(list)
+    merged: dict[int, list[str]] = defaultdict(list)
+    for unit_id, commune_id, is_extra in links:
+        (extra if is_extra else feeds)[unit_id].append(code[commune_id])
+        if not is_extra and unit_kind.get(unit_id) == "old_commune":
+            merged[commune_id].append(unit_code[unit_id])
     out_units = []
     for u in units:
-        item: dict[str, Any] = {"code": u.code, "name": u.name, "kind": u.kind.value,
-                                "feeds": sorted(code[lk.commune_id] for lk in u.links if not lk.extra)}
-        extra = sorted(code[lk.commune_id] for lk in u.links if lk.extra)
-        if extra:
-            item["feeds_extra"] = extra
+        item: dict[str, Any] = {"code": u.code, "name": u.name, "kind": u.kind.value, "feeds": sorted(feeds[u.id])}
+        if extra[u.id]:
+            item["feeds_extra"] = sorted(extra[u.id])
         out_units.append(item)
-    for c in communes:
-        c._merged = sorted(unit_code[lk.old_unit_id] for lk in c.links  # type: ignore[attr-defined]
-                           if unit_kind[lk.old_unit_id] == "old_commune" and not lk.extra)
-    return out_units, list(communes)
+    cap_by: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for commune_id, name, positions, cmax in caps:
+        cap_by[commune_id].append({"name": name, "positions": list(positions), "max": cmax})
+    out_communes = [{"id": c.id, "code": c.code, "name": c.name, "kind": c.kind.value, "payroll_quota": c.payroll_quota,
+                     "merged_from": sorted(merged[c.id]), "caps": cap_by[c.id]} for c in communes]
+    return out_units, out_communes
 
 
 def build_local(plan: Plan, commune_ids: set[int], extra_people: set[int]) -> Local:
@@ -139,18 +154,22 @@ def build_local(plan: Plan, commune_ids: set[int], extra_people: set[int]) -> Lo
         db.select(Position).join(Department).where(Department.commune_id.in_(commune_ids))
         .options(selectinload(Position.requirements), selectinload(Position.department))
         .order_by(Position.id))}
-    holders_q = db.select(Assignment).where(Assignment.plan_id == plan.id, Assignment.position_id.in_(positions))
+    # reasons can be long (names of every commune in feeds): a check never reads them
+    light = defer(Assignment.reasons), defer(Assignment.early_retirement)
+    holders_q = (db.select(Assignment).where(Assignment.plan_id == plan.id, Assignment.position_id.in_(positions))
+                 .options(*light))
     holders = {a.person_id: a for a in db.session.scalars(holders_q)}
     if extra_people:
         for a in db.session.scalars(db.select(Assignment).where(Assignment.plan_id == plan.id,
-                                                                Assignment.person_id.in_(extra_people))):
+                                                                Assignment.person_id.in_(extra_people))
+                                    .options(*light)):
             holders.setdefault(a.person_id, a)
     ids = set(holders) | set(extra_people)
     people = {p.id: p for p in db.session.scalars(
         db.select(Person).where(Person.id.in_(ids)).options(selectinload(Person.unit)))}
     key_of = {p.id: p.key for p in people.values()}
     code_of = {p.id: p.code for p in positions.values()}
-    commune_code = {c.id: c.code for c in communes}
+    commune_code = {c["id"]: c["code"] for c in communes}
     relations = [
         {"a": key_of[r.person_a_id], "b": key_of[r.person_b_id], "kind": r.kind}
         for r in db.session.scalars(db.select(Relation).where(
@@ -173,10 +192,8 @@ def build_local(plan: Plan, commune_ids: set[int], extra_people: set[int]) -> Lo
         "as_of": province.as_of.isoformat(),
         "units": units,
         "communes": [
-            {"code": c.code, "name": c.name, "kind": c.kind.value, "payroll_quota": c.payroll_quota,
-             "merged_from": c._merged,  # type: ignore[attr-defined]
-             **({"caps": [{"name": cap.name, "positions": list(cap.position_codes), "max": cap.max}
-                          for cap in c.caps]} if c.caps and c.id in commune_ids else {})}
+            {"code": c["code"], "name": c["name"], "kind": c["kind"], "payroll_quota": c["payroll_quota"],
+             "merged_from": c["merged_from"], **({"caps": c["caps"]} if c["caps"] and c["id"] in commune_ids else {})}
             for c in communes
         ],
         "positions": [

@@ -100,8 +100,14 @@ def need_of(gap: dict[str, Any], lang: str = "vi") -> tuple[str, str]:
 
 
 def gap_rows(plan: Plan, communes: list[Commune], lang: str = "vi") -> list[GapRow]:
-    """Every gap of every placed person of the plan in these communes."""
-    visible = {c.id for c in communes}
+    """Every gap of every placed person of the plan in these communes (cached per plan version)."""
+    from .plan_views import cached
+
+    ids = frozenset(c.id for c in communes)
+    return cached("gaps", plan, (tuple(sorted(ids)), lang), lambda: _gap_rows(plan, ids, lang))
+
+
+def _gap_rows(plan: Plan, visible: frozenset[int], lang: str) -> list[GapRow]:
     rows = db.session.execute(
         db.select(Assignment.person_id, Assignment.gaps, Person.name, OldUnit.name, Commune.id, Commune.code,
                   Commune.name, Department.name, Position.title, Position.level)
@@ -110,7 +116,8 @@ def gap_rows(plan: Plan, communes: list[Commune], lang: str = "vi") -> list[GapR
         .join(Position, Assignment.position_id == Position.id)
         .join(Department, Position.department_id == Department.id)
         .join(Commune, Department.commune_id == Commune.id)
-        .where(Assignment.plan_id == plan.id)).all()
+        .where(Assignment.plan_id == plan.id, db.func.coalesce(db.func.json_array_length(Assignment.gaps), 0) > 0)
+    ).all()
     out: list[GapRow] = []
     for pid, gaps, name, unit, cid, ccode, cname, dept, title, level in rows:
         if not gaps or cid not in visible:

@@ -1,0 +1,207 @@
+"""The whole review flow in headless Chromium, as the three users walk it: a drafter proposes, moves and locks,
+re-solves; a reviewer returns it with a comment; the drafter fixes it; an approver approves; the approved plan
+refuses edits."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.security import generate_password_hash
+from werkzeug.serving import make_server
+
+from staffing.extensions import db
+from staffing.models import Assignment, Plan, PlanStatus, Role, User
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "flow"
+PASSWORD = "secret-pass-1"
+
+
+@pytest.fixture
+def live_server(app, tiny_province) -> Iterator[str]:
+    from staffing.auth import routes
+
+    routes._attempts.clear()  # the login rate limit counts sign-ins per address for the whole process
+    app.config["SOLVER_TIME_LIMIT"] = 10.0
+    fast = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+    for email, role in (("drafter@lang-son", Role.DRAFTER), ("reviewer@lang-son", Role.REVIEWER),
+                        ("approver@lang-son", Role.APPROVER)):
+        db.session.add(User(email=email, name=email.split("@")[0].capitalize(), role=role, province_code="20",
+                            password_hash=fast))
+    db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(live_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"])
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+        page = context.new_page()
+        page.set_default_timeout(20000)
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        yield page
+        context.close()
+        browser.close()
+        assert not [e for e in errors if "Content Security Policy" in e or "Uncaught" in e], errors
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, base: str, email: str) -> None:
+    page.context.clear_cookies()  # another user at the same browser
+    page.goto(f"{base}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/p/20")
+
+
+def choose(page, commune: str, title: str) -> None:
+    """Pick a seat in the target list by commune and title (the page checks the choice at once)."""
+    value = page.locator(f"#target optgroup[label='{commune}'] option", has_text=title).first.get_attribute("value")
+    page.select_option("#target", value=value)
+
+
+def seat(plan_id: int, name: str) -> str | None:
+    db.session.expire_all()
+    for a in db.session.scalars(db.select(Assignment).where(Assignment.plan_id == plan_id)):
+        if a.person.name == name:
+            return a.position.code if a.position else None
+    raise AssertionError(name)
+
+
+def test_drafter_reviewer_approver_walk_the_whole_flow(live_server, page):
+    base = live_server
+    # --- the drafter proposes a plan (solved in the background; inline in tests)
+    sign_in(page, base, "drafter@lang-son")
+    page.goto(f"{base}/p/20/plans")
+    page.fill("input[name=name]", "Phương án tháng 7")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/plans/\d+$"))
+    plan_id = int(page.url.rsplit("/", 1)[1])
+    page.wait_for_selector("text=người được bố trí")
+    assert "Dự thảo" in page.locator("p.muted .status").first.inner_text()
+    shot(page, "1-plan")
+
+    # --- moves Nguyễn Văn E (head in commune A) to the staff seat of commune B: checked at once
+    page.click("text=Xã A Lạng Sơn")
+    page.wait_for_selector("h1:has-text('Xã A Lạng Sơn')")
+    shot(page, "2-org-chart")
+    page.locator("#p5 a.act-move").click()  # person ids follow the fixture: E is the 5th of province 20
+    page.wait_for_selector("h1:has-text('Chuyển vị trí')")
+    choose(page, "Xã B Lạng Sơn", "Công chức Tài chính - Kế toán")
+    page.wait_for_selector("#check-panel >> text=Không vi phạm quy định bắt buộc nào")
+    assert page.locator("#check-panel li.warn", has_text="sẽ thiếu 1 người").count() == 1
+    shot(page, "3-move-check")
+    page.click("#confirm-change")
+    page.wait_for_selector("text=Đã lưu điều chỉnh")
+    assert seat(plan_id, "Nguyễn Văn E") == "06625/UBND/KT/3"
+
+    # --- a move that breaks a hard rule shows it, and cannot be saved without a written reason
+    page.goto(f"{base}/plans/{plan_id}/c/06613")
+    page.locator("#p2 a.act-move").click()  # B: trung_cap
+    choose(page, "Xã A Lạng Sơn", "Trưởng phòng")
+    page.wait_for_selector("#check-panel >> text=Vi phạm quy định bắt buộc")
+    shot(page, "4-move-violation")
+    page.goto(f"{base}/plans/{plan_id}/c/06625")
+
+    # --- locks E where they now are
+    page.locator("#p5 a.act-lock").click()
+    page.wait_for_selector("h1:has-text('Khóa phân công')")
+    page.click("#confirm-change")
+    page.wait_for_selector("text=Đã lưu điều chỉnh")
+    assert page.locator("#p5 .chip.lock").count() == 1
+
+    # --- re-solves the same plan: the lock holds, the empty head seat of A is filled again
+    page.goto(f"{base}/plans/{plan_id}")
+    page.click("#complete-form button")
+    page.wait_for_selector("text=Đang hoàn thiện phương án")
+    page.wait_for_selector("text=người được bố trí")
+    assert seat(plan_id, "Nguyễn Văn E") == "06625/UBND/KT/3"
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count()).select_from(Plan)) == 1
+    shot(page, "5-resolved")
+
+    # --- submits it for review
+    page.click("#workflow-form button[data-action=submit]")
+    page.wait_for_selector("text=Đã gửi thẩm định")
+
+    # --- the reviewer returns it with a comment
+    sign_in(page, base, "reviewer@lang-son")
+    page.goto(f"{base}/plans/{plan_id}")
+    assert page.locator("#complete-form").count() == 0
+    page.fill("#workflow-form textarea[name=text]", "Ông Nguyễn Văn B chưa có bằng đại học, đề nghị chưa bố trí.")
+    page.click("#workflow-form button[data-action=return]")
+    page.wait_for_selector("text=Đã trả lại phương án để chỉnh sửa")
+    shot(page, "6-returned")
+
+    # --- the drafter reads the comment and fixes the plan
+    sign_in(page, base, "drafter@lang-son")
+    page.goto(f"{base}/plans/{plan_id}")
+    page.wait_for_selector("text=Ông Nguyễn Văn B chưa có bằng đại học")
+    page.goto(f"{base}/plans/{plan_id}/c/06613")
+    page.locator("#p2 a:has-text('để trống')").click()
+    page.wait_for_selector("h1:has-text('Để trống vị trí')")
+    page.fill("#check-panel textarea[name=reason]", "Theo ý kiến thẩm định")
+    page.click("#confirm-change")
+    page.wait_for_selector("text=Đã lưu điều chỉnh")
+    assert seat(plan_id, "Nguyễn Văn B") is None
+    page.goto(f"{base}/plans/{plan_id}")
+    page.click("#workflow-form button[data-action=submit]")
+    page.wait_for_selector("text=Đã gửi thẩm định")
+
+    # --- the reviewer forwards it, the approver approves it
+    sign_in(page, base, "reviewer@lang-son")
+    page.goto(f"{base}/plans/{plan_id}")
+    page.click("#workflow-form button[data-action=forward]")
+    page.wait_for_selector("text=Đã trình phê duyệt")
+    sign_in(page, base, "approver@lang-son")
+    page.goto(f"{base}/plans/{plan_id}/dashboard")
+    page.wait_for_selector("text=Bố trí so với biên chế")
+    shot(page, "7-dashboard")
+    page.goto(f"{base}/plans/{plan_id}")
+    page.click("#workflow-form button[data-action=approve]")
+    page.wait_for_selector("text=Đã phê duyệt phương án")
+    db.session.expire_all()
+    assert db.session.get(Plan, plan_id).status == PlanStatus.APPROVED
+    shot(page, "8-approved")
+
+    # --- the approved plan refuses edits, even to the drafter
+    sign_in(page, base, "drafter@lang-son")
+    page.goto(f"{base}/plans/{plan_id}")
+    assert page.locator("#complete-form").count() == 0
+    page.goto(f"{base}/plans/{plan_id}/c/06613")
+    assert page.locator("a.act-move").count() == 0
+    response = page.goto(f"{base}/plans/{plan_id}/change?kind=unassign&person=1")
+    assert response is not None and response.status == 409
+    assert "tạo phiên bản mới" in page.content()
+    # a new version is a child draft
+    page.goto(f"{base}/plans/{plan_id}")
+    page.click("#copy-form button")
+    page.wait_for_selector("text=Đã tạo phương án mới")
+    assert "Dự thảo" in page.locator("p.muted .status").first.inner_text()
+    page.goto(f"{base}/plans/{plan_id}/audit")
+    shot(page, "9-audit")
+    assert page.locator("#audit tbody tr").count() >= 8
