@@ -29,6 +29,7 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 HEADER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 HEADER_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
 DOCUMENT = "word/document.xml"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # ------------------------------------------------------------------ WordprocessingML pieces
 
@@ -55,6 +56,7 @@ def run(
     props.append(f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>')
     if u:
         props.append('<w:u w:val="single"/>')
+    text = _NOT_XML.sub("", text)  # control characters from a roster would make the file unreadable
     content = '<w:br w:type="page"/>' if page_break else f'<w:t xml:space="preserve">{escape(text)}</w:t>'
     return f"<w:r><w:rPr>{''.join(props)}</w:rPr>{content}</w:r>"
 

@@ -18,6 +18,7 @@ from staffing.exports import service
 from staffing.exports.decisions import make_base_template
 from staffing.exports.settings import SettingsError, load_settings, search_dirs
 from staffing.exports.text import ascii_slug, join_post, long_date
+from staffing.extensions import db
 from staffing.models import Assignment, PlanStatus
 
 
@@ -255,6 +256,18 @@ def test_an_issuer_has_its_own_template(export_app: Flask, staffed) -> None:
     }
     assert margins.pop("Hoàng Thị Lan") == 33  # the provincial Party Committee's decision
     assert set(margins.values()) == {30}
+
+
+def test_control_characters_from_rosters_do_not_break_the_file(export_app: Flask, staffed) -> None:
+    a = _placed(staffed)[0]
+    a.person.name = "Nguyễn\x0bVăn\x01 A"
+    a.person.current_title = "Phó\x0c Chủ tịch"
+    db.session.commit()
+    found = service.one_decision(staffed["plan"], a.id)
+    assert found is not None
+    text = docx_text(found[1])  # python-docx parses it: the XML is well-formed
+    assert "NguyễnVăn A" in text
+    assert "Phó Chủ tịch" in text
 
 
 def test_broken_settings_name_what_is_wrong(tmp_path: Path) -> None:
