@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import logging
 import math
+import os
 import re
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,6 +37,7 @@ MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200
 MAX_ZIP_ENTRIES = 5_000
 HEADER_SEARCH_ROWS = 40
+ISOLATED_TIMEOUT = 120  # seconds for the child process that reads .xls / .ods
 INTERNAL_ERROR = "Lỗi nội bộ khi đọc tệp; hãy gửi tệp này cho quản trị hệ thống."
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -169,9 +174,11 @@ def load(
         if kind == "csv":
             sheets = [_load_csv(data, filename, max_rows)]
         else:
-            if kind in ("xlsx", "ods"):
-                _check_zip(data)
-            sheets = _load_calamine(data, max_rows)
+            scanned = _check_zip(data, max_rows) if kind in ("xlsx", "ods") else False
+            # The engine allocates a sheet's whole rectangle at once and aborts the process when
+            # that fails: only XML worksheets whose cell references were bounded above are read
+            # here; .xls, .ods and .xlsb are read in a child process under memory limits.
+            sheets = _load_calamine(data, max_rows) if scanned else load_isolated(data, max_rows)
         return Workbook(filename, kind, sheets), []
     except LoadError as exc:
         return None, [problem(filename, str(exc))]
@@ -189,7 +196,13 @@ def load(
         ]
 
 
-def _check_zip(data: bytes) -> None:
+_CELL_ROW = re.compile(rb'\br="[A-Z]{1,3}(\d+)"')
+_CELL_COL = re.compile(rb'\br="([A-Z]{2,3})\d+"')
+_CHUNK = 1 << 20
+
+
+def _check_zip(data: bytes, max_rows: int) -> bool:
+    """Refuse zip and XML bombs; True when every worksheet is XML whose cells lie within the limits."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
@@ -207,6 +220,70 @@ def _check_zip(data: bytes) -> None:
                     head = part.read(4096)
                 if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                     raise LoadError("Tệp chứa khai báo XML không được phép (DOCTYPE/ENTITY); không đọc.")
+        sheets = [i for i in infos if i.filename.startswith("xl/worksheets/") and "/_rels/" not in i.filename]
+        if not sheets or any(not i.filename.endswith(".xml") for i in sheets):
+            return False
+        for info in sheets:
+            _check_cell_references(zf, info, max_rows)
+    return True
+
+
+def _check_cell_references(zf: zipfile.ZipFile, info: zipfile.ZipInfo, max_rows: int) -> None:
+    """Refuse a worksheet with a cell beyond the row or column limit (a tiny file can name XFD1048576)."""
+    row_limit = max_rows + HEADER_SEARCH_ROWS
+    digits = len(str(row_limit))
+    tail = b""
+    with zf.open(info) as part:
+        while chunk := part.read(_CHUNK):
+            window = tail + chunk
+            for m in _CELL_ROW.finditer(window):
+                if len(m[1]) >= digits and int(m[1]) > row_limit:
+                    raise LoadError(
+                        f"Sheet có ô ở dòng {int(m[1])}, quá giới hạn {max_rows} dòng; hãy chia nhỏ tệp."
+                    )
+            for m in _CELL_COL.finditer(window):
+                col = 0
+                for ch in m[1]:
+                    col = col * 26 + ch - 64
+                if col > MAX_COLUMNS:
+                    raise LoadError(f"Sheet có ô ở cột {m[1].decode()}, quá nhiều cột; không đọc.")
+            tail = window[-64:]
+
+
+def load_isolated(data: bytes, max_rows: int) -> list[Sheet]:
+    """Read a workbook with the engine in a child process under memory and CPU limits."""
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
+    }
+    try:
+        done = subprocess.run(  # noqa: S603 (our own module, fixed arguments; the file goes through stdin)
+            [sys.executable, "-m", "imports._engine", str(max_rows)],
+            input=data,
+            capture_output=True,
+            timeout=ISOLATED_TIMEOUT,
+            env=env,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise LoadError("Không đọc được tệp: quá thời gian hoặc không chạy được bộ đọc bảng tính.") from exc
+    try:
+        payload = json.loads(done.stdout)
+    except ValueError:
+        payload = None
+    if done.returncode != 0 or not isinstance(payload, dict):
+        logger.info("isolated engine failed (%s): %s", done.returncode, done.stderr[-500:])
+        raise LoadError(
+            "Không đọc được tệp: tệp hỏng hoặc cần quá nhiều bộ nhớ để mở; "
+            "hãy mở bằng Excel và lưu lại dạng .xlsx."
+        )
+    if payload.get("error"):
+        raise LoadError(str(payload["error"]))
+    return [
+        Sheet(s["name"], s["rows"], [(m[0], m[1], m[2], m[3]) for m in s["merged"]], bool(s["hidden"]))
+        for s in payload["sheets"]
+    ]
 
 
 def _load_calamine(data: bytes, max_rows: int) -> list[Sheet]:

@@ -11,6 +11,8 @@ import pytest
 from import_helpers import make_xlsx, soffice_convert, to_cp1258
 from test_import_roster import COMMUNES, quirky_roster
 
+from imports.framework import read_framework
+from imports.merger_map import read_merger_map
 from imports.roster import read_roster
 
 HEADER = [
@@ -141,3 +143,25 @@ def test_annotated_copy_of_an_xls(libreoffice_files: dict[str, Path]) -> None:
     assert ws["C4"].value == "Hoàng Văn Long"
     assert ws["B5"].comment is not None
     assert ws["B5"].fill.fgColor.rgb.endswith(WARNING_FILL)
+
+
+def test_an_xls_that_aborts_the_engine_is_one_error() -> None:
+    # A LibreOffice .xls with 20 bytes changed (found by fuzzing): opening it in-process makes the
+    # engine ask for 64 GB and abort the whole Python process. Read in a child, it is one error.
+    path = Path(__file__).parent / "data" / "engine-abort.xls"
+    for result in (
+        read_roster(path, "x.xls", unit="X"),
+        read_merger_map(path, "x.xls"),
+        read_framework(path, "x.xls"),
+    ):
+        assert result.records == ()
+        assert len(result.errors) == 1
+        assert "Không đọc được tệp" in result.errors[0].message
+
+
+def test_the_child_process_memory_limit_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STAFFING_IMPORT_MEMORY_MB", "12")  # too little even to start: the child dies
+    path = Path(__file__).parent / "data" / "engine-abort.xls"
+    result = read_roster(path.read_bytes(), "x.xls", unit="X")
+    assert len(result.errors) == 1
+    assert "Không đọc được tệp" in result.errors[0].message

@@ -312,3 +312,25 @@ def test_filled_framework_and_merger_templates_read() -> None:
         ("06619", "06625", True),
         ("06619", "06637", True),
     ]
+
+
+@pytest.mark.parametrize(("ref", "words"), [("XFD1048576", "dòng 1048576"), ("AAA2", "cột AAA")])
+def test_refuses_a_tiny_file_naming_a_far_cell(ref: str, words: str) -> None:
+    # The engine would allocate the whole rectangle up to that cell (hundreds of GB) and abort.
+    original = zipfile.ZipFile(io.BytesIO(make_xlsx([["Họ và tên", "Ngày sinh"], ["A B", "01/01/1980"]])))
+    out = io.BytesIO()
+    row = "".join(ch for ch in ref if ch.isdigit())
+    with zipfile.ZipFile(out, "w") as zf:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                far = f'<row r="{row}"><c r="{ref}" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+                data = data.replace(b"</sheetData>", far.encode())
+            zf.writestr(info, data)
+    for result in (
+        read_roster(out.getvalue(), "far.xlsx", unit="X"),
+        read_merger_map(out.getvalue(), "far.xlsx"),
+    ):
+        assert result.records == ()
+        assert len(result.errors) == 1
+        assert words in result.errors[0].message
