@@ -52,13 +52,13 @@ def _seats(plan: Plan) -> tuple[dict[int, tuple[int | None, bool, int, str]], Fi
     placed = unplaced = gaps = locked = manual = 0
     for pid, pos, lk, g, src in rows:
         seats[pid] = (pos, bool(lk), int(g or 0), src)
+        manual += src == "manual"
         if pos is None:
             unplaced += 1
         else:
             placed += 1
             gaps += int(g or 0)
             locked += bool(lk)
-            manual += src == "manual"
     short = db.session.scalar(db.select(db.func.coalesce(db.func.sum(Shortfall.missing), 0))
                               .where(Shortfall.plan_id == plan.id)) or 0
     return seats, Figures(placed, unplaced, int(short), gaps, locked, manual)

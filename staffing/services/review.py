@@ -230,7 +230,9 @@ def current_seat(plan: Plan, person: Person) -> Assignment | None:
 
 
 def failure_text(failure: dict[str, Any], lang: str = "vi") -> str:
-    """A hard-requirement failure or gap in words."""
+    """A hard-requirement failure or gap in words, with the person's value."""
+    from solver.reasons import requirement_vi, value_vi
+
     from ..labels import requirement_text
 
     rule = failure.get("rule")
@@ -240,15 +242,11 @@ def failure_text(failure: dict[str, Any], lang: str = "vi") -> str:
         return _("đang trong thời hạn kỷ luật: không giữ chức vụ lãnh đạo")
     if rule == "forbidden":
         return _("đã bị loại trừ khỏi vị trí/xã này")
-    text = requirement_text(failure, lang)
-    if failure.get("value") is not None and "rule" not in failure:
-        from ..labels import ATTR_VOCAB, label
-
-        value = failure["value"]
-        vocab = ATTR_VOCAB.get(str(failure.get("attr")))
-        shown = ", ".join(label(vocab, v, lang) if vocab else str(v) for v in value) \
-            if isinstance(value, list) else (label(vocab, value, lang) if vocab else str(value))
-        text += " (" + _("hiện có") + ": " + shown + ")"
+    text = requirement_vi(failure) if lang == "vi" else requirement_text(failure, lang)
+    if "rule" not in failure and "attr" in failure:
+        value = failure.get("value")
+        shown = value_vi(value) if value not in (None, [], ()) else _("chưa có")
+        text += " (" + _("hiện có") + ": " + (shown if lang == "vi" else str(value)) + ")"
     return text
 
 
@@ -427,6 +425,8 @@ def _consequences(local: Local, problem: Any, change: Change, before: dict[int, 
 
     out: list[Consequence] = []
     moved = [pid for pid in after if after[pid] != before.get(pid)]
+    communes_by_id = dict(db.session.execute(db.select(Commune.id, Commune.name).where(
+        Commune.id.in_({p.department.commune_id for p in local.positions.values()}))).all())
     count0 = Counter(s for s in before.values() if s is not None)
     count1 = Counter(s for s in after.values() if s is not None)
     for pid in moved:
@@ -436,7 +436,7 @@ def _consequences(local: Local, problem: Any, change: Change, before: dict[int, 
             out.append(Consequence("warn", _("{name} sẽ chưa được bố trí.").format(name=person.name)))
             continue
         pos = local.positions[new]
-        where = f"{pos.title} — {pos.department.name}"
+        where = f"{pos.title} — {pos.department.name}, {communes_by_id[pos.department.commune_id]}"
         if old is None:
             out.append(Consequence("good", _("{name} được bố trí vào {where}.").format(name=person.name, where=where)))
         else:

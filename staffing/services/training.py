@@ -45,10 +45,21 @@ class GapRow:
     need: str
 
 
+def _value(v: Any, lang: str) -> str:
+    """A code without a vocabulary of ours (a field of study): the solver's Vietnamese name for it."""
+    if lang != "vi":
+        return str(v)
+    from solver.reasons import value_vi
+
+    return value_vi(v)
+
+
 def _show(attr: str, v: Any, lang: str) -> str:
-    if v is None:
+    if v is None or v == [] or v == ():
         return "—"
     vocab = ATTR_VOCAB.get(attr)
+    if vocab is None:
+        return ", ".join(_value(x, lang) for x in v) if isinstance(v, list | tuple) else _value(v, lang)
     if isinstance(v, list | tuple):
         return ", ".join(label(vocab, x, lang) if vocab else str(x) for x in v)
     if isinstance(v, bool):
@@ -93,7 +104,7 @@ def need_of(gap: dict[str, Any], lang: str = "vi") -> tuple[str, str]:
     if attr == "field":
         fields = list(gap.get("in") or [])
         return "field:" + ",".join(sorted(fields)), _("Đào tạo chuyên ngành phù hợp ({v})").format(
-            v=", ".join(fields[:4]) + ("…" if len(fields) > 4 else ""))
+            v=", ".join(_value(f, lang) for f in fields[:4]) + ("…" if len(fields) > 4 else ""))
     what = requirement_text(gap, lang) if "attr" in gap or "rule" in gap else str(gap)
     return f"other:{attr or gap.get('rule')}", _("Không khắc phục bằng đào tạo: {v}").format(
         v=label("attr", attr or gap.get("rule"), lang) if (attr or gap.get("rule")) else what)
