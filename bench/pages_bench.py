@@ -192,9 +192,12 @@ def build(workdir: Path, time_limit: float) -> dict[str, Any]:
             if target is not None:
                 moves.append((person_id, target))
         plan_id, scenario_id = plan.id, scenario.id
+        locks = list(db.session.scalars(db.select(Assignment.person_id).where(
+            Assignment.plan_id == plan.id, Assignment.position_id.is_not(None), Assignment.locked.is_(False))
+            .order_by(Assignment.id).limit(40)))
     return {"plan": plan_id, "scenario": scenario_id, "province": province_code, "people": [r[0] for r in rows],
             "seats": seats, "communes": communes, "biggest_commune": biggest[0] if biggest else communes[0],
-            "moves": moves, "counts": counts, "timings": timings, "db": str(db_path)}
+            "moves": moves, "locks": locks, "counts": counts, "timings": timings, "db": str(db_path)}
 
 
 # ---------------------------------------------------------------- serving
@@ -243,7 +246,10 @@ class Session:
                 c.request(method, path, body=body, headers=headers)
                 r = c.getresponse()
                 data = r.read()
-                return r.status, data, {k.lower(): v for k, v in r.getheaders()}
+                headers = {k.lower(): v for k, v in r.getheaders()}
+                if "set-cookie" in headers and path != "/login":  # the session may gain a CSRF secret
+                    self.cookie = headers["set-cookie"].split(";", 1)[0]
+                return r.status, data, headers
             except (http.client.HTTPException, ConnectionError):
                 c.close()
                 self.local.conn = None
@@ -298,6 +304,34 @@ def measure(session: Session, name: str, paths: list[str], requests: int, concur
     p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
     return {"page": name, "n": len(times), "p50_ms": round(statistics.median(times), 1), "p95_ms": round(p95, 1),
             "max_ms": round(times[-1], 1), "rps": round(len(times) / wall, 1), "errors": errors}
+
+
+def measure_edits(session: Session, plan: int, people: list[int], rounds: int) -> dict[str, Any]:
+    """Lock then unlock assignments through the real forms: GET the checked change page, POST it (timed)."""
+    times: list[float] = []
+    errors: list[int] = []
+    for i in range(rounds):
+        person = people[i % len(people)]
+        for kind in ("lock", "unlock"):
+            status, data, _h = session.request("GET", f"/plans/{plan}/change?kind={kind}&person={person}")
+            token = re.search(rb'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', data)
+            version = re.search(rb'id="version" name="version" type="hidden" value="([^"]+)"', data)
+            if status != 200 or not token or not version or b"confirm-change" not in data:
+                errors.append(status)
+                break
+            body = urlencode({"csrf_token": token.group(1).decode(), "version": version.group(1).decode(),
+                              "kind": kind, "person": person, "position": "", "other": "", "commune": "",
+                              "forbidden": "", "reason": ""})
+            t = time.perf_counter()
+            status, _d, _h = session.request("POST", f"/plans/{plan}/change", body)
+            times.append((time.perf_counter() - t) * 1000)
+            if status != 302:
+                errors.append(status)
+    times.sort()
+    p95 = times[max(0, int(round(0.95 * len(times))) - 1)] if times else 0.0
+    return {"page": "edit: lock / unlock (POST)", "n": len(times), "p50_ms": round(statistics.median(times), 1)
+            if times else 0.0, "p95_ms": round(p95, 1), "max_ms": round(times[-1], 1) if times else 0.0,
+            "rps": 0.0, "errors": errors}
 
 
 def pages(ids: dict[str, Any], rng: random.Random) -> dict[str, list[str]]:
@@ -377,6 +411,12 @@ def main() -> int:
             flag = "" if r["p95_ms"] < 300 else "  <-- over 300 ms"
             print(f"{name:<40} {r['n']:>4} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['max_ms']:>8} {r['rps']:>6}"
                   f"{' errors ' + str(r['errors'][:3]) if r['errors'] else ''}{flag}", flush=True)
+        if not args.only or args.only in "edit":
+            placed = ids["locks"]
+            r = measure_edits(session, ids["plan"], placed, max(5, args.requests // 4))
+            results.append(r)
+            print(f"{r['page']:<40} {r['n']:>4} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['max_ms']:>8} {'':>6}"
+                  f"{' errors ' + str(r['errors'][:3]) if r['errors'] else ''}", flush=True)
         (args.workdir / "pages-bench.json").write_text(json.dumps(
             {"counts": ids["counts"], "timings": ids["timings"], "concurrency": args.concurrency,
              "results": results}, indent=1, ensure_ascii=False))

@@ -200,13 +200,12 @@ def person(plan_id: int, person_id: int) -> ResponseReturnValue:
 
 
 def _change_page(plan: Plan, change: review.Change | None, data: Any, form: ChangeForm | None = None,
-                 status: int = 200, error: str | None = None) -> ResponseReturnValue:
+                 status: int = 200, error: str | None = None, check: Any = None) -> ResponseReturnValue:
     province, _communes = _scope(plan)
     kind = data.get("kind", "")
     who = _person(plan, _int(data.get("person")) or 0)
     fed = _fed_communes(who)
-    check = None
-    if change is not None and _ready(change):
+    if check is None and change is not None and _ready(change):
         try:
             check = review.check_change(plan, change)
         except review.ChangeError as exc:
@@ -272,15 +271,20 @@ def apply(plan_id: int) -> ResponseReturnValue:
         abort(400)
     if not review.check_version(plan, form.version.data):
         return _stale(plan)
+    if plan.job_state in (JobState.QUEUED, JobState.RUNNING):
+        # the solve would overwrite the change (or fail on the new version): wait for it
+        return render_template("error.html", code=409, message=_(
+            "Phương án đang được giải lại; hãy chờ hoàn thành rồi điều chỉnh."), detail="Conflict"), 409
     data = {k: getattr(form, k).data for k in ("kind", "person", "position", "other", "commune", "forbidden")}
     change = _change_from(plan, data)
     reason = (form.reason.data or "").strip()
     try:
-        result = review.check_change(plan, change)
-        if result.needs_override and not (form.override.data and reason):
-            return _change_page(plan, change, data, form, 422, _(
-                "Thay đổi này vi phạm quy định bắt buộc: hãy đánh dấu chấp nhận vượt quy định và ghi rõ lý do."))
-        review.apply_change(plan, change, current_user, reason)
+        result = review.apply_change(plan, change, current_user, reason, override=bool(form.override.data))
+    except review.OverrideRequired as exc:
+        db.session.rollback()
+        return _change_page(plan, change, data, form, 422, _(
+            "Thay đổi này vi phạm quy định bắt buộc: hãy đánh dấu chấp nhận vượt quy định và ghi rõ lý do."),
+            check=exc.args[0] if exc.args else None)
     except review.ChangeError as exc:
         db.session.rollback()
         return _change_page(plan, change, data, form, 422, str(exc))

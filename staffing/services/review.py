@@ -80,6 +80,8 @@ class CheckResult:
     consequences: list[Consequence]
     after: dict[int, int | None]  # person id -> position id after the change
     before: dict[int, int | None]
+    local: Any = None  # the communes' problem, reused when the change is applied
+    problem_after: Any = None  # the same with the change's locks and forbidden pairs
 
     @property
     def needs_override(self) -> bool:
@@ -386,20 +388,21 @@ def check_change(plan: Plan, change: Change) -> CheckResult:
     problem0 = local.problem
     problem1 = problem0
     if extra_forbidden or drop_lock or add_lock or drop_forbidden:
-        import solver
+        # the same problem with other locks or forbidden pairs: no need to validate it all again
+        import dataclasses
 
-        doc = solver.dump_problem(problem0)
-        if extra_forbidden:
-            doc["forbidden"] = list(doc.get("forbidden", [])) + extra_forbidden
-        if drop_forbidden:
-            doc["forbidden"] = [f for f in doc.get("forbidden", [])
-                                if {k: v for k, v in f.items() if k in ("person", "position", "commune")}
-                                != drop_forbidden]
+        from solver.problem import Forbidden as ForbiddenPair
+        from solver.problem import Lock
+
+        locks = [lk for lk in problem0.locks if (lk.person, lk.position) != drop_lock]
         if add_lock:
-            doc["locks"] = list(doc.get("locks", [])) + [{"person": add_lock[0], "position": add_lock[1]}]
-        if drop_lock:
-            doc["locks"] = [lk for lk in doc.get("locks", []) if (lk["person"], lk["position"]) != drop_lock]
-        problem1 = solver.load_problem(doc)
+            locks.append(Lock(add_lock[0], add_lock[1]))
+        pairs = [f for f in problem0.forbidden
+                 if not drop_forbidden or {k: v for k, v in (("person", f.person), ("position", f.position),
+                                                             ("commune", f.commune)) if v is not None}
+                 != drop_forbidden]
+        pairs += [ForbiddenPair(f["person"], f.get("position"), f.get("commune")) for f in extra_forbidden]
+        problem1 = dataclasses.replace(problem0, locks=tuple(locks), forbidden=tuple(pairs))
 
     v0 = set(check_assignments(problem0, local.mapping(before)))
     v1 = check_assignments(problem1, local.mapping(after))
@@ -416,7 +419,7 @@ def check_change(plan: Plan, change: Change) -> CheckResult:
             "Khóa một phân công vi phạm quy định bắt buộc: lần giải lại sẽ không tìm được phương án.")))
     for v in resolved:
         consequences.append(Consequence("good", _("Hết vi phạm: ") + v.message_vi))
-    return CheckResult(change, blocked, new, resolved, consequences, after, before)
+    return CheckResult(change, blocked, new, resolved, consequences, after, before, local, problem1)
 
 
 def _consequences(local: Local, problem: Any, change: Change, before: dict[int, int | None],
@@ -522,18 +525,21 @@ def _seat_dict(a: Assignment | None, positions: dict[int, Position]) -> dict[str
     return {"position": pos.code, "title": pos.title, "locked": a.locked}
 
 
-def apply_change(plan: Plan, change: Change, user: User, reason: str = "") -> CheckResult:
-    """Make the change on the draft, keeping the override reason, updating gaps and shortfalls, auditing it."""
+def apply_change(plan: Plan, change: Change, user: User, reason: str = "", override: bool = True,
+                 result: CheckResult | None = None) -> CheckResult:
+    """Make the change on the draft, keeping the override reason, updating gaps and shortfalls, auditing it.
+
+    A change that breaks a hard rule needs `override` and a written `reason`, else OverrideRequired.
+    """
     from solver.check import hard_failures, soft_gaps
 
-    result = check_change(plan, change)
+    result = result or check_change(plan, change)
     if result.blocked:
         raise ChangeError(result.blocked)
     reason = (reason or "").strip()
-    if result.needs_override and not reason:
-        raise OverrideRequired()
-    local = build_local(plan, {c for c in _communes_of(result)} | (
-        {change.commune.id} if change.commune else set()), set(result.after))
+    if result.needs_override and not (override and reason):
+        raise OverrideRequired(result)
+    local = result.local
     # forbidden rows first, so the gaps below see them
     if change.kind == "forbid_seat" and change.position is not None:
         db.session.add(Forbidden(plan=plan, person_id=change.person.id, position_id=change.position.id,
@@ -574,9 +580,9 @@ def apply_change(plan: Plan, change: Change, user: User, reason: str = "") -> Ch
                 key, code = local.key_of[pid], local.code_of[seat]
                 a.reasons = [{"code": "text", "params": {"text": _("Bố trí theo điều chỉnh của {who}").format(
                     who=who)}}]
-                hard = [{**f, "hard": True} for f in hard_failures(local.problem, key, code)
+                hard = [{**f, "hard": True} for f in hard_failures(result.problem_after, key, code)
                         if f.get("rule") != "forbidden"]
-                a.gaps = hard + soft_gaps(local.problem, key, code)
+                a.gaps = hard + soft_gaps(result.problem_after, key, code)
         person_key = local.key_of.get(pid)
         if person_key in violating or (change.kind == "lock" and result.violations):
             a.override_reason = reason
