@@ -1,6 +1,6 @@
 """Spreadsheet readers: files in, validated records and row-level problems out; no database.
 
-The public API (see docs/import-formats.md):
+The public API (see docs/import-formats.md), loaded on first use:
 
 - `read_roster`, `read_merger_map`, `read_framework`: file -> `ImportResult`;
 - `find_duplicates`: the same person twice, in one roster or across rosters;
@@ -8,21 +8,28 @@ The public API (see docs/import-formats.md):
 - `blank_roster_template`, `blank_merger_map_template`, `blank_framework_template`.
 """
 
-from imports.duplicates import find_duplicates
-from imports.framework import read_framework
-from imports.merger_map import read_merger_map
-from imports.report import annotated_copy, report_to_dict
-from imports.roster import read_roster
-from imports.templates import blank_framework_template, blank_merger_map_template, blank_roster_template
+from __future__ import annotations
 
-__all__ = [
-    "annotated_copy",
-    "blank_framework_template",
-    "blank_merger_map_template",
-    "blank_roster_template",
-    "find_duplicates",
-    "read_framework",
-    "read_merger_map",
-    "read_roster",
-    "report_to_dict",
-]
+import importlib
+from typing import Any
+
+_API = {
+    "read_roster": "imports.roster",
+    "read_merger_map": "imports.merger_map",
+    "read_framework": "imports.framework",
+    "find_duplicates": "imports.duplicates",
+    "report_to_dict": "imports.report",
+    "annotated_copy": "imports.report",
+    "blank_roster_template": "imports.templates",
+    "blank_merger_map_template": "imports.templates",
+    "blank_framework_template": "imports.templates",
+}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so that the engine's child process (python -m imports._engine) starts fast.
+    if name in _API:
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'imports' has no attribute {name!r}")

@@ -1,19 +1,95 @@
-"""Read one workbook with the spreadsheet engine in a child process, under memory and CPU limits.
+"""The spreadsheet engine (calamine) turned into text sheets; also run alone in a child process.
 
-    python -m imports._engine MAX_ROWS < workbook > sheets.json
+    python -m imports._engine ROW_LIMIT COLUMN_LIMIT < workbook > sheets.json
 
-A corrupt or hostile .xls/.ods can make the engine allocate its whole sheet rectangle at once
-and abort; here that kills only this process and the parent reports the file as unreadable.
+The engine preallocates from sizes written in the file and aborts the process (it does not
+raise) when that fails, so `imports.sheets` runs this module in a child process under memory
+and CPU limits: a hostile or corrupt file then kills only the child. This module imports only
+the standard library, `imports.text` and the engine, so that the child starts fast.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import math
 import os
 import sys
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
-MEMORY_LIMIT = int(os.environ.get("STAFFING_IMPORT_MEMORY_MB", "2048")) * 1024 * 1024
+from imports.text import clean
+
+MEMORY_LIMIT_MB = 2048
 CPU_SECONDS = 90
+
+
+class LoadError(Exception):
+    """A file that cannot be read, with a Vietnamese message; turned into a RowError by the caller."""
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: numbers without ".0", dates as ISO (yyyy-mm-dd), everything NFC-cleaned."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return clean(value) if value else ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return clean(str(value))
+
+
+def trim(rows: list[list[str]]) -> None:
+    """Drop trailing blank rows and trailing blank cells."""
+    while rows and not any(rows[-1]):
+        rows.pop()
+    for r in rows:
+        while r and not r[-1]:
+            r.pop()
+
+
+def load(data: bytes, row_limit: int, column_limit: int) -> list[dict[str, Any]]:
+    """Every worksheet as {name, rows (text), merged (r0, c0, r1, c1), hidden}."""
+    import python_calamine
+
+    workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    sheets: list[dict[str, Any]] = []
+    try:
+        for meta in workbook.sheets_metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue
+            raw = workbook.get_sheet_by_name(meta.name)
+            if raw.total_height > row_limit:
+                raise LoadError(
+                    f"Sheet '{meta.name}' có {raw.total_height} dòng, quá giới hạn; hãy chia nhỏ tệp."
+                )
+            if raw.total_width > column_limit:
+                raise LoadError(f"Sheet '{meta.name}' có quá nhiều cột ({raw.total_width}); không đọc.")
+            values = raw.to_python(skip_empty_area=False, nrows=row_limit + 1)
+            rows = [[cell_text(v) for v in r] for r in values]
+            trim(rows)
+            merged = [(a[0], a[1], b[0], b[1]) for a, b in (raw.merged_cell_ranges or [])]
+            hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
+            sheets.append({"name": meta.name, "rows": rows, "merged": merged, "hidden": hidden})
+    finally:
+        workbook.close()
+    return sheets
 
 
 def _limit() -> None:
@@ -21,23 +97,17 @@ def _limit() -> None:
         import resource
     except ImportError:  # not on POSIX: no limits to set
         return
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    memory = int(os.environ.get("STAFFING_IMPORT_MEMORY_MB", MEMORY_LIMIT_MB)) * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
 
 
 def main() -> None:
     _limit()
-    from imports.sheets import LoadError, _load_calamine
-
-    max_rows = int(sys.argv[1])
+    row_limit, column_limit = int(sys.argv[1]), int(sys.argv[2])
     data = sys.stdin.buffer.read()
     try:
-        sheets = _load_calamine(data, max_rows)
-        payload: dict[str, object] = {
-            "sheets": [
-                {"name": s.name, "rows": s.rows, "merged": s.merged, "hidden": s.hidden} for s in sheets
-            ]
-        }
+        payload: dict[str, Any] = {"sheets": load(data, row_limit, column_limit)}
     except LoadError as exc:
         payload = {"error": str(exc)}
     sys.stdout.buffer.write(json.dumps(payload, ensure_ascii=False).encode("utf-8"))

@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import logging
-import math
 import os
 import re
 import subprocess
@@ -19,13 +18,14 @@ import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from imports._engine import LoadError, cell_text, trim
+from imports._engine import load as engine_load
 from imports.columns import NON_DATA_SHEETS, SIGNATURE_MARKERS, ColumnMap, is_rating_group, rating_year
 from imports.records import RowError, Severity
-from imports.text import clean, fold
+from imports.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,10 @@ MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200
 MAX_ZIP_ENTRIES = 5_000
 HEADER_SEARCH_ROWS = 40
-ISOLATED_TIMEOUT = 120  # seconds for the child process that reads .xls / .ods
+ISOLATED_TIMEOUT = 120  # seconds for the child process that runs the engine
+# Run the engine in a child process (about 0.2 s a file). Off only for tests that feed many
+# well-formed files; hostile .xls/.ods/.xlsb files always go to the child.
+ISOLATE_ENGINE = os.environ.get("STAFFING_IMPORT_ISOLATE", "1") != "0"
 INTERNAL_ERROR = "Lỗi nội bộ khi đọc tệp; hãy gửi tệp này cho quản trị hệ thống."
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -69,10 +72,6 @@ class Workbook:
     sheets: list[Sheet]
 
 
-class LoadError(Exception):
-    """Raised inside this module only; turned into a RowError by `load`."""
-
-
 def problem(
     file: str,
     message: str,
@@ -85,36 +84,6 @@ def problem(
     col: int = 0,
 ) -> RowError:
     return RowError(file, sheet, row, column, value, message, severity, col)
-
-
-# ---------------------------------------------------------------- cells as text
-
-
-def cell_text(value: Any) -> str:
-    """A cell as text: numbers without ".0", dates as ISO (yyyy-mm-dd), everything NFC-cleaned."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return clean(value) if value else ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            return ""
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, datetime):
-        if value.time() == time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    return clean(str(value))
 
 
 # ---------------------------------------------------------------- loading
@@ -175,10 +144,14 @@ def load(
             sheets = [_load_csv(data, filename, max_rows)]
         else:
             scanned = _check_zip(data, max_rows) if kind in ("xlsx", "ods") else False
-            # The engine allocates a sheet's whole rectangle at once and aborts the process when
-            # that fails: only XML worksheets whose cell references were bounded above are read
-            # here; .xls, .ods and .xlsb are read in a child process under memory limits.
-            sheets = _load_calamine(data, max_rows) if scanned else load_isolated(data, max_rows)
+            # The engine preallocates from counts written in the file (a sheet's rectangle, the
+            # shared strings) and aborts the whole process when that fails, so it runs in a
+            # memory-limited child; in-process reading (ISOLATE_ENGINE off) is kept for .xlsx
+            # whose cell references and string counts were checked above.
+            if scanned and not ISOLATE_ENGINE:
+                sheets = _sheets(engine_load(data, max_rows + HEADER_SEARCH_ROWS, MAX_COLUMNS))
+            else:
+                sheets = load_isolated(data, max_rows)
         return Workbook(filename, kind, sheets), []
     except LoadError as exc:
         return None, [problem(filename, str(exc))]
@@ -220,6 +193,16 @@ def _check_zip(data: bytes, max_rows: int) -> bool:
                     head = part.read(4096)
                 if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                     raise LoadError("Tệp chứa khai báo XML không được phép (DOCTYPE/ENTITY); không đọc.")
+        for info in infos:
+            if info.filename == "xl/sharedStrings.xml":
+                with zf.open(info) as part:
+                    head = part.read(4096)
+                # the engine reserves room for uniqueCount strings; each takes 16 bytes at least
+                declared = [int(n) for n in re.findall(rb'uniqueCount="(\d+)"', head)]
+                if any(n > max(1000, info.file_size // 8) for n in declared):
+                    raise LoadError(
+                        "Tệp khai báo số chuỗi không khớp với nội dung (nghi tệp độc hại); không đọc."
+                    )
         sheets = [i for i in infos if i.filename.startswith("xl/worksheets/") and "/_rels/" not in i.filename]
         if not sheets or any(not i.filename.endswith(".xml") for i in sheets):
             return False
@@ -259,7 +242,7 @@ def load_isolated(data: bytes, max_rows: int) -> list[Sheet]:
     }
     try:
         done = subprocess.run(  # noqa: S603 (our own module, fixed arguments; the file goes through stdin)
-            [sys.executable, "-m", "imports._engine", str(max_rows)],
+            [sys.executable, "-m", "imports._engine", str(max_rows + HEADER_SEARCH_ROWS), str(MAX_COLUMNS)],
             input=data,
             capture_output=True,
             timeout=ISOLATED_TIMEOUT,
@@ -280,46 +263,14 @@ def load_isolated(data: bytes, max_rows: int) -> list[Sheet]:
         )
     if payload.get("error"):
         raise LoadError(str(payload["error"]))
+    return _sheets(payload["sheets"])
+
+
+def _sheets(raw: list[dict[str, Any]]) -> list[Sheet]:
     return [
         Sheet(s["name"], s["rows"], [(m[0], m[1], m[2], m[3]) for m in s["merged"]], bool(s["hidden"]))
-        for s in payload["sheets"]
+        for s in raw
     ]
-
-
-def _load_calamine(data: bytes, max_rows: int) -> list[Sheet]:
-    import python_calamine
-
-    workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    sheets: list[Sheet] = []
-    try:
-        for meta in workbook.sheets_metadata:
-            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                continue
-            raw = workbook.get_sheet_by_name(meta.name)
-            if raw.total_height > max_rows + HEADER_SEARCH_ROWS:
-                raise LoadError(
-                    f"Sheet '{meta.name}' có {raw.total_height} dòng, quá giới hạn {max_rows} dòng; "
-                    "hãy chia nhỏ tệp."
-                )
-            if raw.total_width > MAX_COLUMNS:
-                raise LoadError(f"Sheet '{meta.name}' có quá nhiều cột ({raw.total_width}); không đọc.")
-            values = raw.to_python(skip_empty_area=False, nrows=max_rows + HEADER_SEARCH_ROWS + 1)
-            rows = [[cell_text(v) for v in r] for r in values]
-            _trim(rows)
-            merged = [(a[0], a[1], b[0], b[1]) for a, b in (raw.merged_cell_ranges or [])]
-            hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
-            sheets.append(Sheet(meta.name, rows, merged, hidden))
-    finally:
-        workbook.close()
-    return sheets
-
-
-def _trim(rows: list[list[str]]) -> None:
-    while rows and not any(rows[-1]):
-        rows.pop()
-    for r in rows:
-        while r and not r[-1]:
-            r.pop()
 
 
 def decode_text(data: bytes) -> str:
@@ -364,7 +315,7 @@ def _load_csv(data: bytes, filename: str, max_rows: int) -> Sheet:
         if len(record) > MAX_COLUMNS:
             record = record[:MAX_COLUMNS]
         rows.append([cell_text(v) for v in record])
-    _trim(rows)
+    trim(rows)
     name = Path(filename).stem or "csv"
     return Sheet(name[:31], rows)
 

@@ -334,3 +334,31 @@ def test_refuses_a_tiny_file_naming_a_far_cell(ref: str, words: str) -> None:
         assert result.records == ()
         assert len(result.errors) == 1
         assert words in result.errors[0].message
+
+
+@pytest.mark.parametrize("isolate", [True, False])
+def test_refuses_a_shared_string_count_bomb(isolate: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # uniqueCount="4000000000" makes the engine reserve room for 4 billion strings and abort.
+    import xlsxwriter
+
+    import imports.sheets
+
+    monkeypatch.setattr(imports.sheets, "ISOLATE_ENGINE", isolate)
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf)
+    ws = book.add_worksheet()
+    for c, h in enumerate(["Họ và tên", "Ngày sinh", "Giới tính", "Loại cán bộ"]):
+        ws.write_string(0, c, h)
+    book.close()
+    original = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename == "xl/sharedStrings.xml":
+                data = data.replace(b'uniqueCount="4"', b'uniqueCount="4000000000"')
+            zf.writestr(info.filename, data)
+    result = read_roster(out.getvalue(), "sst.xlsx", unit="X")
+    assert result.records == ()
+    assert len(result.errors) == 1
+    assert "độc hại" in result.errors[0].message or "Không đọc được" in result.errors[0].message
