@@ -167,9 +167,23 @@ def _person_line(
         title=pos.title,
         department=pos.department,
         post=post,
-        post_full=render_text(block_tpl, {**ctx, "name": post}),
-        department_full=render_text(block_tpl, {**ctx, "name": pos.department}),
+        post_full=_in_block(block_tpl, post, pos.level, ctx),
+        department_full=_in_block(block_tpl, pos.department, pos.level, ctx),
     )
+
+
+_BLOCK_CACHE: dict[tuple[str, str, str, str, str], str] = {}
+
+
+def _in_block(template: str, name: str, level: str, ctx: dict[str, Any]) -> str:
+    """A post or department named in its block ("... thuộc Ủy ban nhân dân xã X"), rendered once each."""
+    # keyed by the names themselves, never ids: a renamed commune must not get its old name back
+    key = (template, name, level, ctx["commune"]["name"], str(ctx["province"].get("name_full")))
+    if key not in _BLOCK_CACHE:
+        if len(_BLOCK_CACHE) > 50_000:
+            _BLOCK_CACHE.clear()
+        _BLOCK_CACHE[key] = render_text(template, {**ctx, "name": name})
+    return _BLOCK_CACHE[key]
 
 
 def _decision(

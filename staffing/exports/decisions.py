@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
@@ -241,34 +243,104 @@ class DocxRenderer:
         self.head, self.sect, self.tail = head, xml[sect:end], xml[end:]
         self.width = _text_width(self.sect)
         self.parts = {k: v for k, v in parts.items() if k != DOCUMENT}
-        self.draft_parts: dict[str, dict[str, bytes]] = {}
+        self._packages: dict[str | None, tuple[_Package, str]] = {None: (_Package(self.parts), self.sect)}
 
-    def _draft_package(self, mark: str) -> tuple[dict[str, bytes], str]:
-        """The package's other parts and the section properties with the draft mark in every header."""
-        if mark not in self.draft_parts:
-            self.draft_parts[mark] = _with_draft_header(self.parts, self.sect, mark)
-        parts = dict(self.draft_parts[mark])
-        return parts, parts.pop("\0sect").decode("utf-8")
+    def _package(self, mark: str | None) -> tuple[_Package, str]:
+        """The other parts, compressed once, and the section properties; with the draft mark when given."""
+        if mark not in self._packages:
+            parts = _with_draft_header(self.parts, self.sect, mark or "")
+            sect = parts.pop("\0sect").decode("utf-8")
+            self._packages[mark] = (_Package(parts), sect)
+        return self._packages[mark]
 
     def render(self, decision: DecisionDoc) -> bytes:
         """One decision as .docx bytes."""
-        import io
-
-        out = io.BytesIO()
-        self.write(decision, out)
-        return out.getvalue()
-
-    def write(self, decision: DecisionDoc, out: IO[bytes]) -> None:
-        """One decision written as a .docx package to `out`."""
-        parts, sect = self._draft_package(decision.draft_mark) if decision.draft else (self.parts, self.sect)
+        package, sect = self._package(decision.draft_mark if decision.draft else None)
         document = f"{self.head}{body_xml(decision, self.width)}{sect}{self.tail}".encode()
-        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-            if "[Content_Types].xml" in parts:
-                zf.writestr("[Content_Types].xml", parts["[Content_Types].xml"])
-            for name, blob in parts.items():
-                if name != "[Content_Types].xml":
-                    zf.writestr(name, blob)
-            zf.writestr(DOCUMENT, document)
+        return package.with_document(document)
+
+
+class _Package:
+    """A .docx whose every part but word/document.xml is deflated once and reused for each decision."""
+
+    def __init__(self, parts: dict[str, bytes]) -> None:
+        order = sorted(parts, key=lambda n: n != "[Content_Types].xml")  # the content types first
+        self.entries = [_Entry.deflate(name, parts[name]) for name in order]
+        self.local = b"".join(e.local() for e in self.entries)
+
+    def with_document(self, document: bytes) -> bytes:
+        """The whole package as ZIP bytes, with this document part."""
+        entries = [*self.entries, _Entry.deflate(DOCUMENT, document)]
+        body = self.local + entries[-1].local()
+        offset, central = 0, []
+        for e in entries:
+            central.append(e.central(offset))
+            offset += e.local_size
+        directory = b"".join(central)
+        end = struct.pack(
+            "<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), len(body), 0
+        )
+        return body + directory + end
+
+
+_DOS_TIME, _DOS_DATE = 0, (2025 - 1980) << 9 | 7 << 5 | 1  # 01/07/2025 00:00, so output is reproducible
+
+
+class _Entry:
+    """One deflated ZIP member: its local header and data, and its central directory record."""
+
+    def __init__(self, name: bytes, crc: int, data: bytes, size: int) -> None:
+        self.name, self.crc, self.data, self.size = name, crc, data, size
+        self.local_size = 30 + len(name) + len(data)
+
+    @classmethod
+    def deflate(cls, name: str, blob: bytes) -> _Entry:
+        """A member compressed with raw deflate, as ZIP stores it."""
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        data = packer.compress(blob) + packer.flush()
+        return cls(name.encode("ascii"), zlib.crc32(blob), data, len(blob))
+
+    def local(self) -> bytes:
+        """Local file header and data."""
+        head = struct.pack(
+            "<IHHHHHIIIHH",
+            0x04034B50,
+            20,
+            0,
+            8,
+            _DOS_TIME,
+            _DOS_DATE,
+            self.crc,
+            len(self.data),
+            self.size,
+            len(self.name),
+            0,
+        )
+        return head + self.name + self.data
+
+    def central(self, offset: int) -> bytes:
+        """Central directory record pointing at the local header at `offset`."""
+        head = struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50,
+            20,
+            20,
+            0,
+            8,
+            _DOS_TIME,
+            _DOS_DATE,
+            self.crc,
+            len(self.data),
+            self.size,
+            len(self.name),
+            0,
+            0,
+            0,
+            0,
+            0,
+            offset,
+        )
+        return head + self.name
 
 
 class Renderers:
@@ -277,13 +349,16 @@ class Renderers:
     def __init__(self, template_for: Callable[[str], Path]) -> None:
         self.template_for = template_for
         self._by_path: dict[Path, DocxRenderer] = {}
+        self._by_issuer: dict[str, DocxRenderer] = {}
 
     def for_issuer(self, issuer: str) -> DocxRenderer:
-        """The renderer of an issuer's template (loaded once)."""
-        path = self.template_for(issuer)
-        if path not in self._by_path:
-            self._by_path[path] = DocxRenderer(path)
-        return self._by_path[path]
+        """The renderer of an issuer's template (looked up and loaded once)."""
+        if issuer not in self._by_issuer:
+            path = self.template_for(issuer)
+            if path not in self._by_path:
+                self._by_path[path] = DocxRenderer(path)
+            self._by_issuer[issuer] = self._by_path[path]
+        return self._by_issuer[issuer]
 
     def render(self, decision: DecisionDoc) -> bytes:
         """One decision as .docx bytes, in its issuer's template."""

@@ -74,9 +74,9 @@ def decisions_zip(
 ) -> tuple[str, int]:
     """Write the ZIP of the plan's decisions to `out`; returns (download name, number of decisions)."""
     started = time.monotonic()
-    data = plan_data(plan, user)
+    data = load_plan_data(plan)  # numbered over the whole plan, then cut to the user's communes
     settings = document_settings(data.province_code)
-    docs = scoped_decisions(plan, settings, mode, user)
+    docs = scoped_decisions(plan, settings, mode, user, data)
     index = index_workbook_bytes(data, docs, archive_name, str(settings.general.get("draft_mark", "DỰ THẢO")))
     write_zip(docs, Renderers(settings.template_for), out, index, INDEX_NAME, progress)
     logger.info("plan %s: %d decisions (%s) in %.1f s", plan.id, len(docs), mode, time.monotonic() - started)
@@ -115,10 +115,10 @@ def one_decision(plan: Plan, assignment_id: int, user: User | None = None) -> tu
 
 
 def scoped_decisions(
-    plan: Plan, settings: DocumentSettings, mode: str, user: User | None
+    plan: Plan, settings: DocumentSettings, mode: str, user: User | None, data: PlanData | None = None
 ) -> list[DecisionDoc]:
     """The plan's decisions numbered over the whole plan, then only those of the user's communes."""
-    docs = compose(load_plan_data(plan), settings, mode)
+    docs = compose(data or load_plan_data(plan), settings, mode)
     if user is not None and user.communes:
         visible = set(user.communes)
         docs = [d for d in docs if d.commune_code in visible]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -98,6 +99,9 @@ def test_one_decision_per_placed_person_says_who_goes_where(export_app: Flask, s
 def test_page_fonts_and_sizes_follow_decree_30(export_app: Flask, staffed) -> None:
     _name, members = _export(staffed["plan"])
     blob = next(b for n, b in members.items() if n.endswith(".docx"))
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:  # a sound package: every member's CRC checks out
+        assert zf.testzip() is None
+        assert zf.namelist()[0] == "[Content_Types].xml"
     doc = Document(io.BytesIO(blob))
     section = doc.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
