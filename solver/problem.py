@@ -8,7 +8,6 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -384,8 +383,8 @@ def statutory_retirement(birth: dt.date, gender: str) -> dt.date:
 
 def years_between(start: dt.date, end: dt.date) -> float:
     """(end - start) in days / 365.25, rounded half up to one decimal."""
-    exact = Decimal((end - start).days) / Decimal("365.25")
-    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    # tenths of a year = days * 40 / 1461, rounded half up in exact integer arithmetic
+    return ((end - start).days * 80 + 1461) // 2922 / 10
 
 
 def whole_years(birth: dt.date, on: dt.date) -> int:

@@ -188,8 +188,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Những người đủ tiêu chuẩn đều đang trong thời hạn kỷ luật",
     ),
     "candidates_placed": (
-        "all {count} eligible people hold seats of equal or higher priority",
-        "Cả {count} người đủ tiêu chuẩn đã được bố trí vào vị trí ưu tiên bằng hoặc cao hơn",
+        "all {count} eligible people already hold other seats",
+        "Cả {count} người đủ tiêu chuẩn đều đã được bố trí vào vị trí khác",
     ),
     # infeasible locks
     "lock_breaks": (

@@ -124,6 +124,8 @@ class _Explainer:
             )
         if len(self.cands_of_position.get(position.id, ())) == 1 and position.min > 0:
             out.append(Reason("only_candidate"))
+        elif position.min > 0 and self.count[position.id] <= position.min:
+            out.append(Reason("fills_minimum", {"level": position.level}))
         if position.level in LEADERSHIP and person.gender == "F" and problem.weights.gender > 0:
             out.append(Reason("woman_leader"))
         if (person.id, position.id) in self.extra:
