@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-PASSWORD = "bench-pass-123"
+PASSWORD = "bench-pass-123"  # noqa: S105  (a throwaway account of a throwaway database)
 
 
 # ---------------------------------------------------------------- building the database
@@ -61,13 +61,24 @@ def _load_problem(doc: dict[str, Any]) -> None:
     db.session.add(province)
     communes = {}
     for c in doc["communes"]:
-        communes[c["code"]] = Commune(province_code=code, code=c["code"], name=c["name"], kind=CommuneKind(c["kind"]),
-                                      payroll_quota=c.get("payroll_quota"), target_quota=c.get("target_quota"))
+        communes[c["code"]] = Commune(
+            province_code=code,
+            code=c["code"],
+            name=c["name"],
+            kind=CommuneKind(c["kind"]),
+            payroll_quota=c.get("payroll_quota"),
+            target_quota=c.get("target_quota"),
+        )
     db.session.add_all(communes.values())
     units = {}
     for u in doc["units"]:
-        unit = OldUnit(province_code=code, code=u["code"], name=u["name"], kind=UnitKind(u["kind"]),
-                       district=u.get("district") or "")
+        unit = OldUnit(
+            province_code=code,
+            code=u["code"],
+            name=u["name"],
+            kind=UnitKind(u["kind"]),
+            district=u.get("district") or "",
+        )
         units[u["code"]] = unit
         for f in u["feeds"]:
             db.session.add(MergerLink(unit=unit, commune=communes[f], partial=len(u["feeds"]) > 1))
@@ -78,9 +89,18 @@ def _load_problem(doc: dict[str, Any]) -> None:
     for p in doc["positions"]:
         key = (p["commune"], p["block"], p["department"])
         if key not in departments:
-            departments[key] = Department(commune=communes[p["commune"]], block=Block(p["block"]), name=p["department"])
-        pos = Position(department=departments[key], code=p["id"], title=p["title"], level=Level(p["level"]),
-                       job_family=p.get("job_family"), min_holders=p["min"], max_holders=p["max"])
+            departments[key] = Department(
+                commune=communes[p["commune"]], block=Block(p["block"]), name=p["department"]
+            )
+        pos = Position(
+            department=departments[key],
+            code=p["id"],
+            title=p["title"],
+            level=Level(p["level"]),
+            job_family=p.get("job_family"),
+            min_holders=p["min"],
+            max_holders=p["max"],
+        )
         for r in p.get("requirements", []):
             if "rule" in r:
                 pos.requirements.append(Requirement(attr=None, op="rule", value=r["rule"], hard=r["hard"]))
@@ -90,8 +110,14 @@ def _load_problem(doc: dict[str, Any]) -> None:
         db.session.add(pos)
     for c in doc["communes"]:
         for cap in c.get("caps", []):
-            db.session.add(SharedCap(commune=communes[c["code"]], name=cap["name"], position_codes=cap["positions"],
-                                     max=cap["max"]))
+            db.session.add(
+                SharedCap(
+                    commune=communes[c["code"]],
+                    name=cap["name"],
+                    position_codes=cap["positions"],
+                    max=cap["max"],
+                )
+            )
     db.session.flush()
 
     def d(v: str | None) -> date | None:
@@ -100,15 +126,30 @@ def _load_problem(doc: dict[str, Any]) -> None:
     people = {}
     for p in doc["people"]:
         people[p["id"]] = Person(
-            province_code=code, key=p["id"], name=p["name"], birth_date=d(p["birth_date"]), gender=p["gender"],
-            ethnicity=p.get("ethnicity"), unit_id=units[p["unit"]].id, home_commune=p.get("home_commune"),
-            category=p.get("category") or "cong_chuc", current_title=p.get("current_title"),
-            job_family=p.get("job_family"), education=p.get("education"), field=p.get("field"),
-            political_theory=p.get("political_theory"), state_management=p.get("state_management"),
-            party_member=bool(p.get("party_member")), service_start=d(p.get("service_start")),
-            ratings=p.get("ratings") or [], planned_for=p.get("planned_for") or [],
-            disciplined=bool(p.get("disciplined")), disciplined_until=d(p.get("disciplined_until")),
-            preferences=p.get("preferences") or [], retirement_date=d(p.get("retirement_date")))
+            province_code=code,
+            key=p["id"],
+            name=p["name"],
+            birth_date=d(p["birth_date"]),
+            gender=p["gender"],
+            ethnicity=p.get("ethnicity"),
+            unit_id=units[p["unit"]].id,
+            home_commune=p.get("home_commune"),
+            category=p.get("category") or "cong_chuc",
+            current_title=p.get("current_title"),
+            job_family=p.get("job_family"),
+            education=p.get("education"),
+            field=p.get("field"),
+            political_theory=p.get("political_theory"),
+            state_management=p.get("state_management"),
+            party_member=bool(p.get("party_member")),
+            service_start=d(p.get("service_start")),
+            ratings=p.get("ratings") or [],
+            planned_for=p.get("planned_for") or [],
+            disciplined=bool(p.get("disciplined")),
+            disciplined_until=d(p.get("disciplined_until")),
+            preferences=p.get("preferences") or [],
+            retirement_date=d(p.get("retirement_date")),
+        )
     db.session.add_all(people.values())
     db.session.flush()
     for r in doc.get("relations", []):
@@ -117,7 +158,7 @@ def _load_problem(doc: dict[str, Any]) -> None:
 
 
 def build(workdir: Path, time_limit: float) -> dict[str, Any]:
-    """A fresh database with the x1 province, users, a solved plan and an edited copy; returns ids to request."""
+    """A fresh database: the x1 province, a user, a solved plan and an edited copy; returns ids to request."""
     os.environ["STAFFING_INSTANCE"] = str(workdir / "instance")
     from werkzeug.security import generate_password_hash
 
@@ -131,8 +172,13 @@ def build(workdir: Path, time_limit: float) -> dict[str, Any]:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     if db_path.exists():
         db_path.unlink()
-    app = create_app({"SECRET_KEY": "bench-secret", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
-                      "HUEY_IMMEDIATE": True})
+    app = create_app(
+        {
+            "SECRET_KEY": "bench-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+            "HUEY_IMMEDIATE": True,
+        }
+    )
     timings: dict[str, float] = {}
     # services speak Vietnamese through flask_babel, which needs a request
     with app.test_request_context():
@@ -144,8 +190,13 @@ def build(workdir: Path, time_limit: float) -> dict[str, Any]:
         _load_problem(doc)
         timings["load_s"] = round(time.perf_counter() - t, 1)
         province_code = doc["province"]["code"]
-        user = User(email="drafter@bench", name="Drafter", role=Role.ADMIN, province_code=province_code,
-                    password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"))
+        user = User(
+            email="drafter@bench",
+            name="Drafter",
+            role=Role.ADMIN,
+            province_code=province_code,
+            password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"),
+        )
         db.session.add(user)
         db.session.commit()
         province = db.session.get(type(db.session.get(Commune, 1).province), province_code)
@@ -159,45 +210,83 @@ def build(workdir: Path, time_limit: float) -> dict[str, Any]:
         db.session.commit()
         # a few manual changes in the scenario, so compare and the audit trail have something to show
         rng = random.Random(1)
-        placed = db.session.scalars(db.select(Assignment).where(Assignment.plan_id == scenario.id,
-                                                                Assignment.position_id.is_not(None))).all()
+        placed = db.session.scalars(
+            db.select(Assignment).where(
+                Assignment.plan_id == scenario.id, Assignment.position_id.is_not(None)
+            )
+        ).all()
         for a in rng.sample(list(placed), 10):
             try:
                 review.apply_change(scenario, review.Change("unassign", a.person), user, "đo tải")
             except review.ChangeError:
                 continue
         db.session.commit()
-        counts = {"people": db.session.scalar(db.select(db.func.count()).select_from(Person)),
-                  "positions": db.session.scalar(db.select(db.func.count()).select_from(Position)),
-                  "communes": db.session.scalar(db.select(db.func.count()).select_from(Commune)),
-                  "placed": plan.solver_stats.get("placed"), "unplaced": plan.solver_stats.get("unplaced")}
+        counts = {
+            "people": db.session.scalar(db.select(db.func.count()).select_from(Person)),
+            "positions": db.session.scalar(db.select(db.func.count()).select_from(Position)),
+            "communes": db.session.scalar(db.select(db.func.count()).select_from(Commune)),
+            "placed": plan.solver_stats.get("placed"),
+            "unplaced": plan.solver_stats.get("unplaced"),
+        }
         # what the load generator asks for: random communes, people, seats and moves of the solved plan
         rows = db.session.execute(
-            db.select(Assignment.person_id, Assignment.position_id).where(Assignment.plan_id == plan.id)).all()
+            db.select(Assignment.person_id, Assignment.position_id).where(Assignment.plan_id == plan.id)
+        ).all()
         seats = [p for _pid, p in rows if p is not None]
         communes = list(db.session.scalars(db.select(Commune.code)))
         biggest = db.session.execute(
-            db.select(Commune.code, db.func.count()).select_from(Assignment)
-            .join(Position, Assignment.position_id == Position.id).join(Position.department)
-            .join(Commune).where(Assignment.plan_id == plan.id).group_by(Commune.code)
-            .order_by(db.func.count().desc()).limit(1)).first()
+            db.select(Commune.code, db.func.count())
+            .select_from(Assignment)
+            .join(Position, Assignment.position_id == Position.id)
+            .join(Position.department)
+            .join(Commune)
+            .where(Assignment.plan_id == plan.id)
+            .group_by(Commune.code)
+            .order_by(db.func.count().desc())
+            .limit(1)
+        ).first()
         moves = []
         from staffing.models import Department, MergerLink
 
         for person_id, _pos in rng.sample(list(rows), 60):
             person = db.session.get(Person, person_id)
             target = db.session.scalar(
-                db.select(Position.id).join(Department).join(MergerLink, MergerLink.commune_id == Department.commune_id)
-                .where(MergerLink.old_unit_id == person.unit_id).order_by(db.func.random()).limit(1))
+                db.select(Position.id)
+                .join(Department)
+                .join(MergerLink, MergerLink.commune_id == Department.commune_id)
+                .where(MergerLink.old_unit_id == person.unit_id)
+                .order_by(db.func.random())
+                .limit(1)
+            )
             if target is not None:
                 moves.append((person_id, target))
         plan_id, scenario_id = plan.id, scenario.id
-        locks = list(db.session.scalars(db.select(Assignment.person_id).where(
-            Assignment.plan_id == plan.id, Assignment.position_id.is_not(None), Assignment.locked.is_(False))
-            .order_by(Assignment.id).limit(40)))
-    return {"plan": plan_id, "scenario": scenario_id, "province": province_code, "people": [r[0] for r in rows],
-            "seats": seats, "communes": communes, "biggest_commune": biggest[0] if biggest else communes[0],
-            "moves": moves, "locks": locks, "counts": counts, "timings": timings, "db": str(db_path)}
+        locks = list(
+            db.session.scalars(
+                db.select(Assignment.person_id)
+                .where(
+                    Assignment.plan_id == plan.id,
+                    Assignment.position_id.is_not(None),
+                    Assignment.locked.is_(False),
+                )
+                .order_by(Assignment.id)
+                .limit(40)
+            )
+        )
+    return {
+        "plan": plan_id,
+        "scenario": scenario_id,
+        "province": province_code,
+        "people": [r[0] for r in rows],
+        "seats": seats,
+        "communes": communes,
+        "biggest_commune": biggest[0] if biggest else communes[0],
+        "moves": moves,
+        "locks": locks,
+        "counts": counts,
+        "timings": timings,
+        "db": str(db_path),
+    }
 
 
 # ---------------------------------------------------------------- serving
@@ -210,8 +299,12 @@ def serve(workdir: Path, port: int) -> None:
 
     from staffing import create_app
 
-    app = create_app({"SECRET_KEY": "bench-secret",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'instance' / 'staffing.db'}"})
+    app = create_app(
+        {
+            "SECRET_KEY": "bench-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'instance' / 'staffing.db'}",
+        }
+    )
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -261,18 +354,24 @@ class Session:
         status, data, headers = self.request("GET", "/login")
         self.cookie = headers.get("set-cookie", "").split(";", 1)[0]
         token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', data) or re.search(
-            rb'name="csrf_token" value="([^"]+)"', data)
-        assert token, "no CSRF token on the login page"
-        body = urlencode({"csrf_token": token.group(1).decode(), "email": "drafter@bench", "password": PASSWORD})
+            rb'name="csrf_token" value="([^"]+)"', data
+        )
+        if not token:
+            raise RuntimeError("no CSRF token on the login page")
+        body = urlencode(
+            {"csrf_token": token.group(1).decode(), "email": "drafter@bench", "password": PASSWORD}
+        )
         status, _data, headers = self.request("POST", "/login", body)
-        assert status == 302, status
+        if status != 302:
+            raise RuntimeError(f"login refused: {status}")
         self.cookie = headers.get("set-cookie", "").split(";", 1)[0]
 
 
 def measure(session: Session, name: str, paths: list[str], requests: int, concurrency: int) -> dict[str, Any]:
     for path in paths[:2]:  # warm up
         status, _d, _h = session.request("GET", path)
-        assert status == 200, (name, path, status)
+        if status != 200:
+            raise RuntimeError(f"{name}: {path} answered {status}")
     times: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
@@ -301,9 +400,16 @@ def measure(session: Session, name: str, paths: list[str], requests: int, concur
         th.join()
     wall = time.perf_counter() - started
     times.sort()
-    p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
-    return {"page": name, "n": len(times), "p50_ms": round(statistics.median(times), 1), "p95_ms": round(p95, 1),
-            "max_ms": round(times[-1], 1), "rps": round(len(times) / wall, 1), "errors": errors}
+    p95 = times[max(0, round(0.95 * len(times)) - 1)]
+    return {
+        "page": name,
+        "n": len(times),
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(p95, 1),
+        "max_ms": round(times[-1], 1),
+        "rps": round(len(times) / wall, 1),
+        "errors": errors,
+    }
 
 
 def measure_edits(session: Session, plan: int, people: list[int], rounds: int) -> dict[str, Any]:
@@ -319,19 +425,35 @@ def measure_edits(session: Session, plan: int, people: list[int], rounds: int) -
             if status != 200 or not token or not version or b"confirm-change" not in data:
                 errors.append(status)
                 break
-            body = urlencode({"csrf_token": token.group(1).decode(), "version": version.group(1).decode(),
-                              "kind": kind, "person": person, "position": "", "other": "", "commune": "",
-                              "forbidden": "", "reason": ""})
+            body = urlencode(
+                {
+                    "csrf_token": token.group(1).decode(),
+                    "version": version.group(1).decode(),
+                    "kind": kind,
+                    "person": person,
+                    "position": "",
+                    "other": "",
+                    "commune": "",
+                    "forbidden": "",
+                    "reason": "",
+                }
+            )
             t = time.perf_counter()
             status, _d, _h = session.request("POST", f"/plans/{plan}/change", body)
             times.append((time.perf_counter() - t) * 1000)
             if status != 302:
                 errors.append(status)
     times.sort()
-    p95 = times[max(0, int(round(0.95 * len(times))) - 1)] if times else 0.0
-    return {"page": "edit: lock / unlock (POST)", "n": len(times), "p50_ms": round(statistics.median(times), 1)
-            if times else 0.0, "p95_ms": round(p95, 1), "max_ms": round(times[-1], 1) if times else 0.0,
-            "rps": 0.0, "errors": errors}
+    p95 = times[max(0, round(0.95 * len(times)) - 1)] if times else 0.0
+    return {
+        "page": "edit: lock / unlock (POST)",
+        "n": len(times),
+        "p50_ms": round(statistics.median(times), 1) if times else 0.0,
+        "p95_ms": round(p95, 1),
+        "max_ms": round(times[-1], 1) if times else 0.0,
+        "rps": 0.0,
+        "errors": errors,
+    }
 
 
 def pages(ids: dict[str, Any], rng: random.Random) -> dict[str, list[str]]:
@@ -349,8 +471,10 @@ def pages(ids: dict[str, Any], rng: random.Random) -> dict[str, list[str]]:
         "seat candidates (ranked)": [f"/plans/{p}/seats/{x}" for x in seats],
         "move: choose seat": [f"/plans/{p}/change?kind=move&person={a}" for a, _b in moves[:20]],
         "move: live rule check": [f"/plans/{p}/check?kind=move&person={a}&position={b}" for a, b in moves],
-        "swap: live rule check": [f"/plans/{p}/check?kind=swap&person={a}&other={b}"
-                                  for (a, _x), (b, _y) in zip(moves[::2], moves[1::2], strict=False)],
+        "swap: live rule check": [
+            f"/plans/{p}/check?kind=swap&person={a}&other={b}"
+            for (a, _x), (b, _y) in zip(moves[::2], moves[1::2], strict=False)
+        ],
         "dashboard (province)": [f"/plans/{p}/dashboard"],
         "dashboard (commune)": [f"/plans/{p}/dashboard/c/{c}" for c in communes],
         "gaps and training needs": [f"/plans/{p}/gaps"],
@@ -365,7 +489,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=40, help="requests per page")
     parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/pages-bench"))
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/pages-bench"))  # noqa: S108
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds for the solve of the plan")
     parser.add_argument("--reuse", action="store_true", help="keep the database of a previous run")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
@@ -389,8 +513,18 @@ def main() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = subprocess.Popen([sys.executable, __file__, "--serve", "--workdir", str(args.workdir),  # noqa: S603
-                               "--port", str(port)], cwd=ROOT)
+    server = subprocess.Popen(  # noqa: S603  (this very script, as the server)
+        [
+            sys.executable,
+            __file__,
+            "--serve",
+            "--workdir",
+            str(args.workdir),
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+    )
     try:
         for _ in range(200):
             try:
@@ -409,17 +543,32 @@ def main() -> int:
             r = measure(session, name, paths, args.requests, args.concurrency)
             results.append(r)
             flag = "" if r["p95_ms"] < 300 else "  <-- over 300 ms"
-            print(f"{name:<40} {r['n']:>4} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['max_ms']:>8} {r['rps']:>6}"
-                  f"{' errors ' + str(r['errors'][:3]) if r['errors'] else ''}{flag}", flush=True)
+            print(
+                f"{name:<40} {r['n']:>4} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['max_ms']:>8} {r['rps']:>6}"
+                f"{' errors ' + str(r['errors'][:3]) if r['errors'] else ''}{flag}",
+                flush=True,
+            )
         if not args.only or args.only in "edit":
             placed = ids["locks"]
             r = measure_edits(session, ids["plan"], placed, max(5, args.requests // 4))
             results.append(r)
-            print(f"{r['page']:<40} {r['n']:>4} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['max_ms']:>8} {'':>6}"
-                  f"{' errors ' + str(r['errors'][:3]) if r['errors'] else ''}", flush=True)
-        (args.workdir / "pages-bench.json").write_text(json.dumps(
-            {"counts": ids["counts"], "timings": ids["timings"], "concurrency": args.concurrency,
-             "results": results}, indent=1, ensure_ascii=False))
+            print(
+                f"{r['page']:<40} {r['n']:>4} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['max_ms']:>8} {'':>6}"
+                f"{' errors ' + str(r['errors'][:3]) if r['errors'] else ''}",
+                flush=True,
+            )
+        (args.workdir / "pages-bench.json").write_text(
+            json.dumps(
+                {
+                    "counts": ids["counts"],
+                    "timings": ids["timings"],
+                    "concurrency": args.concurrency,
+                    "results": results,
+                },
+                indent=1,
+                ensure_ascii=False,
+            )
+        )
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -22,7 +22,9 @@ SHOW_ROWS = 50  # the plan page shows the first unplaced people; the full list h
 def index(code: str) -> ResponseReturnValue:
     """The province's plan scenarios, and a form to propose a new one."""
     province = access.get_province(code, current_user)
-    items = db.session.scalars(db.select(Plan).where(Plan.province_code == province.code).order_by(Plan.id.desc())).all()
+    items = db.session.scalars(
+        db.select(Plan).where(Plan.province_code == province.code).order_by(Plan.id.desc())
+    ).all()
     form = _propose_form(province)
     return render_template("plans/index.html", province=province, plans=items, form=form)
 
@@ -52,8 +54,12 @@ def propose(code: str) -> ResponseReturnValue:
     db.session.commit()
     from flask import current_app
 
-    result = solve_plan_task(plan.id, float(current_app.config["SOLVER_TIME_LIMIT"]),
-                             int(current_app.config["SOLVER_WORKERS"]), current_user.id)
+    result = solve_plan_task(
+        plan.id,
+        float(current_app.config["SOLVER_TIME_LIMIT"]),
+        int(current_app.config["SOLVER_WORKERS"]),
+        current_user.id,
+    )
     db.session.refresh(plan)
     plan.job_id = getattr(result, "id", None)
     db.session.commit()
@@ -77,13 +83,22 @@ def show(plan_id: int) -> ResponseReturnValue:
     from ..review.forms import CompleteForm, CopyForm, WorkflowForm
     from ..services.review import allowed_actions
 
-    default_name = (_("{name} (phiên bản mới)") if plan.status.value == "approved" else _("{name} (bản sao)")).format(
-        name=plan.name)
-    return render_template("plans/show.html", plan=plan, province=province, summary=summary,
-                           unplaced=unplaced, unplaced_total=unplaced_total, shortfalls=shortfalls,
-                           actions=allowed_actions(plan, current_user),
-                           wf_form=WorkflowForm(version=plan.version), copy_form=CopyForm(name=default_name[:200]),
-                           complete_form=CompleteForm(version=plan.version))
+    default_name = (
+        _("{name} (phiên bản mới)") if plan.status.value == "approved" else _("{name} (bản sao)")
+    ).format(name=plan.name)
+    return render_template(
+        "plans/show.html",
+        plan=plan,
+        province=province,
+        summary=summary,
+        unplaced=unplaced,
+        unplaced_total=unplaced_total,
+        shortfalls=shortfalls,
+        actions=allowed_actions(plan, current_user),
+        wf_form=WorkflowForm(version=plan.version),
+        copy_form=CopyForm(name=default_name[:200]),
+        complete_form=CompleteForm(version=plan.version),
+    )
 
 
 @bp.get("/plans/<int:plan_id>/unplaced")
@@ -94,15 +109,24 @@ def unplaced(plan_id: int) -> ResponseReturnValue:
 
     plan = access.get_plan(plan_id, current_user)
     province = access.get_province(plan.province_code, current_user)
-    scope = {c.code for c in access.visible_communes(province, current_user)} if current_user.communes else None
+    scope = (
+        {c.code for c in access.visible_communes(province, current_user)} if current_user.communes else None
+    )
     try:
         page = max(1, int(request.args.get("page", 1)))
     except ValueError:
         abort(400)
     total = plan_views.unplaced_count(plan, scope)
     rows = plan_views.unplaced_people(plan, scope, limit=PAGE_ROWS, offset=(page - 1) * PAGE_ROWS)
-    return render_template("plans/unplaced.html", plan=plan, province=province, unplaced=rows, total=total,
-                           page=page, pages=max(1, (total + PAGE_ROWS - 1) // PAGE_ROWS))
+    return render_template(
+        "plans/unplaced.html",
+        plan=plan,
+        province=province,
+        unplaced=rows,
+        total=total,
+        page=page,
+        pages=max(1, (total + PAGE_ROWS - 1) // PAGE_ROWS),
+    )
 
 
 PAGE_ROWS = 200
@@ -114,7 +138,11 @@ def progress(plan_id: int) -> ResponseReturnValue:
     """The background solve's state, for the progress bar."""
     plan = access.get_plan(plan_id, current_user)
     db.session.refresh(plan)
-    return {"state": plan.job_state.value, "progress": round(plan.job_progress, 3), "message": plan.job_message}
+    return {
+        "state": plan.job_state.value,
+        "progress": round(plan.job_progress, 3),
+        "message": plan.job_message,
+    }
 
 
 @bp.get("/plans/<int:plan_id>/c/<commune_code>")
@@ -126,10 +154,19 @@ def commune(plan_id: int, commune_code: str) -> ResponseReturnValue:
     com = access.get_commune(province, commune_code, current_user)
     chart = plan_views.commune_chart(plan, com)
     unplaced = plan_views.unplaced_people(plan, {com.code})
-    filled = sum(len(seat.holders) for _block, departments in chart for _dept, seats in departments for seat in seats)
-    return render_template("plans/commune.html", plan=plan, province=province, commune=com, chart=chart,
-                           unplaced=unplaced, filled=filled,
-                           can_edit=plan.editable and current_user.has_role(Role.DRAFTER))
+    filled = sum(
+        len(seat.holders) for _block, departments in chart for _dept, seats in departments for seat in seats
+    )
+    return render_template(
+        "plans/commune.html",
+        plan=plan,
+        province=province,
+        commune=com,
+        chart=chart,
+        unplaced=unplaced,
+        filled=filled,
+        can_edit=plan.editable and current_user.has_role(Role.DRAFTER),
+    )
 
 
 @bp.get("/plans/<int:plan_id>/problem.json")

@@ -61,8 +61,13 @@ def _person(plan: Plan, person_id: int) -> Person:
         abort(404)
     if current_user.communes:
         codes = set(current_user.communes)
-        fed = set(db.session.scalars(db.select(Commune.code).join(MergerLink, MergerLink.commune_id == Commune.id)
-                                     .where(MergerLink.old_unit_id == person.unit_id)))
+        fed = set(
+            db.session.scalars(
+                db.select(Commune.code)
+                .join(MergerLink, MergerLink.commune_id == Commune.id)
+                .where(MergerLink.old_unit_id == person.unit_id)
+            )
+        )
         if not fed & codes:
             abort(404)
     return person
@@ -108,32 +113,50 @@ def _change_from(plan: Plan, data: Any) -> review.Change:
         forbidden = db.session.get(Forbidden, fid)
         if forbidden is None or forbidden.plan_id != plan.id or forbidden.person_id != person.id:
             abort(404)
-    return review.Change(kind, person, _position(plan, _int(data.get("position"))),
-                         _person(plan, other_id) if other_id is not None else None,
-                         _commune(plan, data.get("commune")), forbidden)
+    return review.Change(
+        kind,
+        person,
+        _position(plan, _int(data.get("position"))),
+        _person(plan, other_id) if other_id is not None else None,
+        _commune(plan, data.get("commune")),
+        forbidden,
+    )
 
 
 def _stale(plan: Plan) -> ResponseReturnValue:
-    message = _("Phương án vừa được người khác thay đổi (phiên bản hiện tại: {v}). Thay đổi của bạn chưa được "
-                "lưu; hãy tải lại trang và thực hiện lại.").format(v=plan.version)
+    message = _(
+        "Phương án vừa được người khác thay đổi (phiên bản hiện tại: {v}). Thay đổi của bạn chưa được "
+        "lưu; hãy tải lại trang và thực hiện lại."
+    ).format(v=plan.version)
     return render_template("error.html", code=409, message=message, detail="Conflict"), 409
 
 
 def _fed_communes(person: Person) -> list[Commune]:
     visible = {c.id for c in access.visible_communes(person.unit.province, current_user)}
-    return [lk.commune for lk in sorted(person.unit.links, key=lambda lk: (lk.extra, lk.commune.name))
-            if lk.commune_id in visible]
+    return [
+        lk.commune
+        for lk in sorted(person.unit.links, key=lambda lk: (lk.extra, lk.commune.name))
+        if lk.commune_id in visible
+    ]
 
 
 def _seat_options(plan: Plan, communes: list[Commune]) -> list[tuple[Commune, list[tuple[Position, int]]]]:
     """Every seat of these communes with how many the plan puts there now."""
     ids = [c.id for c in communes]
-    positions = db.session.scalars(db.select(Position).join(Department).where(Department.commune_id.in_(ids))
-                                   .options(selectinload(Position.department)).order_by(Position.id)).all()
-    counts: dict[int, int] = dict(db.session.execute(
-        db.select(Assignment.position_id, db.func.count()).where(
-            Assignment.plan_id == plan.id, Assignment.position_id.in_([p.id for p in positions]))
-        .group_by(Assignment.position_id)).all())  # type: ignore[arg-type]
+    positions = db.session.scalars(
+        db.select(Position)
+        .join(Department)
+        .where(Department.commune_id.in_(ids))
+        .options(selectinload(Position.department))
+        .order_by(Position.id)
+    ).all()
+    counts: dict[int, int] = dict(
+        db.session.execute(
+            db.select(Assignment.position_id, db.func.count())
+            .where(Assignment.plan_id == plan.id, Assignment.position_id.in_([p.id for p in positions]))
+            .group_by(Assignment.position_id)
+        ).all()
+    )  # type: ignore[arg-type]
     out = []
     for c in communes:
         out.append((c, [(p, counts.get(p.id, 0)) for p in positions if p.department.commune_id == c.id]))
@@ -143,19 +166,36 @@ def _seat_options(plan: Plan, communes: list[Commune]) -> list[tuple[Commune, li
 def _swap_options(plan: Plan, person: Person, communes: list[Commune]) -> list[tuple[Assignment, str]]:
     ids = [c.id for c in communes]
     rows = db.session.scalars(
-        db.select(Assignment).join(Position).join(Department)
-        .where(Assignment.plan_id == plan.id, Department.commune_id.in_(ids), Assignment.person_id != person.id)
-        .options(selectinload(Assignment.person), selectinload(Assignment.position).selectinload(Position.department)
-                 .selectinload(Department.commune))).all()
-    return sorted(((a, f"{a.position.department.commune.name} · {a.position.title} · {a.person.name}")
-                   for a in rows if a.position is not None), key=lambda x: x[1])
+        db.select(Assignment)
+        .join(Position)
+        .join(Department)
+        .where(
+            Assignment.plan_id == plan.id, Department.commune_id.in_(ids), Assignment.person_id != person.id
+        )
+        .options(
+            selectinload(Assignment.person),
+            selectinload(Assignment.position)
+            .selectinload(Position.department)
+            .selectinload(Department.commune),
+        )
+    ).all()
+    return sorted(
+        (
+            (a, f"{a.position.department.commune.name} · {a.position.title} · {a.person.name}")
+            for a in rows
+            if a.position is not None
+        ),
+        key=lambda x: x[1],
+    )
 
 
 def _redirect_after(plan: Plan, change: review.Change) -> ResponseReturnValue:
     a = review.current_seat(plan, change.person)
     if a is not None and a.position is not None:
-        return redirect(url_for("plans.commune", plan_id=plan.id, commune_code=a.position.department.commune.code)
-                        + f"#p{change.person.id}")
+        return redirect(
+            url_for("plans.commune", plan_id=plan.id, commune_code=a.position.department.commune.code)
+            + f"#p{change.person.id}"
+        )
     return redirect(url_for("review.person", plan_id=plan.id, person_id=change.person.id))
 
 
@@ -170,37 +210,70 @@ def person(plan_id: int, person_id: int) -> ResponseReturnValue:
     province, _communes = _scope(plan)
     who = _person(plan, person_id)
     a = review.current_seat(plan, who)
-    forbidden = db.session.scalars(db.select(Forbidden).where(Forbidden.plan_id == plan.id,
-                                                              Forbidden.person_id == who.id)).all()
-    history = db.session.scalars(db.select(AuditEntry).where(AuditEntry.person_id == who.id,
-                                                             AuditEntry.plan_id == plan.id)
-                                 .order_by(AuditEntry.id.desc()).limit(50)).all()
+    forbidden = db.session.scalars(
+        db.select(Forbidden).where(Forbidden.plan_id == plan.id, Forbidden.person_id == who.id)
+    ).all()
+    history = db.session.scalars(
+        db.select(AuditEntry)
+        .where(AuditEntry.person_id == who.id, AuditEntry.plan_id == plan.id)
+        .order_by(AuditEntry.id.desc())
+        .limit(50)
+    ).all()
     violations: list[Any] = []
     if a is not None and a.position_id is not None:
         local = review.build_local(plan, {a.position.department.commune_id}, {who.id})
         from solver.check import check_assignments
 
-        violations = [v for v in check_assignments(local.problem, local.mapping(
-            {pid: x.position_id for pid, x in local.holders.items()})) if v.person == who.key]
+        violations = [
+            v
+            for v in check_assignments(
+                local.problem, local.mapping({pid: x.position_id for pid, x in local.holders.items()})
+            )
+            if v.person == who.key
+        ]
     from ..models import Relation
 
-    relatives = db.session.execute(
-        db.select(Relation.kind, Person).join(Person, Person.id == Relation.person_b_id)
-        .where(Relation.person_a_id == who.id)).all() + db.session.execute(
-        db.select(Relation.kind, Person).join(Person, Person.id == Relation.person_a_id)
-        .where(Relation.person_b_id == who.id)).all()
+    relatives = (
+        db.session.execute(
+            db.select(Relation.kind, Person)
+            .join(Person, Person.id == Relation.person_b_id)
+            .where(Relation.person_a_id == who.id)
+        ).all()
+        + db.session.execute(
+            db.select(Relation.kind, Person)
+            .join(Person, Person.id == Relation.person_a_id)
+            .where(Relation.person_b_id == who.id)
+        ).all()
+    )
     form = WorkflowForm(version=plan.version)
-    return render_template("review/person.html", plan=plan, province=province, person=who, a=a,
-                           forbidden=forbidden, history=history, violations=violations, relatives=relatives,
-                           fed=_fed_communes(who), form=form, can_edit=plan.editable and current_user.has_role(
-                               Role.DRAFTER))
+    return render_template(
+        "review/person.html",
+        plan=plan,
+        province=province,
+        person=who,
+        a=a,
+        forbidden=forbidden,
+        history=history,
+        violations=violations,
+        relatives=relatives,
+        fed=_fed_communes(who),
+        form=form,
+        can_edit=plan.editable and current_user.has_role(Role.DRAFTER),
+    )
 
 
 # ---------------------------------------------------------------- adjusting a draft
 
 
-def _change_page(plan: Plan, change: review.Change | None, data: Any, form: ChangeForm | None = None,
-                 status: int = 200, error: str | None = None, check: Any = None) -> ResponseReturnValue:
+def _change_page(
+    plan: Plan,
+    change: review.Change | None,
+    data: Any,
+    form: ChangeForm | None = None,
+    status: int = 200,
+    error: str | None = None,
+    check: Any = None,
+) -> ResponseReturnValue:
     province, _communes = _scope(plan)
     kind = data.get("kind", "")
     who = _person(plan, _int(data.get("person")) or 0)
@@ -211,14 +284,32 @@ def _change_page(plan: Plan, change: review.Change | None, data: Any, form: Chan
         except review.ChangeError as exc:
             error = str(exc)
     if form is None:
-        form = ChangeForm(version=plan.version, kind=kind, person=who.id,
-                          position=data.get("position", ""), other=data.get("other", ""),
-                          commune=data.get("commune", ""), forbidden=data.get("forbidden", ""))
+        form = ChangeForm(
+            version=plan.version,
+            kind=kind,
+            person=who.id,
+            position=data.get("position", ""),
+            other=data.get("other", ""),
+            commune=data.get("commune", ""),
+            forbidden=data.get("forbidden", ""),
+        )
     seats = _seat_options(plan, fed) if kind in ("move", "forbid_seat") else []
     swaps = _swap_options(plan, who, fed) if kind == "swap" else []
-    return render_template("review/change.html", plan=plan, province=province, person=who, kind=kind,
-                           a=review.current_seat(plan, who), fed=fed, seats=seats, swaps=swaps, check=check,
-                           form=form, data=data, error=error), status
+    return render_template(
+        "review/change.html",
+        plan=plan,
+        province=province,
+        person=who,
+        kind=kind,
+        a=review.current_seat(plan, who),
+        fed=fed,
+        seats=seats,
+        swaps=swaps,
+        check=check,
+        form=form,
+        data=data,
+        error=error,
+    ), status
 
 
 def _ready(change: review.Change) -> bool:
@@ -254,17 +345,22 @@ def check(plan_id: int) -> ResponseReturnValue:
             result = review.check_change(plan, change)
         except review.ChangeError as exc:
             error = str(exc)
-    form = ChangeForm(version=request.args.get("version") or plan.version, kind=change.kind,
-                      person=change.person.id, position=request.args.get("position", ""),
-                      other=request.args.get("other", ""), commune=request.args.get("commune", ""),
-                      forbidden=request.args.get("forbidden", ""))
+    form = ChangeForm(
+        version=request.args.get("version") or plan.version,
+        kind=change.kind,
+        person=change.person.id,
+        position=request.args.get("position", ""),
+        other=request.args.get("other", ""),
+        commune=request.args.get("commune", ""),
+        forbidden=request.args.get("forbidden", ""),
+    )
     return render_template("review/_check.html", plan=plan, check=result, form=form, error=error)
 
 
 @bp.post("/plans/<int:plan_id>/change")
 @access.role_required(Role.DRAFTER)
 def apply(plan_id: int) -> ResponseReturnValue:
-    """Make the adjustment: refused on a stale version, and when it breaks a hard rule without a written reason."""
+    """Make the adjustment: refused on a stale version, or on a broken hard rule without a written reason."""
     plan = access.get_editable_plan(plan_id, current_user)
     form = ChangeForm()
     if not form.validate_on_submit():
@@ -273,8 +369,12 @@ def apply(plan_id: int) -> ResponseReturnValue:
         return _stale(plan)
     if plan.job_state in (JobState.QUEUED, JobState.RUNNING):
         # the solve would overwrite the change (or fail on the new version): wait for it
-        return render_template("error.html", code=409, message=_(
-            "Phương án đang được giải lại; hãy chờ hoàn thành rồi điều chỉnh."), detail="Conflict"), 409
+        return render_template(
+            "error.html",
+            code=409,
+            message=_("Phương án đang được giải lại; hãy chờ hoàn thành rồi điều chỉnh."),
+            detail="Conflict",
+        ), 409
     data = {k: getattr(form, k).data for k in ("kind", "person", "position", "other", "commune", "forbidden")}
     change = _change_from(plan, data)
     reason = (form.reason.data or "").strip()
@@ -282,15 +382,27 @@ def apply(plan_id: int) -> ResponseReturnValue:
         result = review.apply_change(plan, change, current_user, reason, override=bool(form.override.data))
     except review.OverrideRequired as exc:
         db.session.rollback()
-        return _change_page(plan, change, data, form, 422, _(
-            "Thay đổi này vi phạm quy định bắt buộc: hãy đánh dấu chấp nhận vượt quy định và ghi rõ lý do."),
-            check=exc.args[0] if exc.args else None)
+        return _change_page(
+            plan,
+            change,
+            data,
+            form,
+            422,
+            _(
+                "Thay đổi này vi phạm quy định bắt buộc: "
+                "hãy đánh dấu chấp nhận vượt quy định và ghi rõ lý do."
+            ),
+            check=exc.args[0] if exc.args else None,
+        )
     except review.ChangeError as exc:
         db.session.rollback()
         return _change_page(plan, change, data, form, 422, str(exc))
     db.session.commit()
-    flash(_("Đã lưu điều chỉnh.") + (" " + _("Đã ghi nhận lý do vượt quy định.") if result.needs_override else ""),
-          "success")
+    flash(
+        _("Đã lưu điều chỉnh.")
+        + (" " + _("Đã ghi nhận lý do vượt quy định.") if result.needs_override else ""),
+        "success",
+    )
     return _redirect_after(plan, change)
 
 
@@ -300,17 +412,27 @@ def apply(plan_id: int) -> ResponseReturnValue:
 @bp.get("/plans/<int:plan_id>/seats/<int:position_id>")
 @access.any_role
 def seat(plan_id: int, position_id: int) -> ResponseReturnValue:
-    """A seat: its requirements, holders, and the ranked people who could take it with what each would change."""
+    """A seat: its requirements, holders, and the ranked people who could take it, with what each changes."""
     plan = access.get_plan(plan_id, current_user)
     province, _communes = _scope(plan)
     pos = _position(plan, position_id)
-    assert pos is not None
-    holders = db.session.scalars(db.select(Assignment).where(Assignment.plan_id == plan.id,
-                                                             Assignment.position_id == pos.id)
-                                 .options(selectinload(Assignment.person))).all()
+    if pos is None:
+        abort(404)
+    holders = db.session.scalars(
+        db.select(Assignment)
+        .where(Assignment.plan_id == plan.id, Assignment.position_id == pos.id)
+        .options(selectinload(Assignment.person))
+    ).all()
     ranked = review.candidates(plan, pos, limit=int(request.args.get("limit", 40) or 40))
-    return render_template("review/seat.html", plan=plan, province=province, pos=pos, holders=holders,
-                           candidates=ranked, can_edit=plan.editable and current_user.has_role(Role.DRAFTER))
+    return render_template(
+        "review/seat.html",
+        plan=plan,
+        province=province,
+        pos=pos,
+        holders=holders,
+        candidates=ranked,
+        can_edit=plan.editable and current_user.has_role(Role.DRAFTER),
+    )
 
 
 # ---------------------------------------------------------------- re-solve
@@ -319,7 +441,7 @@ def seat(plan_id: int, position_id: int) -> ResponseReturnValue:
 @bp.post("/plans/<int:plan_id>/complete")
 @access.role_required(Role.DRAFTER)
 def complete(plan_id: int) -> ResponseReturnValue:
-    """"Hoàn thiện phương án": re-solve this draft in the background, keeping locks, forbidden pairs and seats."""
+    """Hoàn thiện phương án: re-solve this draft in the background, keeping locks, forbidden pairs, seats."""
     from ..tasks import solve_plan_task
 
     plan = access.get_editable_plan(plan_id, current_user)
@@ -335,21 +457,36 @@ def complete(plan_id: int) -> ResponseReturnValue:
     plan.infeasible = None
     from ..audit import record
 
-    record("complete", "plan", user=current_user, entity_id=plan.id, province_code=plan.province_code,
-           plan_id=plan.id, after={"time_limit": current_app.config["SOLVER_TIME_LIMIT"]})
+    record(
+        "complete",
+        "plan",
+        user=current_user,
+        entity_id=plan.id,
+        province_code=plan.province_code,
+        plan_id=plan.id,
+        after={"time_limit": current_app.config["SOLVER_TIME_LIMIT"]},
+    )
     db.session.commit()
-    result = solve_plan_task(plan.id, float(current_app.config["SOLVER_TIME_LIMIT"]),
-                             int(current_app.config["SOLVER_WORKERS"]), current_user.id)
+    result = solve_plan_task(
+        plan.id,
+        float(current_app.config["SOLVER_TIME_LIMIT"]),
+        int(current_app.config["SOLVER_WORKERS"]),
+        current_user.id,
+    )
     db.session.expire_all()
     plan = db.session.get(Plan, plan_id)
-    assert plan is not None
+    if plan is None:
+        abort(404)
     job_id = getattr(result, "id", None)
     if job_id and plan.job_state in (JobState.QUEUED, JobState.RUNNING):
         from sqlalchemy import update
 
         with db.engine.begin() as conn:  # not a change of the plan: leave its version alone
             conn.execute(update(Plan.__table__).where(Plan.__table__.c.id == plan.id).values(job_id=job_id))
-    flash(_("Đang hoàn thiện phương án: các phân công đã khóa và điều kiện loại trừ được giữ nguyên."), "success")
+    flash(
+        _("Đang hoàn thiện phương án: các phân công đã khóa và điều kiện loại trừ được giữ nguyên."),
+        "success",
+    )
     return redirect(url_for("plans.show", plan_id=plan.id))
 
 
@@ -375,9 +512,16 @@ def workflow(plan_id: int, action: str) -> ResponseReturnValue:
             return redirect(url_for("plans.show", plan_id=plan.id) + "#workflow")
         abort(exc.code)
     db.session.commit()
-    flash({"submit": _("Đã gửi thẩm định."), "forward": _("Đã trình phê duyệt."),
-           "return": _("Đã trả lại phương án để chỉnh sửa."), "approve": _("Đã phê duyệt phương án."),
-           "comment": _("Đã ghi ý kiến.")}[action], "success")
+    flash(
+        {
+            "submit": _("Đã gửi thẩm định."),
+            "forward": _("Đã trình phê duyệt."),
+            "return": _("Đã trả lại phương án để chỉnh sửa."),
+            "approve": _("Đã phê duyệt phương án."),
+            "comment": _("Đã ghi ý kiến."),
+        }[action],
+        "success",
+    )
     return redirect(url_for("plans.show", plan_id=plan.id) + "#workflow")
 
 
@@ -402,8 +546,11 @@ def compare(plan_id: int) -> ResponseReturnValue:
     """Two plans side by side, with the difference person by person."""
     plan = access.get_plan(plan_id, current_user)
     province, communes = _scope(plan)
-    others = db.session.scalars(db.select(Plan).where(Plan.province_code == plan.province_code, Plan.id != plan.id)
-                                .order_by(Plan.id.desc())).all()
+    others = db.session.scalars(
+        db.select(Plan)
+        .where(Plan.province_code == plan.province_code, Plan.id != plan.id)
+        .order_by(Plan.id.desc())
+    ).all()
     other_id = _int(request.args.get("other")) or plan.parent_id or (others[0].id if others else None)
     result = None
     if other_id is not None:
@@ -415,11 +562,24 @@ def compare(plan_id: int) -> ResponseReturnValue:
     commune = request.args.get("commune", "")
     diffs = []
     if result is not None:
-        diffs = [d for d in result.differences if (not kind or d.kind == kind) and (not commune or commune in
-                                                                                     d.communes)]
-    return render_template("review/compare.html", plan=plan, province=province, others=others, other_id=other_id,
-                           result=result, diffs=diffs[:1000], total=len(diffs), kind=kind, commune=commune,
-                           communes=communes)
+        diffs = [
+            d
+            for d in result.differences
+            if (not kind or d.kind == kind) and (not commune or commune in d.communes)
+        ]
+    return render_template(
+        "review/compare.html",
+        plan=plan,
+        province=province,
+        others=others,
+        other_id=other_id,
+        result=result,
+        diffs=diffs[:1000],
+        total=len(diffs),
+        kind=kind,
+        commune=commune,
+        communes=communes,
+    )
 
 
 # ---------------------------------------------------------------- qualification gaps
@@ -440,14 +600,27 @@ def gaps(plan_id: int) -> ResponseReturnValue:
     lang = str(get_locale() or "vi")
     rows = training.gap_rows(plan, communes, lang)
     f = _gap_filters()
-    shown = training.filter_rows(rows, **{k: v for k, v in f.items() if k != "sort"}, sort=f["sort"] or "commune")
+    shown = training.filter_rows(
+        rows, **{k: v for k, v in f.items() if k != "sort"}, sort=f["sort"] or "commune"
+    )
     needs = training.training_needs(shown)
     page = max(1, _int(request.args.get("page")) or 1)
     pages = max(1, (len(shown) + PAGE - 1) // PAGE)
-    return render_template("review/gaps.html", plan=plan, province=province, rows=shown[(page - 1) * PAGE:page * PAGE],
-                           total=len(shown), all_total=len(rows), needs=needs, filters=f, communes=communes,
-                           attrs=sorted(training.attr_counts(rows).items()), page=page, pages=pages,
-                           all_needs=training.training_needs(rows))
+    return render_template(
+        "review/gaps.html",
+        plan=plan,
+        province=province,
+        rows=shown[(page - 1) * PAGE : page * PAGE],
+        total=len(shown),
+        all_total=len(rows),
+        needs=needs,
+        filters=f,
+        communes=communes,
+        attrs=sorted(training.attr_counts(rows).items()),
+        page=page,
+        pages=pages,
+        all_needs=training.training_needs(rows),
+    )
 
 
 @bp.get("/plans/<int:plan_id>/gaps.xlsx")
@@ -462,11 +635,18 @@ def gaps_xlsx(plan_id: int) -> ResponseReturnValue:
 
     lang = str(get_locale() or "vi")
     f = _gap_filters()
-    rows = training.filter_rows(training.gap_rows(plan, communes, lang),
-                                **{k: v for k, v in f.items() if k != "sort"}, sort=f["sort"] or "commune")
+    rows = training.filter_rows(
+        training.gap_rows(plan, communes, lang),
+        **{k: v for k, v in f.items() if k != "sort"},
+        sort=f["sort"] or "commune",
+    )
     data = training.workbook(plan, rows, training.training_needs(rows), lang)
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"thieu-hut-phuong-an-{plan.id}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_file(
+        io.BytesIO(data),
+        as_attachment=True,
+        download_name=f"thieu-hut-phuong-an-{plan.id}.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 # ---------------------------------------------------------------- dashboard
@@ -475,7 +655,7 @@ def gaps_xlsx(plan_id: int) -> ResponseReturnValue:
 @bp.get("/plans/<int:plan_id>/dashboard")
 @access.any_role
 def dashboard(plan_id: int) -> ResponseReturnValue:
-    """The plan for leaders, province-wide: seats, shortfalls, unplaced, gaps, balance, women, minorities, ages."""
+    """The plan for leaders: seats, shortfalls, unplaced, gaps, balance, women, minorities, ages."""
     plan = access.get_plan(plan_id, current_user)
     province, communes = _scope(plan)
     data = dashboard_service.build(plan, province, communes, province.name)
@@ -510,11 +690,23 @@ def audit(plan_id: int) -> ResponseReturnValue:
     page = max(1, _int(request.args.get("page")) or 1)
     query = db.select(AuditEntry).where(AuditEntry.plan_id == plan.id)
     total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery())) or 0
-    entries = db.session.scalars(query.options(selectinload(AuditEntry.user)).order_by(AuditEntry.id.desc())
-                                 .offset((page - 1) * PAGE).limit(PAGE)).all()
-    return render_template("review/audit.html", plan=plan, province=province, entries=entries,
-                           people=_audit_people(list(entries)), person=None, page=page,
-                           pages=max(1, (total + PAGE - 1) // PAGE), plans={plan.id: plan})
+    entries = db.session.scalars(
+        query.options(selectinload(AuditEntry.user))
+        .order_by(AuditEntry.id.desc())
+        .offset((page - 1) * PAGE)
+        .limit(PAGE)
+    ).all()
+    return render_template(
+        "review/audit.html",
+        plan=plan,
+        province=province,
+        entries=entries,
+        people=_audit_people(list(entries)),
+        person=None,
+        page=page,
+        pages=max(1, (total + PAGE - 1) // PAGE),
+        plans={plan.id: plan},
+    )
 
 
 @bp.get("/p/<code>/people/<int:person_id>/history")
@@ -529,8 +721,21 @@ def person_history(code: str, person_id: int) -> ResponseReturnValue:
         abort(404)
     if any_plan is not None:
         _person(any_plan, person_id)
-    entries = db.session.scalars(db.select(AuditEntry).where(AuditEntry.person_id == who.id)
-                                 .options(selectinload(AuditEntry.user)).order_by(AuditEntry.id.desc())
-                                 .limit(500)).all()
-    return render_template("review/audit.html", plan=None, province=province, entries=entries,
-                           people={who.id: who}, person=who, page=1, pages=1, plans=plans)
+    entries = db.session.scalars(
+        db.select(AuditEntry)
+        .where(AuditEntry.person_id == who.id)
+        .options(selectinload(AuditEntry.user))
+        .order_by(AuditEntry.id.desc())
+        .limit(500)
+    ).all()
+    return render_template(
+        "review/audit.html",
+        plan=None,
+        province=province,
+        entries=entries,
+        people={who.id: who},
+        person=who,
+        page=1,
+        pages=1,
+        plans=plans,
+    )

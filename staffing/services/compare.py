@@ -45,9 +45,11 @@ class Comparison:
 def _seats(plan: Plan) -> tuple[dict[int, tuple[int | None, bool, int, str]], Figures]:
     from .plan_views import gaps_count
 
-    rows = db.session.execute(db.select(Assignment.person_id, Assignment.position_id, Assignment.locked,
-                                        gaps_count(), Assignment.source)
-                              .where(Assignment.plan_id == plan.id)).all()
+    rows = db.session.execute(
+        db.select(
+            Assignment.person_id, Assignment.position_id, Assignment.locked, gaps_count(), Assignment.source
+        ).where(Assignment.plan_id == plan.id)
+    ).all()
     seats = {}
     placed = unplaced = gaps = locked = manual = 0
     for pid, pos, lk, g, src in rows:
@@ -59,8 +61,12 @@ def _seats(plan: Plan) -> tuple[dict[int, tuple[int | None, bool, int, str]], Fi
             placed += 1
             gaps += int(g or 0)
             locked += bool(lk)
-    short = db.session.scalar(db.select(db.func.coalesce(db.func.sum(Shortfall.missing), 0))
-                              .where(Shortfall.plan_id == plan.id)) or 0
+    short = (
+        db.session.scalar(
+            db.select(db.func.coalesce(db.func.sum(Shortfall.missing), 0)).where(Shortfall.plan_id == plan.id)
+        )
+        or 0
+    )
     return seats, Figures(placed, unplaced, int(short), gaps, locked, manual)
 
 
@@ -75,20 +81,36 @@ def compare(left: Plan, right: Plan, communes: list[Commune]) -> Comparison:
             db.select(Position.id, Position.code, Position.title, Department.name, Commune.code, Commune.name)
             .join(Department, Position.department_id == Department.id)
             .join(Commune, Department.commune_id == Commune.id)
-            .where(Commune.province_code == left.province_code))
+            .where(Commune.province_code == left.province_code)
+        )
     }
 
     def seat(pos: int | None, gaps: int) -> dict[str, Any] | None:
         if pos is None:
             return None
         code, title, dept, ccode, cname = positions[pos]
-        return {"code": code, "title": title, "department": dept, "commune": ccode, "commune_name": cname,
-                "gaps": gaps}
+        return {
+            "code": code,
+            "title": title,
+            "department": dept,
+            "commune": ccode,
+            "commune_name": cname,
+            "gaps": gaps,
+        }
 
     changed = [pid for pid in set(a) | set(b) if (a.get(pid) or (None,))[0] != (b.get(pid) or (None,))[0]]
-    people = {pid: (name, unit) for pid, name, unit in db.session.execute(
-        db.select(Person.id, Person.name, OldUnit.name).join(OldUnit, Person.unit_id == OldUnit.id)
-        .where(Person.id.in_(changed)))} if changed else {}
+    people = (
+        {
+            pid: (name, unit)
+            for pid, name, unit in db.session.execute(
+                db.select(Person.id, Person.name, OldUnit.name)
+                .join(OldUnit, Person.unit_id == OldUnit.id)
+                .where(Person.id.in_(changed))
+            )
+        }
+        if changed
+        else {}
+    )
     diffs: list[Difference] = []
     kinds: Counter[str] = Counter()
     for pid in changed:
@@ -111,6 +133,13 @@ def compare(left: Plan, right: Plan, communes: list[Commune]) -> Comparison:
 
     ca, cb = per_commune(a), per_commune(b)
     moved_in = Counter(c for d in diffs for c in d.communes)
-    rows = [{"commune": c, "left": ca.get(c.code, 0), "right": cb.get(c.code, 0), "changes": moved_in.get(c.code, 0)}
-            for c in communes]
+    rows = [
+        {
+            "commune": c,
+            "left": ca.get(c.code, 0),
+            "right": cb.get(c.code, 0),
+            "changes": moved_in.get(c.code, 0),
+        }
+        for c in communes
+    ]
     return Comparison(left, right, fa, fb, rows, diffs, kinds)

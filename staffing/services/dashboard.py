@@ -26,8 +26,14 @@ from ..models import (
 )
 
 LEADERSHIP = ("key", "head", "deputy")
-AGE_BINS = [(0, 30, "<30"), (30, 40, "30–39"), (40, 50, "40–49"), (50, 55, "50–54"), (55, 60, "55–59"),
-            (60, 200, "60+")]
+AGE_BINS = [
+    (0, 30, "<30"),
+    (30, 40, "30–39"),
+    (40, 50, "40–49"),
+    (50, 55, "50–54"),
+    (55, 60, "55–59"),
+    (60, 200, "60+"),
+]
 UNPLACED_LABELS = {
     "no_seat": "Không còn vị trí phù hợp",
     "not_eligible": "Không đủ tiêu chuẩn bắt buộc",
@@ -72,7 +78,7 @@ def _minority(ethnicity: str | None) -> bool:
 
 
 def build(plan: Plan, province: Province, communes: list[Commune], title: str) -> Dashboard:
-    """Figures and chart data over these communes (one commune, or all the user sees), cached per plan version."""
+    """Figures and chart data over these communes (one, or all the user sees), cached per plan version."""
     from flask_babel import get_locale
 
     from .plan_views import cached
@@ -82,8 +88,9 @@ def build(plan: Plan, province: Province, communes: list[Commune], title: str) -
 
 
 def _plain(c: Commune) -> SimpleNamespace:
-    return SimpleNamespace(id=c.id, code=c.code, name=c.name, payroll_quota=c.payroll_quota,
-                           target_quota=c.target_quota)
+    return SimpleNamespace(
+        id=c.id, code=c.code, name=c.name, payroll_quota=c.payroll_quota, target_quota=c.target_quota
+    )
 
 
 def _build(plan: Plan, province: Province, orm_communes: list[Commune], title: str) -> Dashboard:
@@ -91,12 +98,21 @@ def _build(plan: Plan, province: Province, orm_communes: list[Commune], title: s
     ids = {c.id for c in communes}
     district_label = _("Cơ quan cấp huyện")
     rows = db.session.execute(
-        db.select(Assignment.person_id, Assignment.gaps, Position.level, Department.commune_id,
-                  Person.gender, Person.ethnicity, Person.birth_date, Person.unit_id)
+        db.select(
+            Assignment.person_id,
+            Assignment.gaps,
+            Position.level,
+            Department.commune_id,
+            Person.gender,
+            Person.ethnicity,
+            Person.birth_date,
+            Person.unit_id,
+        )
         .join(Person, Assignment.person_id == Person.id)
         .join(Position, Assignment.position_id == Position.id)
         .join(Department, Position.department_id == Department.id)
-        .where(Assignment.plan_id == plan.id, Department.commune_id.in_(ids))).all()
+        .where(Assignment.plan_id == plan.id, Department.commune_id.in_(ids))
+    ).all()
     filled: Counter[int] = Counter()
     gaps_by: Counter[int] = Counter()
     gaps_attr: Counter[str] = Counter()
@@ -124,7 +140,8 @@ def _build(plan: Plan, province: Province, orm_communes: list[Commune], title: s
         db.select(Shortfall.missing, Position.level, Department.commune_id)
         .join(Position, Shortfall.position_id == Position.id)
         .join(Department, Position.department_id == Department.id)
-        .where(Shortfall.plan_id == plan.id, Department.commune_id.in_(ids))).all()
+        .where(Shortfall.plan_id == plan.id, Department.commune_id.in_(ids))
+    ).all()
     short_level: Counter[str] = Counter()
     short_by: Counter[int] = Counter()
     for missing, level, cid in short_rows:
@@ -132,16 +149,21 @@ def _build(plan: Plan, province: Province, orm_communes: list[Commune], title: s
         short_by[cid] += missing
 
     # unplaced people who could have gone to these communes, and why
-    links = db.session.execute(db.select(MergerLink.old_unit_id, MergerLink.commune_id)
-                               .where(MergerLink.commune_id.in_(ids))).all()
+    links = db.session.execute(
+        db.select(MergerLink.old_unit_id, MergerLink.commune_id).where(MergerLink.commune_id.in_(ids))
+    ).all()
     unit_ids = {u for u, _c in links}
     unplaced_rows = db.session.execute(
-        db.select(Assignment.reasons).join(Person, Assignment.person_id == Person.id)
-        .where(Assignment.plan_id == plan.id, Assignment.position_id.is_(None), Person.unit_id.in_(unit_ids))).all()
+        db.select(Assignment.reasons)
+        .join(Person, Assignment.person_id == Person.id)
+        .where(Assignment.plan_id == plan.id, Assignment.position_id.is_(None), Person.unit_id.in_(unit_ids))
+    ).all()
     why_codes: Counter[str] = Counter()
     for (reasons,) in unplaced_rows:
         codes = [r.get("code") for r in reasons or []]
-        why_codes[str(next((c for c in codes if c not in ("early_retirement",)), codes[0] if codes else ""))] += 1
+        why_codes[
+            str(next((c for c in codes if c not in ("early_retirement",)), codes[0] if codes else ""))
+        ] += 1
     why: Counter[str] = Counter()
     for code, n in why_codes.items():
         why[_(UNPLACED_LABELS.get(code, code or "Chưa rõ"))] += n
@@ -165,16 +187,45 @@ def _build(plan: Plan, province: Province, orm_communes: list[Commune], title: s
             parts.append({"name": district_label, "n": district})
         total = sum(p["n"] for p in parts)
         old = [p["n"] for p in parts if p["name"] != district_label]
-        balance.append({"commune": c, "parts": parts, "total": total,
-                        "spread": (max(old) - min(old)) if len(old) > 1 else 0})
+        balance.append(
+            {
+                "commune": c,
+                "parts": parts,
+                "total": total,
+                "spread": (max(old) - min(old)) if len(old) > 1 else 0,
+            }
+        )
 
-    per_commune = [{"commune": c, "filled": filled[c.id], "quota": c.payroll_quota, "target": c.target_quota,
-                    "shortfall": short_by[c.id], "gaps": gaps_by[c.id]} for c in communes]
-    age_bins = [{"name": name, "lead": ages["lead"][name], "staff": ages["staff"][name]} for _lo, _hi, name in AGE_BINS]
+    per_commune = [
+        {
+            "commune": c,
+            "filled": filled[c.id],
+            "quota": c.payroll_quota,
+            "target": c.target_quota,
+            "shortfall": short_by[c.id],
+            "gaps": gaps_by[c.id],
+        }
+        for c in communes
+    ]
+    age_bins = [
+        {"name": name, "lead": ages["lead"][name], "staff": ages["staff"][name]}
+        for _lo, _hi, name in AGE_BINS
+    ]
     return Dashboard(
-        title=title, communes=per_commune, filled=sum(filled.values()),
+        title=title,
+        communes=per_commune,
+        filled=sum(filled.values()),
         quota=sum(c.payroll_quota or 0 for c in communes),
         shortfall_by_level={lv: short_level.get(lv, 0) for lv in ("key", "head", "deputy", "staff")},
-        unplaced=len(unplaced_rows), unplaced_why=why.most_common(), gaps=sum(gaps_by.values()),
-        gaps_by_attr=gaps_attr.most_common(), leaders=leaders, women_leaders=women, minority_leaders=minority,
-        women_all=women_all, minority_all=minority_all, age_bins=age_bins, balance=balance)
+        unplaced=len(unplaced_rows),
+        unplaced_why=why.most_common(),
+        gaps=sum(gaps_by.values()),
+        gaps_by_attr=gaps_attr.most_common(),
+        leaders=leaders,
+        women_leaders=women,
+        minority_leaders=minority,
+        women_all=women_all,
+        minority_all=minority_all,
+        age_bins=age_bins,
+        balance=balance,
+    )

@@ -11,8 +11,18 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Assignment, AuditEntry, Commune, Department, MergerLink, OldUnit, Person, Plan, Position, Shortfall
-
+from ..models import (
+    Assignment,
+    AuditEntry,
+    Commune,
+    Department,
+    MergerLink,
+    OldUnit,
+    Person,
+    Plan,
+    Position,
+    Shortfall,
+)
 
 T = TypeVar("T")
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
@@ -64,12 +74,18 @@ def gaps_count(column: Any = Assignment.gaps) -> Any:
 def plan_summary(plan: Plan, communes: list[Commune]) -> PlanSummary:
     """Counts per plan and per commune: seats filled against quota, shortfalls, gaps (aggregated in SQL)."""
     rows = db.session.execute(
-        db.select(Department.commune_id, db.func.count(Assignment.id), db.func.sum(gaps_count()),
-                  db.func.sum(db.case((Assignment.locked.is_(True), 1), else_=0)),
-                  db.func.sum(db.case((Assignment.source == "manual", 1), else_=0)))
+        db.select(
+            Department.commune_id,
+            db.func.count(Assignment.id),
+            db.func.sum(gaps_count()),
+            db.func.sum(db.case((Assignment.locked.is_(True), 1), else_=0)),
+            db.func.sum(db.case((Assignment.source == "manual", 1), else_=0)),
+        )
         .join(Position, Assignment.position_id == Position.id)
         .join(Department, Position.department_id == Department.id)
-        .where(Assignment.plan_id == plan.id).group_by(Department.commune_id)).all()
+        .where(Assignment.plan_id == plan.id)
+        .group_by(Department.commune_id)
+    ).all()
     filled: Counter[int] = Counter()
     gaps_by: Counter[int] = Counter()
     placed = locked = manual = gaps = 0
@@ -80,25 +96,45 @@ def plan_summary(plan: Plan, communes: list[Commune]) -> PlanSummary:
         gaps += int(g or 0)
         locked += int(lk or 0)
         manual += int(mn or 0)
-    unplaced = db.session.scalar(db.select(db.func.count(Assignment.id)).where(
-        Assignment.plan_id == plan.id, Assignment.position_id.is_(None))) or 0
+    unplaced = (
+        db.session.scalar(
+            db.select(db.func.count(Assignment.id)).where(
+                Assignment.plan_id == plan.id, Assignment.position_id.is_(None)
+            )
+        )
+        or 0
+    )
     short_rows = db.session.execute(
         db.select(Shortfall.missing, Position.level, Department.commune_id)
         .join(Position, Shortfall.position_id == Position.id)
         .join(Department, Position.department_id == Department.id)
-        .where(Shortfall.plan_id == plan.id)).all()
+        .where(Shortfall.plan_id == plan.id)
+    ).all()
     by_level: Counter[str] = Counter()
     short_by: Counter[int] = Counter()
     for missing, level, commune_id in short_rows:
         by_level[level.value] += missing
         short_by[commune_id] += missing
     per_commune = [
-        {"commune": c, "filled": filled[c.id], "quota": c.payroll_quota, "shortfall": short_by[c.id],
-         "gaps": gaps_by[c.id]}
+        {
+            "commune": c,
+            "filled": filled[c.id],
+            "quota": c.payroll_quota,
+            "shortfall": short_by[c.id],
+            "gaps": gaps_by[c.id],
+        }
         for c in communes
     ]
-    return PlanSummary(plan, placed, unplaced, locked, manual, gaps,
-                       {lvl: by_level.get(lvl, 0) for lvl in ("key", "head", "deputy", "staff")}, per_commune)
+    return PlanSummary(
+        plan,
+        placed,
+        unplaced,
+        locked,
+        manual,
+        gaps,
+        {lvl: by_level.get(lvl, 0) for lvl in ("key", "head", "deputy", "staff")},
+        per_commune,
+    )
 
 
 @dataclass
@@ -114,18 +150,25 @@ def commune_chart(plan: Plan, commune: Commune) -> list[tuple[str, list[tuple[De
     from .overview import BLOCK_ORDER
 
     departments = db.session.scalars(
-        db.select(Department).where(Department.commune_id == commune.id)
+        db.select(Department)
+        .where(Department.commune_id == commune.id)
         .options(selectinload(Department.positions).selectinload(Position.requirements))
-        .order_by(Department.id)).all()
+        .order_by(Department.id)
+    ).all()
     position_ids = [p.id for d in departments for p in d.positions]
     holders: dict[int, list[Assignment]] = defaultdict(list)
     for a in db.session.scalars(
-        db.select(Assignment).where(Assignment.plan_id == plan.id, Assignment.position_id.in_(position_ids))
+        db.select(Assignment)
+        .where(Assignment.plan_id == plan.id, Assignment.position_id.in_(position_ids))
         .options(selectinload(Assignment.person).selectinload(Person.unit))
     ):
         holders[a.position_id].append(a)  # type: ignore[index]
-    shortfalls = {s.position_id: s for s in db.session.scalars(
-        db.select(Shortfall).where(Shortfall.plan_id == plan.id, Shortfall.position_id.in_(position_ids)))}
+    shortfalls = {
+        s.position_id: s
+        for s in db.session.scalars(
+            db.select(Shortfall).where(Shortfall.plan_id == plan.id, Shortfall.position_id.in_(position_ids))
+        )
+    }
     grouped: dict[str, list[tuple[Department, list[Seat]]]] = defaultdict(list)
     for d in departments:
         seats = []
@@ -136,16 +179,23 @@ def commune_chart(plan: Plan, commune: Commune) -> list[tuple[str, list[tuple[De
     return [(b, grouped[b]) for b in BLOCK_ORDER if b in grouped]
 
 
-def unplaced_people(plan: Plan, commune_codes: set[str] | None = None, limit: int | None = None,
-                    offset: int = 0) -> list[Assignment]:
-    """People the plan leaves without a seat, with why; optionally only those who could go to these communes."""
-    query = (db.select(Assignment).join(Person, Assignment.person_id == Person.id)
-             .join(OldUnit, Person.unit_id == OldUnit.id)
-             .where(Assignment.plan_id == plan.id, Assignment.position_id.is_(None))
-             .options(selectinload(Assignment.person).selectinload(Person.unit)))
+def unplaced_people(
+    plan: Plan, commune_codes: set[str] | None = None, limit: int | None = None, offset: int = 0
+) -> list[Assignment]:
+    """People the plan leaves without a seat, with why; or only those who could go to these communes."""
+    query = (
+        db.select(Assignment)
+        .join(Person, Assignment.person_id == Person.id)
+        .join(OldUnit, Person.unit_id == OldUnit.id)
+        .where(Assignment.plan_id == plan.id, Assignment.position_id.is_(None))
+        .options(selectinload(Assignment.person).selectinload(Person.unit))
+    )
     if commune_codes is not None:
-        units = (db.select(MergerLink.old_unit_id).join(Commune, MergerLink.commune_id == Commune.id)
-                 .where(Commune.province_code == plan.province_code, Commune.code.in_(commune_codes)))
+        units = (
+            db.select(MergerLink.old_unit_id)
+            .join(Commune, MergerLink.commune_id == Commune.id)
+            .where(Commune.province_code == plan.province_code, Commune.code.in_(commune_codes))
+        )
         query = query.where(Person.unit_id.in_(units))
     query = query.order_by(OldUnit.code, Person.name).offset(offset)
     if limit is not None:
@@ -154,19 +204,33 @@ def unplaced_people(plan: Plan, commune_codes: set[str] | None = None, limit: in
 
 
 def unplaced_count(plan: Plan, commune_codes: set[str] | None = None) -> int:
-    query = (db.select(db.func.count(Assignment.id)).join(Person, Assignment.person_id == Person.id)
-             .where(Assignment.plan_id == plan.id, Assignment.position_id.is_(None)))
+    query = (
+        db.select(db.func.count(Assignment.id))
+        .join(Person, Assignment.person_id == Person.id)
+        .where(Assignment.plan_id == plan.id, Assignment.position_id.is_(None))
+    )
     if commune_codes is not None:
-        units = (db.select(MergerLink.old_unit_id).join(Commune, MergerLink.commune_id == Commune.id)
-                 .where(Commune.province_code == plan.province_code, Commune.code.in_(commune_codes)))
+        units = (
+            db.select(MergerLink.old_unit_id)
+            .join(Commune, MergerLink.commune_id == Commune.id)
+            .where(Commune.province_code == plan.province_code, Commune.code.in_(commune_codes))
+        )
         query = query.where(Person.unit_id.in_(units))
     return db.session.scalar(query) or 0
 
 
 def shortfalls(plan: Plan, commune: Commune | None = None) -> list[Shortfall]:
-    query = (db.select(Shortfall).join(Position).join(Department)
-             .where(Shortfall.plan_id == plan.id)
-             .options(selectinload(Shortfall.position).selectinload(Position.department).selectinload(Department.commune)))
+    query = (
+        db.select(Shortfall)
+        .join(Position)
+        .join(Department)
+        .where(Shortfall.plan_id == plan.id)
+        .options(
+            selectinload(Shortfall.position)
+            .selectinload(Position.department)
+            .selectinload(Department.commune)
+        )
+    )
     if commune is not None:
         query = query.where(Department.commune_id == commune.id)
     return list(db.session.scalars(query.order_by(Position.id)))

@@ -81,7 +81,11 @@ def _by_how_much(gap: dict[str, Any]) -> tuple[str, float]:
                 if have < 0:
                     return _("chưa có"), float(len(scale))
                 return _("{n} bậc").format(n=steps), float(steps)
-            if isinstance(value, int | float) and isinstance(want, int | float) and not isinstance(value, bool):
+            if (
+                isinstance(value, int | float)
+                and isinstance(want, int | float)
+                and not isinstance(value, bool)
+            ):
                 d = round(abs(float(want) - float(value)), 1)
                 unit = _("năm") if attr in NUMERIC else ""
                 return f"{d:g} {unit}".strip().replace(".", ","), d
@@ -94,20 +98,25 @@ def need_of(gap: dict[str, Any], lang: str = "vi") -> tuple[str, str]:
     attr = gap.get("attr")
     if attr == "political_theory" and "min" in gap:
         return f"political_theory:{gap['min']}", _("Đào tạo lý luận chính trị trình độ {v}").format(
-            v=label("political_theory", gap["min"], lang))
+            v=label("political_theory", gap["min"], lang)
+        )
     if attr == "education" and "min" in gap:
         return f"education:{gap['min']}", _("Đào tạo chuyên môn trình độ {v}").format(
-            v=label("education", gap["min"], lang))
+            v=label("education", gap["min"], lang)
+        )
     if attr == "state_management" and "min" in gap:
         return f"state_management:{gap['min']}", _("Bồi dưỡng quản lý nhà nước ngạch {v}").format(
-            v=label("state_management", gap["min"], lang))
+            v=label("state_management", gap["min"], lang)
+        )
     if attr == "field":
         fields = list(gap.get("in") or [])
         return "field:" + ",".join(sorted(fields)), _("Đào tạo chuyên ngành phù hợp ({v})").format(
-            v=", ".join(_value(f, lang) for f in fields[:4]) + ("…" if len(fields) > 4 else ""))
+            v=", ".join(_value(f, lang) for f in fields[:4]) + ("…" if len(fields) > 4 else "")
+        )
     what = requirement_text(gap, lang) if "attr" in gap or "rule" in gap else str(gap)
     return f"other:{attr or gap.get('rule')}", _("Không khắc phục bằng đào tạo: {v}").format(
-        v=label("attr", attr or gap.get("rule"), lang) if (attr or gap.get("rule")) else what)
+        v=label("attr", attr or gap.get("rule"), lang) if (attr or gap.get("rule")) else what
+    )
 
 
 def gap_rows(plan: Plan, communes: list[Commune], lang: str = "vi") -> list[GapRow]:
@@ -120,14 +129,26 @@ def gap_rows(plan: Plan, communes: list[Commune], lang: str = "vi") -> list[GapR
 
 def _gap_rows(plan: Plan, visible: frozenset[int], lang: str) -> list[GapRow]:
     rows = db.session.execute(
-        db.select(Assignment.person_id, Assignment.gaps, Person.name, OldUnit.name, Commune.id, Commune.code,
-                  Commune.name, Department.name, Position.title, Position.level)
+        db.select(
+            Assignment.person_id,
+            Assignment.gaps,
+            Person.name,
+            OldUnit.name,
+            Commune.id,
+            Commune.code,
+            Commune.name,
+            Department.name,
+            Position.title,
+            Position.level,
+        )
         .join(Person, Assignment.person_id == Person.id)
         .join(OldUnit, Person.unit_id == OldUnit.id)
         .join(Position, Assignment.position_id == Position.id)
         .join(Department, Position.department_id == Department.id)
         .join(Commune, Department.commune_id == Commune.id)
-        .where(Assignment.plan_id == plan.id, db.func.coalesce(db.func.json_array_length(Assignment.gaps), 0) > 0)
+        .where(
+            Assignment.plan_id == plan.id, db.func.coalesce(db.func.json_array_length(Assignment.gaps), 0) > 0
+        )
     ).all()
     out: list[GapRow] = []
     for pid, gaps, name, unit, cid, ccode, cname, dept, title, level in rows:
@@ -138,11 +159,27 @@ def _gap_rows(plan: Plan, visible: frozenset[int], lang: str) -> list[GapRow]:
             required = next((g[k] for k in ("min", "max", "eq", "in") if k in g), None)
             how, num = _by_how_much(g)
             need_key, need = need_of(g, lang)
-            out.append(GapRow(
-                pid, name, unit, ccode, cname, dept, title, level.value, attr,
-                requirement_text(g, lang) if ("attr" in g or "rule" in g) else attr,
-                _show(attr, required, lang), _show(attr, g.get("value"), lang), how, num,
-                bool(g.get("hard")), need_key, need))
+            out.append(
+                GapRow(
+                    pid,
+                    name,
+                    unit,
+                    ccode,
+                    cname,
+                    dept,
+                    title,
+                    level.value,
+                    attr,
+                    requirement_text(g, lang) if ("attr" in g or "rule" in g) else attr,
+                    _show(attr, required, lang),
+                    _show(attr, g.get("value"), lang),
+                    how,
+                    num,
+                    bool(g.get("hard")),
+                    need_key,
+                    need,
+                )
+            )
     return out
 
 
@@ -155,13 +192,25 @@ SORTS = {
 }
 
 
-def filter_rows(rows: list[GapRow], commune: str = "", attr: str = "", level: str = "", need: str = "",
-                q: str = "", sort: str = "commune") -> list[GapRow]:
+def filter_rows(
+    rows: list[GapRow],
+    commune: str = "",
+    attr: str = "",
+    level: str = "",
+    need: str = "",
+    q: str = "",
+    sort: str = "commune",
+) -> list[GapRow]:
     q = q.strip().lower()
-    out = [r for r in rows
-           if (not commune or r.commune_code == commune) and (not attr or r.attr == attr)
-           and (not level or r.level == level) and (not need or r.need_key == need)
-           and (not q or q in r.person.lower() or q in r.position.lower())]
+    out = [
+        r
+        for r in rows
+        if (not commune or r.commune_code == commune)
+        and (not attr or r.attr == attr)
+        and (not level or r.level == level)
+        and (not need or r.need_key == need)
+        and (not q or q in r.person.lower() or q in r.position.lower())
+    ]
     out.sort(key=SORTS.get(sort, SORTS["commune"]))
     return out
 
@@ -184,9 +233,16 @@ def training_needs(rows: list[GapRow]) -> list[Need]:
         people[r.need_key].add(r.person_id)
         by_commune[r.need_key][(r.commune_code, r.commune)].add(r.person_id)
         text[r.need_key] = r.need
-    needs = [Need(k, text[k], k.split(":", 1)[0] in TRAINABLE, len(v),
-                  sorted(((c, n, len(s)) for (c, n), s in by_commune[k].items()), key=lambda x: (-x[2], x[1])))
-             for k, v in people.items()]
+    needs = [
+        Need(
+            k,
+            text[k],
+            k.split(":", 1)[0] in TRAINABLE,
+            len(v),
+            sorted(((c, n, len(s)) for (c, n), s in by_commune[k].items()), key=lambda x: (-x[2], x[1])),
+        )
+        for k, v in people.items()
+    ]
     needs.sort(key=lambda n: (not n.trainable, -n.people, n.text))
     return needs
 
@@ -200,17 +256,42 @@ def workbook(plan: Plan, rows: list[GapRow], needs: list[Need], lang: str = "vi"
     import xlsxwriter
 
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     bold = book.add_format({"bold": True, "bg_color": "#EEF2F6", "border": 1, "text_wrap": True})
     sheet = book.add_worksheet(_("Thiếu hụt tiêu chuẩn")[:31])
-    headers = [_("Họ và tên"), _("Đơn vị cũ"), _("Xã, phường"), _("Cơ quan, đơn vị"), _("Vị trí"), _("Cấp"),
-               _("Tiêu chuẩn"), _("Yêu cầu"), _("Hiện có"), _("Thiếu"), _("Bắt buộc (vượt quy định)"),
-               _("Nhu cầu đào tạo")]
+    headers = [
+        _("Họ và tên"),
+        _("Đơn vị cũ"),
+        _("Xã, phường"),
+        _("Cơ quan, đơn vị"),
+        _("Vị trí"),
+        _("Cấp"),
+        _("Tiêu chuẩn"),
+        _("Yêu cầu"),
+        _("Hiện có"),
+        _("Thiếu"),
+        _("Bắt buộc (vượt quy định)"),
+        _("Nhu cầu đào tạo"),
+    ]
     for col, h in enumerate(headers):
         sheet.write_string(0, col, h, bold)
     for i, r in enumerate(rows, start=1):
-        values = [r.person, r.unit, r.commune, r.department, r.position, label("level", r.level, lang),
-                  r.requirement, r.required, r.value, r.shortfall, _("Có") if r.hard else "", r.need]
+        values = [
+            r.person,
+            r.unit,
+            r.commune,
+            r.department,
+            r.position,
+            label("level", r.level, lang),
+            r.requirement,
+            r.required,
+            r.value,
+            r.shortfall,
+            _("Có") if r.hard else "",
+            r.need,
+        ]
         for col, v in enumerate(values):
             sheet.write_string(i, col, str(v))
     sheet.set_column(0, 0, 26)

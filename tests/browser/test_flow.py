@@ -1,6 +1,8 @@
-"""The whole review flow in headless Chromium, as the three users walk it: a drafter proposes, moves and locks,
-re-solves; a reviewer returns it with a comment; the drafter fixes it; an approver approves; the approved plan
-refuses edits."""
+"""The whole review flow in headless Chromium, as the three users walk it.
+
+A drafter proposes, moves and locks, re-solves; a reviewer returns it with a comment; the drafter fixes it;
+an approver approves; the approved plan refuses edits.
+"""
 
 from __future__ import annotations
 
@@ -28,10 +30,20 @@ def live_server(app, tiny_province) -> Iterator[str]:
     routes._attempts.clear()  # the login rate limit counts sign-ins per address for the whole process
     app.config["SOLVER_TIME_LIMIT"] = 10.0
     fast = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
-    for email, role in (("drafter@lang-son", Role.DRAFTER), ("reviewer@lang-son", Role.REVIEWER),
-                        ("approver@lang-son", Role.APPROVER)):
-        db.session.add(User(email=email, name=email.split("@")[0].capitalize(), role=role, province_code="20",
-                            password_hash=fast))
+    for email, role in (
+        ("drafter@lang-son", Role.DRAFTER),
+        ("reviewer@lang-son", Role.REVIEWER),
+        ("approver@lang-son", Role.APPROVER),
+    ):
+        db.session.add(
+            User(
+                email=email,
+                name=email.split("@")[0].capitalize(),
+                role=role,
+                province_code="20",
+                password_hash=fast,
+            )
+        )
     db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -49,9 +61,17 @@ def page(live_server):
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"])
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
         page = context.new_page()
         page.set_default_timeout(20000)
@@ -80,7 +100,9 @@ def sign_in(page, base: str, email: str) -> None:
 
 def choose(page, commune: str, title: str) -> None:
     """Pick a seat in the target list by commune and title (the page checks the choice at once)."""
-    value = page.locator(f"#target optgroup[label='{commune}'] option", has_text=title).first.get_attribute("value")
+    value = page.locator(f"#target optgroup[label='{commune}'] option", has_text=title).first.get_attribute(
+        "value"
+    )
     page.select_option("#target", value=value)
 
 
@@ -152,7 +174,9 @@ def test_drafter_reviewer_approver_walk_the_whole_flow(live_server, page):
     sign_in(page, base, "reviewer@lang-son")
     page.goto(f"{base}/plans/{plan_id}")
     assert page.locator("#complete-form").count() == 0
-    page.fill("#workflow-form textarea[name=text]", "Ông Nguyễn Văn B chưa có bằng đại học, đề nghị chưa bố trí.")
+    page.fill(
+        "#workflow-form textarea[name=text]", "Ông Nguyễn Văn B chưa có bằng đại học, đề nghị chưa bố trí."
+    )
     page.click("#workflow-form button[data-action=return]")
     page.wait_for_selector("text=Đã trả lại phương án để chỉnh sửa")
     shot(page, "6-returned")
@@ -195,7 +219,8 @@ def test_drafter_reviewer_approver_walk_the_whole_flow(live_server, page):
     page.goto(f"{base}/plans/{plan_id}/c/06613")
     assert page.locator("a.act-move").count() == 0
     response = page.goto(f"{base}/plans/{plan_id}/change?kind=unassign&person=1")
-    assert response is not None and response.status == 409
+    assert response is not None
+    assert response.status == 409
     assert "tạo phiên bản mới" in page.content()
     # a new version is a child draft
     page.goto(f"{base}/plans/{plan_id}")

@@ -7,11 +7,11 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
 
 from staffing.extensions import db
-from staffing.models import Assignment, Person, Plan, Position, Province, Requirement, Role, User
+from staffing.models import Plan, Position, Province, Requirement, Role, User
 from staffing.services import plans
-from werkzeug.security import generate_password_hash
 
 PASSWORD = "secret-pass-1"  # as in the root conftest
 
@@ -31,7 +31,9 @@ ACCOUNTS = {
 def users(app: Flask, tiny_province: Province) -> dict[str, User]:
     out = {}
     for key, (email, role, prov) in ACCOUNTS.items():
-        user = User(email=email, name=email.split("@")[0], role=role, province_code=prov, password_hash=FAST_HASH)
+        user = User(
+            email=email, name=email.split("@")[0], role=role, province_code=prov, password_hash=FAST_HASH
+        )
         db.session.add(user)
         out[key] = user
     db.session.commit()
@@ -56,7 +58,8 @@ def plan(app: Flask, province: Province, users: dict[str, User]) -> Plan:
     plans.run_solve_job(p.id, 5.0, 1, drafter.id)
     db.session.expire_all()
     p = db.session.get(Plan, p.id)
-    assert p is not None and p.solver_status in ("OPTIMAL", "FEASIBLE")
+    assert p is not None
+    assert p.solver_status in ("OPTIMAL", "FEASIBLE")
     return p
 
 
@@ -72,7 +75,7 @@ def as_user(client: FlaskClient, login, users) -> Callable[[str], FlaskClient]:
 
 @pytest.fixture(autouse=True)
 def _fresh_login_window() -> None:
-    """The login rate limit counts every sign-in per address for the whole process; each test starts afresh."""
+    """The login rate limit counts every sign-in per address for the whole process: start afresh."""
     from staffing.auth import routes
 
     routes._attempts.clear()

@@ -14,17 +14,19 @@ from staffing.models import Person
 def test_gaps_are_listed_grouped_into_training_needs_and_exported(plan, as_user):
     # a name that a spreadsheet would run as a formula must stay text
     e = person(4)
-    db.session.get(Person, e.id).name = "=HYPERLINK(\"http://x\",\"E\")"
+    db.session.get(Person, e.id).name = '=HYPERLINK("http://x","E")'
     db.session.commit()
     client = as_user("reviewer@lang-son")
     page = client.get(f"/plans/{plan.id}/gaps").get_data(as_text=True)
     # both heads lack advanced political theory (a soft requirement): one need, two people, two communes
     assert "Đào tạo lý luận chính trị trình độ Cao cấp" in page
-    assert "Xã A Lạng Sơn: 1" in page and "Xã B Lạng Sơn: 1" in page
+    assert "Xã A Lạng Sơn: 1" in page
+    assert "Xã B Lạng Sơn: 1" in page
     assert "1 bậc" in page
     filtered = client.get(f"/plans/{plan.id}/gaps?commune=06625").get_data(as_text=True)
     table = filtered.split('id="gaps"')[1]
-    assert "Nguyễn Văn C" in table and "HYPERLINK" not in table
+    assert "Nguyễn Văn C" in table
+    assert "HYPERLINK" not in table
     sorted_page = client.get(f"/plans/{plan.id}/gaps?sort=person").get_data(as_text=True)
     assert sorted_page.index("=HYPERLINK") < sorted_page.index("Nguyễn Văn C")
 
@@ -34,13 +36,15 @@ def test_gaps_are_listed_grouped_into_training_needs_and_exported(plan, as_user)
     book = load_workbook(io.BytesIO(response.data))
     sheet = book.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "Họ và tên" and len(rows) == 3
+    assert rows[0][0] == "Họ và tên"
+    assert len(rows) == 3
     names = {r[0] for r in rows[1:]}
-    assert names == {"Nguyễn Văn C", "=HYPERLINK(\"http://x\",\"E\")"}
+    assert names == {"Nguyễn Văn C", '=HYPERLINK("http://x","E")'}
     cell = next(c for c in sheet["A"] if c.value and str(c.value).startswith("="))
     assert cell.data_type == "s"  # written as a string, not a formula
     needs = list(book.worksheets[1].iter_rows(values_only=True))
-    assert needs[1][0] == "Đào tạo lý luận chính trị trình độ Cao cấp" and needs[1][1] == 2
+    assert needs[1][0] == "Đào tạo lý luận chính trị trình độ Cao cấp"
+    assert needs[1][1] == 2
     # the export honours the filters
     only_b = load_workbook(io.BytesIO(client.get(f"/plans/{plan.id}/gaps.xlsx?commune=06625").data))
     assert [r[0] for r in only_b.worksheets[0].iter_rows(min_row=2, values_only=True)] == ["Nguyễn Văn C"]
@@ -50,8 +54,10 @@ def test_dashboard_for_province_and_commune(plan, as_user):
     client = as_user("approver@lang-son")
     page = client.get(f"/plans/{plan.id}/dashboard").get_data(as_text=True)
     assert page.count("<svg") >= 4
-    assert "Bố trí so với biên chế" in page and "Cơ cấu độ tuổi" in page
-    assert "nữ trong lãnh đạo" in page and "Cân đối vị trí lãnh đạo" in page
+    assert "Bố trí so với biên chế" in page
+    assert "Cơ cấu độ tuổi" in page
+    assert "nữ trong lãnh đạo" in page
+    assert "Cân đối vị trí lãnh đạo" in page
     assert "<script>" not in page  # CSP: no inline script
     commune = client.get(f"/plans/{plan.id}/dashboard/c/06613").get_data(as_text=True)
     assert "Xã Cũ Một" in commune
@@ -60,9 +66,15 @@ def test_dashboard_for_province_and_commune(plan, as_user):
     from staffing.services.dashboard import build
 
     p = db.session.get(Plan, plan.id)
-    data = build(p, db.session.get(Province, "20"), list(db.session.scalars(
-        db.select(Commune).where(Commune.province_code == "20"))), "x")
-    assert data.filled == 5 and data.leaders == 2 and data.women_leaders == 2  # E and C are women heads
+    data = build(
+        p,
+        db.session.get(Province, "20"),
+        list(db.session.scalars(db.select(Commune).where(Commune.province_code == "20"))),
+        "x",
+    )
+    assert data.filled == 5
+    assert data.leaders == 2
+    assert data.women_leaders == 2
     assert sum(b["lead"] + b["staff"] for b in data.age_bins) == 5
 
 
@@ -70,12 +82,17 @@ def test_audit_pages_per_plan_and_per_person(plan, as_user):
     client = as_user("drafter@lang-son")
     b = person(1)
     db.session.refresh(plan)
-    client.post(f"/plans/{plan.id}/change", data={"version": plan.version, "kind": "unassign", "person": b.id,
-                                                   "reason": "Nghỉ hưu trước tuổi"})
+    client.post(
+        f"/plans/{plan.id}/change",
+        data={"version": plan.version, "kind": "unassign", "person": b.id, "reason": "Nghỉ hưu trước tuổi"},
+    )
     page = client.get(f"/plans/{plan.id}/audit").get_data(as_text=True)
-    assert "Để trống" in page and "Nghỉ hưu trước tuổi" in page and "Giải phương án" in page
+    assert "Để trống" in page
+    assert "Nghỉ hưu trước tuổi" in page
+    assert "Giải phương án" in page
     history = client.get(f"/p/20/people/{b.id}/history").get_data(as_text=True)
-    assert "Nghỉ hưu trước tuổi" in history and "Phương án thử" in history
+    assert "Nghỉ hưu trước tuổi" in history
+    assert "Phương án thử" in history
     assert client.get(f"/p/22/people/{b.id}/history").status_code == 404
     from staffing.audit import verify
 

@@ -28,8 +28,12 @@ def test_resolve_keeps_locks_and_honours_forbidden_pairs(plan, as_user):
     client = as_user("drafter@lang-son")
     e, c, d = person(4), person(2), person(3)
     # E leaves the head seat of A for the staff seat of B (worse for the plan) and is locked there
-    assert post_change(client, plan, kind="move", person=e.id, position=position("06625/UBND/KT/3").id).status_code \
+    assert (
+        post_change(
+            client, plan, kind="move", person=e.id, position=position("06625/UBND/KT/3").id
+        ).status_code
         == 302
+    )
     assert post_change(client, plan, kind="lock", person=e.id).status_code == 302
     # D may not serve in commune B any more
     assert post_change(client, plan, kind="forbid_commune", person=d.id, commune="06625").status_code == 302
@@ -37,14 +41,18 @@ def test_resolve_keeps_locks_and_honours_forbidden_pairs(plan, as_user):
     assert response.status_code == 302
     db.session.expire_all()
     plan = db.session.get(Plan, plan.id)
-    assert plan.job_state.value == "done" and plan.solver_status in ("OPTIMAL", "FEASIBLE")
-    assert seat_of(plan, e).code == "06625/UBND/KT/3" and assignment(plan, e).locked
+    assert plan.job_state.value == "done"
+    assert plan.solver_status in ("OPTIMAL", "FEASIBLE")
+    assert seat_of(plan, e).code == "06625/UBND/KT/3"
+    assert assignment(plan, e).locked
     seat_d = seat_of(plan, d)
     assert seat_d is None or not seat_d.code.startswith("06625")
     # the solver filled the head seat E left, and the plan is still the same plan
     assert db.session.scalar(db.select(db.func.count()).select_from(Plan)) == 1
     assert any(a for a in plan.assignments if a.position and a.position.code == "06613/UBND/KT/1")
-    assert db.session.scalar(db.select(AuditEntry).where(AuditEntry.plan_id == plan.id, AuditEntry.action == "complete"))
+    assert db.session.scalar(
+        db.select(AuditEntry).where(AuditEntry.plan_id == plan.id, AuditEntry.action == "complete")
+    )
     del c
 
 
@@ -69,10 +77,13 @@ def test_workflow_permissions_and_return_with_comment(plan, as_user):
     assert plan.status == PlanStatus.IN_REVIEW
     assert step(reviewer, plan, "return", "Xã A thiếu trưởng phòng có LLCT cao cấp").status_code == 302
     db.session.refresh(plan)
-    assert plan.status == PlanStatus.DRAFT and plan.review_comment.startswith("Xã A")
-    comment = db.session.scalar(db.select(PlanComment).where(PlanComment.plan_id == plan.id,
-                                                             PlanComment.action == "return"))
-    assert comment is not None and comment.user.email == "reviewer@lang-son"
+    assert plan.status == PlanStatus.DRAFT
+    assert plan.review_comment.startswith("Xã A")
+    comment = db.session.scalar(
+        db.select(PlanComment).where(PlanComment.plan_id == plan.id, PlanComment.action == "return")
+    )
+    assert comment is not None
+    assert comment.user.email == "reviewer@lang-son"
     page = as_user("drafter@lang-son").get(f"/plans/{plan.id}").get_data(as_text=True)
     assert "Xã A thiếu trưởng phòng có LLCT cao cấp" in page
 
@@ -95,14 +106,20 @@ def test_approve_freezes_the_plan_and_a_new_version_is_a_child_draft(plan, as_us
     assert complete(drafter, plan).status_code == 409
     assert step(drafter, plan, "submit").status_code == 409
     assert seat_of(plan, a_) is not None
-    actions = [e.action for e in db.session.scalars(db.select(AuditEntry).where(AuditEntry.plan_id == plan.id)
-                                                    .order_by(AuditEntry.id))]
+    actions = [
+        e.action
+        for e in db.session.scalars(
+            db.select(AuditEntry).where(AuditEntry.plan_id == plan.id).order_by(AuditEntry.id)
+        )
+    ]
     assert actions[-4:] == ["submit", "comment", "forward", "approve"]
     # a new version
     response = drafter.post(f"/plans/{plan.id}/copy", data={"name": "Phiên bản 2"})
     assert response.status_code == 302
     child = db.session.scalar(db.select(Plan).where(Plan.parent_id == plan.id))
-    assert child is not None and child.status == PlanStatus.DRAFT and child.name == "Phiên bản 2"
+    assert child is not None
+    assert child.status == PlanStatus.DRAFT
+    assert child.name == "Phiên bản 2"
     assert len(child.assignments) == len(plan.assignments)
     assert post_change(drafter, child, kind="unassign", person=a_.id).status_code == 302
     assert seat_of(plan, a_) is not None  # the approved plan is untouched
@@ -115,23 +132,31 @@ def test_scenarios_compare_person_by_person(plan, as_user):
     child = db.session.scalar(db.select(Plan).where(Plan.parent_id == plan.id))
     assert child is not None
     e, b = person(4), person(1)
-    assert post_change(drafter, child, kind="move", person=e.id, position=position("06625/UBND/KT/3").id).status_code \
+    assert (
+        post_change(
+            drafter, child, kind="move", person=e.id, position=position("06625/UBND/KT/3").id
+        ).status_code
         == 302
+    )
     assert post_change(drafter, child, kind="unassign", person=b.id).status_code == 302
     assert seat_of(plan, e).code == "06613/UBND/KT/1"  # the parent scenario is unchanged
     page = drafter.get(f"/plans/{child.id}/compare?other={plan.id}").get_data(as_text=True)
-    assert "Nguyễn Văn E" in page and "Nguyễn Văn B" in page
-    assert "chuyển vị trí" in page and "bỏ ra" in page
+    assert "Nguyễn Văn E" in page
+    assert "Nguyễn Văn B" in page
+    assert "chuyển vị trí" in page
+    assert "bỏ ra" in page
     assert "Nguyễn Văn A" not in page.split('id="differences"')[1].split("</table>")[0]
     from staffing.services.compare import compare
 
     result = compare(plan, child, list(plan_province_communes(plan)))
-    assert result.kinds["moved"] == 1 and result.kinds["unplaced"] == 1
+    assert result.kinds["moved"] == 1
+    assert result.kinds["unplaced"] == 1
     assert result.right_figures.placed == result.left_figures.placed - 1
     # filters
     only = drafter.get(f"/plans/{child.id}/compare?other={plan.id}&kind=unplaced").get_data(as_text=True)
     table = only.split('id="differences"')[1].split("</table>")[0]
-    assert "Nguyễn Văn B" in table and "Nguyễn Văn E" not in table
+    assert "Nguyễn Văn B" in table
+    assert "Nguyễn Văn E" not in table
 
 
 def plan_province_communes(plan):
@@ -142,9 +167,18 @@ def plan_province_communes(plan):
 
 def test_other_province_plan_is_not_found(plan, as_user):
     outsider = as_user("drafter@quang-ninh")
-    for url in (f"/plans/{plan.id}", f"/plans/{plan.id}/dashboard", f"/plans/{plan.id}/gaps",
-                f"/plans/{plan.id}/gaps.xlsx", f"/plans/{plan.id}/audit", f"/plans/{plan.id}/compare",
-                f"/plans/{plan.id}/seats/1"):
+    for url in (
+        f"/plans/{plan.id}",
+        f"/plans/{plan.id}/dashboard",
+        f"/plans/{plan.id}/gaps",
+        f"/plans/{plan.id}/gaps.xlsx",
+        f"/plans/{plan.id}/audit",
+        f"/plans/{plan.id}/compare",
+        f"/plans/{plan.id}/seats/1",
+    ):
         assert outsider.get(url).status_code == 404, url
-    assert outsider.post(f"/plans/{plan.id}/workflow/comment", data={"version": 1, "text": "x"}).status_code == 404
+    assert (
+        outsider.post(f"/plans/{plan.id}/workflow/comment", data={"version": 1, "text": "x"}).status_code
+        == 404
+    )
     assert outsider.post(f"/plans/{plan.id}/copy", data={"name": "x"}).status_code == 404
