@@ -86,6 +86,11 @@ class DecisionDoc:
     people: tuple[PersonLine, ...]
 
     @property
+    def symbol(self) -> str:
+        """Number and symbol for a list: "21-QĐ/TU", or "…/QĐ-UBND" while the number is blank."""
+        return re.sub("\u00a0+", "…", re.sub(r"^Số:? ?", "", self.number)).strip()
+
+    @property
     def annexed(self) -> bool:
         """Whether the people are listed in an annex (a decision per department)."""
         return bool(self.annex_title)

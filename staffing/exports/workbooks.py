@@ -459,7 +459,7 @@ def index_workbook_bytes(
                 name_of(d),
                 d.kind_label,
                 d.issuer_label,
-                d.number,
+                d.symbol,
                 d.commune_code,
                 d.commune_name,
                 d.department,

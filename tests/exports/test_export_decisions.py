@@ -183,6 +183,7 @@ def test_unapproved_plans_export_marked_du_thao(export_app: Flask, staffed) -> N
                 assert "PowerPlusWaterMarkObject" in header._element.xml
             assert re.search(r"Số:? \u00a0+[/-]QĐ", docx_text(blob))  # a draft has no number yet
         index = next(b for n, b in members.items() if n.endswith("muc-luc.xlsx"))
+        assert {r["Số, ký hiệu"] for r in sheet_rows(index, "Mục lục")} >= {"…/QĐ-UBND", "…-QĐ/TU"}
         assert sheet_rows(index, "Mục lục", header_row=1)[0]["DỰ THẢO - MỤC LỤC QUYẾT ĐỊNH"] is not None
 
 
@@ -217,6 +218,10 @@ def test_province_settings_number_sign_and_replace_bases(export_app: Flask, staf
     assert "Căn cứ Quyết định số 99/QĐ-UBND của tỉnh;" in texts["Nguyễn Văn A"]
     assert "Căn cứ Luật Cán bộ" not in texts["Nguyễn Văn A"]
     assert "Số 21-QĐ/TU" in texts["Hoàng Thị Lan"]  # Party numbering: 21-QĐ/TU
+    index = next(b for n, b in _export(staffed["plan"])[1].items() if n.endswith(".xlsx"))
+    symbols = {r["Họ và tên"]: r["Số, ký hiệu"] for r in sheet_rows(index, "Mục lục")}
+    assert symbols["Hoàng Thị Lan"] == "21-QĐ/TU"
+    assert symbols["Nguyễn Văn E"] == "21/QĐ-SNV"
     draft = copy_plan(staffed["plan"], PlanStatus.DRAFT)
     assert "Số: 21/" not in "".join(_by_person(_export(draft)[1]).values())  # drafts are never numbered
 
