@@ -241,3 +241,51 @@ def test_candidates_for_a_seat_are_ranked_with_gains_and_losses(plan, as_user):
     assert all(not c.hard for c in ranked[: names.index("Nguyễn Văn B")])
     # everyone who could take it leaves a seat of their own: that cost is shown
     assert any(c.notes for c in ranked)
+
+
+def test_forbid_a_seat_and_the_check_names_it(plan, as_user):
+    client = as_user("drafter@lang-son")
+    c = person(2)  # heads commune B's division
+    head_b = position("06625/UBND/KT/1")
+    page = client.get(f"/plans/{plan.id}/check?kind=forbid_seat&person={c.id}&position={head_b.id}")
+    assert "đưa ra khỏi vị trí" in page.get_data(as_text=True)
+    response = post_change(
+        client, plan, kind="forbid_seat", person=c.id, position=head_b.id, reason="Chờ kết luận"
+    )
+    assert response.status_code == 302
+    assert seat_of(plan, c) is None
+    f = db.session.scalar(
+        db.select(Forbidden).where(Forbidden.plan_id == plan.id, Forbidden.person_id == c.id)
+    )
+    assert f is not None and f.position_id == head_b.id and f.reason == "Chờ kết luận"
+    # the staff seat of the same commune is still open to them
+    db.session.refresh(plan)
+    ok = client.get(
+        f"/plans/{plan.id}/check?kind=move&person={c.id}&position={position('06625/UBND/KT/3').id}"
+    )
+    assert "Không vi phạm quy định bắt buộc nào" in ok.get_data(as_text=True)
+    back = client.get(f"/plans/{plan.id}/check?kind=move&person={c.id}&position={head_b.id}")
+    assert "loại trừ" in back.get_data(as_text=True)
+
+
+def test_commune_scoped_drafter_cannot_touch_other_communes(plan, client, login, users):
+    from staffing.models import Role, User
+
+    user = User(
+        email="xa-a@lang-son",
+        name="xa-a",
+        role=Role.DRAFTER,
+        province_code="20",
+        communes=["06613"],
+        password_hash=users["drafter"].password_hash,
+    )
+    db.session.add(user)
+    db.session.commit()
+    login(client, "xa-a@lang-son")
+    d = person(3)  # district staff, fed to both communes: visible
+    assert client.get(f"/plans/{plan.id}/people/{d.id}").status_code == 200
+    assert client.get(f"/plans/{plan.id}/seats/{position('06625/UBND/KT/1').id}").status_code == 404
+    response = post_change(client, plan, kind="move", person=d.id, position=position("06625/UBND/KT/1").id)
+    assert response.status_code == 404
+    assert client.get(f"/plans/{plan.id}/dashboard/c/06625").status_code == 404
+    assert client.get(f"/plans/{plan.id}/c/06625").status_code == 404
