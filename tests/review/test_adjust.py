@@ -257,7 +257,9 @@ def test_forbid_a_seat_and_the_check_names_it(plan, as_user):
     f = db.session.scalar(
         db.select(Forbidden).where(Forbidden.plan_id == plan.id, Forbidden.person_id == c.id)
     )
-    assert f is not None and f.position_id == head_b.id and f.reason == "Chờ kết luận"
+    assert f is not None
+    assert f.position_id == head_b.id
+    assert f.reason == "Chờ kết luận"
     # the staff seat of the same commune is still open to them
     db.session.refresh(plan)
     ok = client.get(
