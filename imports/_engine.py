@@ -14,6 +14,7 @@ import io
 import json
 import math
 import os
+import struct
 import sys
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -102,15 +103,46 @@ def _limit() -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
 
 
-def main() -> None:
-    _limit()
-    row_limit, column_limit = int(sys.argv[1]), int(sys.argv[2])
-    data = sys.stdin.buffer.read()
+def _answer(data: bytes, row_limit: int, column_limit: int) -> bytes:
     try:
         payload: dict[str, Any] = {"sheets": load(data, row_limit, column_limit)}
     except LoadError as exc:
         payload = {"error": str(exc)}
-    sys.stdout.buffer.write(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+
+def _read(stream: Any, size: int) -> bytes:
+    chunks, remaining = [], size
+    while remaining:
+        chunk = stream.read(remaining)
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def serve() -> None:
+    """Answer requests (see imports._worker) until stdin closes; any engine error ends the process."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        try:
+            head_size, data_size = struct.unpack(">II", _read(stdin, 8))
+        except EOFError:
+            return
+        header = json.loads(_read(stdin, head_size))
+        answer = _answer(_read(stdin, data_size), int(header["rows"]), int(header["cols"]))
+        stdout.write(struct.pack(">Q", len(answer)) + answer)
+        stdout.flush()
+
+
+def main() -> None:
+    _limit()
+    if sys.argv[1:] == ["--serve"]:
+        serve()
+        return
+    row_limit, column_limit = int(sys.argv[1]), int(sys.argv[2])
+    sys.stdout.buffer.write(_answer(sys.stdin.buffer.read(), row_limit, column_limit))
 
 
 if __name__ == "__main__":

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 import os
 import re
-import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +20,7 @@ from typing import Any, BinaryIO
 
 from imports._engine import LoadError, cell_text, trim
 from imports._engine import load as engine_load
+from imports._worker import read_in_child
 from imports.columns import NON_DATA_SHEETS, SIGNATURE_MARKERS, ColumnMap, is_rating_group, rating_year
 from imports.records import RowError, Severity
 from imports.text import fold
@@ -37,7 +35,6 @@ MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200
 MAX_ZIP_ENTRIES = 5_000
 HEADER_SEARCH_ROWS = 40
-ISOLATED_TIMEOUT = 120  # seconds for the child process that runs the engine
 # Run the engine in a child process (about 0.2 s a file). Off only for tests that feed many
 # well-formed files; hostile .xls/.ods/.xlsb files always go to the child.
 ISOLATE_ENGINE = os.environ.get("STAFFING_IMPORT_ISOLATE", "1") != "0"
@@ -235,35 +232,7 @@ def _check_cell_references(zf: zipfile.ZipFile, info: zipfile.ZipInfo, max_rows:
 
 def load_isolated(data: bytes, max_rows: int) -> list[Sheet]:
     """Read a workbook with the engine in a child process under memory and CPU limits."""
-    package_root = str(Path(__file__).resolve().parents[1])
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
-    }
-    try:
-        done = subprocess.run(  # noqa: S603 (our own module, fixed arguments; the file goes through stdin)
-            [sys.executable, "-m", "imports._engine", str(max_rows + HEADER_SEARCH_ROWS), str(MAX_COLUMNS)],
-            input=data,
-            capture_output=True,
-            timeout=ISOLATED_TIMEOUT,
-            env=env,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise LoadError("Không đọc được tệp: quá thời gian hoặc không chạy được bộ đọc bảng tính.") from exc
-    try:
-        payload = json.loads(done.stdout)
-    except ValueError:
-        payload = None
-    if done.returncode != 0 or not isinstance(payload, dict):
-        logger.info("isolated engine failed (%s): %s", done.returncode, done.stderr[-500:])
-        raise LoadError(
-            "Không đọc được tệp: tệp hỏng hoặc cần quá nhiều bộ nhớ để mở; "
-            "hãy mở bằng Excel và lưu lại dạng .xlsx."
-        )
-    if payload.get("error"):
-        raise LoadError(str(payload["error"]))
-    return _sheets(payload["sheets"])
+    return _sheets(read_in_child(data, max_rows + HEADER_SEARCH_ROWS, MAX_COLUMNS))
 
 
 def _sheets(raw: list[dict[str, Any]]) -> list[Sheet]:
