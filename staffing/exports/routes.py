@@ -1,20 +1,20 @@
-"""Downloads of a plan: its workbook, its decisions as a ZIP, and one person's decision."""
+"""Downloads of a plan: its workbook, its decisions as a ZIP (now or as a background job), one decision."""
 
 from __future__ import annotations
 
 import io
 import tempfile
+from typing import Any
 
-from flask import Blueprint, abort, request, send_file
+from flask import Blueprint, abort, current_app, jsonify, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
 from .. import access
-from ..audit import record
 from ..extensions import db
 from ..models import Plan
-from . import service
+from . import jobs, service
 from .compose import MODES
 
 bp = Blueprint("exports", __name__)
@@ -25,15 +25,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def _audit(plan: Plan, what: str, after: dict[str, object]) -> None:
     """Who took which papers of which plan, in what state (the view owns the transaction)."""
-    record(
-        "export",
-        what,
-        user=current_user,
-        entity_id=plan.id,
-        province_code=plan.province_code,
-        plan_id=plan.id,
-        after={**after, "status": plan.status.value},
-    )
+    service.audit_export(plan, what, after, current_user)
     db.session.commit()
 
 
@@ -74,3 +66,53 @@ def decision(plan_id: int, assignment_id: int) -> ResponseReturnValue:
     name, blob = found
     _audit(plan, "decision", {"file": name, "assignment": assignment_id})
     return send_file(io.BytesIO(blob), mimetype=DOCX, as_attachment=True, download_name=name)
+
+
+# ------------------------------------------------------------------ background jobs (large plans)
+
+
+@bp.post("/plans/<int:plan_id>/export/jobs")
+@access.any_role
+def start_job(plan_id: int) -> ResponseReturnValue:
+    """Start building the decisions ZIP in the background; 202 with where to follow it."""
+    plan = access.get_plan(plan_id, current_user)
+    mode = request.args.get("mode", "per_person")
+    if mode not in MODES:
+        abort(400)
+    state = jobs.start(plan, mode, current_user)
+    return jsonify(_public(state)), 202
+
+
+@bp.get("/exports/jobs/<job_id>")
+@access.any_role
+def job_status(job_id: str) -> ResponseReturnValue:
+    """A job's state as JSON: state (queued, running, done, failed), progress 0..1, message."""
+    return jsonify(_public(_own_job(job_id)))
+
+
+@bp.get("/exports/jobs/<job_id>/file")
+@access.any_role
+def job_file(job_id: str) -> ResponseReturnValue:
+    """The finished ZIP of a job (409 until it is done)."""
+    state = _own_job(job_id)
+    if state["state"] != "done":
+        abort(409)
+    path = jobs.file_path(current_app.instance_path, job_id)
+    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=state["filename"])
+
+
+def _own_job(job_id: str) -> dict[str, Any]:
+    """The job of the signed-in user, within their province; 404 otherwise."""
+    state = jobs.read_state(current_app.instance_path, job_id)
+    if state is None or state["user_id"] != current_user.id:
+        abort(404)
+    access.get_plan(int(state["plan_id"]), current_user)
+    return state
+
+
+def _public(state: dict[str, Any]) -> dict[str, Any]:
+    keys = ("id", "plan_id", "mode", "state", "progress", "message", "filename", "count")
+    out = {k: state.get(k) for k in keys}
+    out["status_url"] = url_for("exports.job_status", job_id=state["id"])
+    out["file_url"] = url_for("exports.job_file", job_id=state["id"]) if state["state"] == "done" else None
+    return out

@@ -10,6 +10,7 @@ from typing import IO
 
 from flask import current_app
 
+from ..audit import record
 from ..models import Plan, User
 from .compose import DecisionDoc, compose, routes_of
 from .decisions import Renderers, archive_name, render_all, write_zip
@@ -123,3 +124,16 @@ def scoped_decisions(
         visible = set(user.communes)
         docs = [d for d in docs if d.commune_code in visible]
     return docs
+
+
+def audit_export(plan: Plan, what: str, after: dict[str, object], user: User | None) -> None:
+    """Record who took which papers of which plan, in what state (the caller commits)."""
+    record(
+        "export",
+        what,
+        user=user,
+        entity_id=plan.id,
+        province_code=plan.province_code,
+        plan_id=plan.id,
+        after={**after, "status": plan.status.value},
+    )

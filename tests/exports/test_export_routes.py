@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 
 from export_readback import docx_text, sheet_rows, zip_members
-from flask import Flask
+from flask import Flask, g
 
 from staffing.exports.cli import export
 from staffing.extensions import db
@@ -107,3 +107,32 @@ def test_cli_writes_decisions_and_workbook(export_app: Flask, staffed, tmp_path:
     result = runner.invoke(export, ["workbook", "--plan", "999", "--out", str(tmp_path / "x.xlsx")])
     assert result.exit_code != 0
     assert "999" in result.output
+
+
+def test_a_background_job_builds_the_zip_and_reports_progress(
+    export_app: Flask, staffed, make_user, login
+) -> None:
+    plan = staffed["plan"]
+    client = export_app.test_client()
+    make_user("approver@lang-son", role=Role.APPROVER, province="20")
+    login(client, "approver@lang-son")
+    started = client.post(f"/plans/{plan.id}/export/jobs?mode=per_department")
+    assert started.status_code == 202
+    job = started.get_json()
+    assert job["mode"] == "per_department"
+    status = client.get(job["status_url"]).get_json()  # HUEY_IMMEDIATE: done by now
+    assert status["state"] == "done"
+    assert status["progress"] == 1.0
+    assert status["count"] == 5
+    assert status["filename"].endswith("_per-department.zip")
+    members = zip_members(client.get(status["file_url"]).data)
+    assert sum(n.endswith(".docx") for n in members) == 5
+    assert client.post(f"/plans/{plan.id}/export/jobs?mode=nope").status_code == 400
+    # somebody else, even of the same province, does not see the job
+    g.pop("_login_user", None)  # the fixture's app context outlives requests: forget the first user
+    other = export_app.test_client()
+    make_user("drafter@lang-son", role=Role.DRAFTER, province="20")
+    login(other, "drafter@lang-son")
+    assert other.get(job["status_url"]).status_code == 404
+    assert other.get(f"/exports/jobs/{job['id']}/file").status_code == 404
+    assert other.get("/exports/jobs/..%2Fsecret_key").status_code == 404
