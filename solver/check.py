@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from solver.problem import LEADERSHIP, Position, Problem, Requirement, requirement_holds
+from solver.problem import (
+    LEADERSHIP,
+    Commune,
+    Person,
+    Position,
+    Problem,
+    Requirement,
+    _cached_attrs,
+    requirement_holds,
+)
 
 RULE_CODES = (
     "unknown",  # an id that is not in the problem
@@ -77,12 +88,21 @@ def soft_gaps(problem: Problem, person_id: str, position_id: str) -> list[dict[s
     """The soft requirements of the position the person does not meet (qualification gaps)."""
     position = problem.position_by_id[position_id]
     commune = problem.commune_by_code[position.commune]
-    attrs = problem.attrs[person_id]
-    return [
+    person = problem.person_by_id[person_id]
+    return [dict(g) for g in _soft_gaps(person, position, commune, problem.as_of)]
+
+
+@lru_cache(maxsize=200_000)
+def _soft_gaps(
+    person: Person, position: Position, commune: Commune, as_of: dt.date
+) -> tuple[dict[str, Any], ...]:
+    # by value: a re-solve reloads the problem, and most assignments have not changed
+    attrs = _cached_attrs(person, as_of)
+    return tuple(
         requirement_gap(req, attrs)
         for req in position.requirements
         if not req.hard and not requirement_holds(req, attrs, commune)
-    ]
+    )
 
 
 def relation_conflict(a: Position, b: Position) -> bool:

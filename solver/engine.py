@@ -1148,14 +1148,14 @@ def lagrangian_stage3(
     x = res.chosen
     it = 0
     stall = 0
-    idle = 0  # iterations without a better plan or bound: stop (deterministically) after 30
+    idle = 0  # iterations without a better plan or bound: stop (deterministically) after 20
     step = 1.0
     while (
         time.monotonic() - t0 < budget
         and best_q > 0
         and (best_q - bound) / best_q > gap
         and it < 150
-        and idle < 30
+        and idle < 20
     ):
         it += 1
         total_l: dict[str, int] = defaultdict(int)

@@ -8,7 +8,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
 from solver.weights import Weights
@@ -317,14 +317,13 @@ class Problem:
 
     @cached_property
     def sha256(self) -> str:
-        """sha256 of the canonical JSON of the problem."""
-        text = json.dumps(
-            dump_problem(self),
-            sort_keys=True,
-            ensure_ascii=False,
-            separators=(",", ":"),
-            check_circular=False,
-        )
+        """sha256 of the canonical JSON of the problem (dump_problem, sorted keys, compact, UTF-8)."""
+        # built section by section so the large, rarely edited sections (people, positions) are
+        # serialised once per content and reused by the next re-solve of an edited problem
+        doc = dump_problem(self, people=False, positions=False)
+        doc["people"] = _Canonical(_section_json, "people", self.people)
+        doc["positions"] = _Canonical(_section_json, "positions", self.positions)
+        text = "{" + ",".join(f"{json.dumps(k)}:{_canonical(doc[k])}" for k in sorted(doc)) + "}"
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     @cached_property
@@ -342,6 +341,36 @@ class Problem:
         )
 
 
+# ---------------------------------------------------------------- canonical JSON
+
+
+class _Canonical:
+    """A section whose canonical JSON is computed by a cached function."""
+
+    def __init__(self, fn: Any, name: str, items: tuple[Any, ...]) -> None:
+        self.text: str = fn(name, _content_key(items))
+
+
+def _content_key(items: tuple[Any, ...]) -> tuple[Any, ...]:
+    # dataclass equality ignores `extra`: add it so records differing only there hash differently
+    return tuple(
+        (item, json.dumps(item.extra, sort_keys=True, default=str)) if item.extra else item for item in items
+    )
+
+
+@lru_cache(maxsize=8)
+def _section_json(name: str, key: tuple[Any, ...]) -> str:
+    items = [k[0] if isinstance(k, tuple) else k for k in key]
+    dump = _dump_person if name == "people" else _dump_position
+    return _canonical([dump(x) for x in items])
+
+
+def _canonical(value: Any) -> str:
+    if isinstance(value, _Canonical):
+        return value.text
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 # ---------------------------------------------------------------- derived attributes
 
 
@@ -353,9 +382,15 @@ class _LazyAttrs(dict[str, dict[str, Any]]):
         self._problem = problem
 
     def __missing__(self, person_id: str) -> dict[str, Any]:
-        value = person_attrs(self._problem.person_by_id[person_id], self._problem.as_of)
+        value = _cached_attrs(self._problem.person_by_id[person_id], self._problem.as_of)
         self[person_id] = value
         return value
+
+
+@lru_cache(maxsize=200_000)
+def _cached_attrs(person: Person, as_of: dt.date) -> dict[str, Any]:
+    """person_attrs, shared by problems that hold the same person (a re-solve reloads everyone)."""
+    return person_attrs(person, as_of)
 
 
 def _add_months(d: dt.date, months: int) -> dt.date:
@@ -963,7 +998,23 @@ def _dump_person(p: Person) -> dict[str, Any]:
     }
 
 
-def dump_problem(problem: Problem) -> dict[str, Any]:
+def _dump_position(p: Position) -> dict[str, Any]:
+    return {
+        **p.extra,
+        "id": p.id,
+        "commune": p.commune,
+        "block": p.block,
+        "department": p.department,
+        "title": p.title,
+        "level": p.level,
+        "job_family": p.job_family,
+        "min": p.min,
+        "max": p.max,
+        "requirements": [q.to_dict() for q in p.requirements],
+    }
+
+
+def dump_problem(problem: Problem, *, people: bool = True, positions: bool = True) -> dict[str, Any]:
     """The exchange-format document of a problem (load_problem(dump_problem(p)) == p)."""
     units = []
     for u in problem.units:
@@ -995,22 +1046,7 @@ def dump_problem(problem: Problem) -> dict[str, Any]:
                 {**k.extra, "name": k.name, "positions": list(k.positions), "max": k.max} for k in c.caps
             ]
         communes.append(cd)
-    positions = [
-        {
-            **p.extra,
-            "id": p.id,
-            "commune": p.commune,
-            "block": p.block,
-            "department": p.department,
-            "title": p.title,
-            "level": p.level,
-            "job_family": p.job_family,
-            "min": p.min,
-            "max": p.max,
-            "requirements": [q.to_dict() for q in p.requirements],
-        }
-        for p in problem.positions
-    ]
+    position_list = [_dump_position(p) for p in problem.positions] if positions else []
     forbidden = []
     for f in problem.forbidden:
         fd: dict[str, Any] = {**f.extra, "person": f.person}
@@ -1025,8 +1061,8 @@ def dump_problem(problem: Problem) -> dict[str, Any]:
         "as_of": problem.as_of.isoformat(),
         "units": units,
         "communes": communes,
-        "positions": positions,
-        "people": [_dump_person(p) for p in problem.people],
+        "positions": position_list,
+        "people": [_dump_person(p) for p in problem.people] if people else [],
         "relations": [{**r.extra, "a": r.a, "b": r.b, "kind": r.kind} for r in problem.relations],
         "locks": [{**k.extra, "person": k.person, "position": k.position} for k in problem.locks],
         "forbidden": forbidden,
