@@ -154,8 +154,10 @@ def demo(host: str, port: int, serve: bool, time_limit: float) -> None:
     plans.run_solve_job(plan.id, time_limit, int(current_app.config["SOLVER_WORKERS"]), drafter.id if drafter else None)
     plan = db.session.get(Plan, plan.id)
     stats = plan.solver_stats if plan else {}
+    short = stats.get("shortfall") or {}
     click.echo(f"    {plan.solver_status if plan else '?'}: {stats.get('placed')} người được bố trí, "
-               f"{stats.get('unplaced')} chưa bố trí, thiếu {stats.get('shortfall')} "
+               f"{stats.get('unplaced')} chưa bố trí; chỗ còn thiếu: chủ chốt {short.get('key', 0)}, "
+               f"trưởng {short.get('head', 0)}, phó {short.get('deputy', 0)}, chuyên viên {short.get('staff', 0)} "
                f"({time.monotonic() - started:.1f} s)")
     click.echo("4/4 Sẵn sàng.")
     click.echo("")
