@@ -96,8 +96,10 @@ class DecisionDoc:
         return bool(self.annex_title)
 
 
-def parse_date(value: str | None, default: date) -> date:
-    """An ISO date from the settings, or the default when empty."""
+def parse_date(value: str | date | None, default: date) -> date:
+    """A date from the settings (TOML date or ISO text), or the default when empty."""
+    if isinstance(value, date):
+        return value
     return date.fromisoformat(value) if value else default
 
 

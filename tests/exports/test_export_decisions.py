@@ -202,7 +202,7 @@ def test_province_settings_number_sign_and_replace_bases(export_app: Flask, staf
     folder = Path(export_app.instance_path) / "documents"
     folder.mkdir(parents=True)
     (folder / "decisions.toml").write_text(
-        "[general]\nnumber_start = 21\n\n"
+        "[general]\nnumber_start = 21\ndecision_date = 2025-06-30\n\n"
         '[provinces.20.issuers.ubnd_xa]\nsigner = "Lương Văn Ký"\n'
         'legal_bases = ["Căn cứ Quyết định số 99/QĐ-UBND của tỉnh;"]\n',
         encoding="utf-8",
@@ -215,6 +215,7 @@ def test_province_settings_number_sign_and_replace_bases(export_app: Flask, staf
     )
     assert numbers == ["21", "22", "23"]  # A, B, D: numbered per commune for the commune chairman
     assert "Lương Văn Ký" in texts["Nguyễn Văn A"]
+    assert "Đình Lập, ngày 30 tháng 6 năm 2025" in texts["Nguyễn Văn A"]
     assert "Căn cứ Quyết định số 99/QĐ-UBND của tỉnh;" in texts["Nguyễn Văn A"]
     assert "Căn cứ Luật Cán bộ" not in texts["Nguyễn Văn A"]
     assert "Số 21-QĐ/TU" in texts["Hoàng Thị Lan"]  # Party numbering: 21-QĐ/TU
