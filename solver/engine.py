@@ -1395,6 +1395,8 @@ def run(problem: Problem, options: SolveOptions, progress: ProgressFn | None = N
         short_sofar = [a + b for a, b in zip(short_sofar, res.shortfall, strict=True)]
         emit(1, done / total, f"Ưu tiên 1-2: đã giải {len(results)}/{len(comps)} cụm xã")
     t2 = time.monotonic()
+    # the flows settle priorities 1 and 2 together: stage 2 only confirms placement
+    emit(2, 0.0, "Ưu tiên 2: xác nhận số người được bố trí")
     emit(2, 1.0, f"Ưu tiên 1-2: bố trí {placed_sofar} người, thiếu {sum(short_sofar)} chỗ tối thiểu")
 
     # leave time for the explanations after the solve
@@ -1407,9 +1409,19 @@ def run(problem: Problem, options: SolveOptions, progress: ProgressFn | None = N
         budget = max(0.2, (deadline3 - time.monotonic()) * len(comp.pairs) / left_pairs)
         left_pairs -= len(comp.pairs)
         frac = done / total
+        share = len(comp.pairs) / total
+        started = time.monotonic()
 
-        def report(value: float, frac: float = frac) -> None:
-            emit(3, frac, f"Phương án tốt hơn: điểm chất lượng {value:.0f}")
+        def report(
+            value: float,
+            frac: float = frac,
+            share: float = share,
+            started: float = started,
+            span: float = budget,
+        ) -> None:
+            # within a component, progress follows the time it may use
+            used = min(1.0, (time.monotonic() - started) / span)
+            emit(3, frac + share * used, f"Phương án tốt hơn: điểm chất lượng {value:.0f}")
 
         if res.method in ("flow", "flow+branch"):
             lagrangian_stage3(ctx, comp, res, budget, options.gap_limit, report)

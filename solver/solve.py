@@ -177,6 +177,9 @@ class _Explainer:
                     examples[key] = f
             if disciplined:
                 out.append(Reason("disciplined"))
+            if not missing and not disciplined:
+                out.append(Reason("no_seat", feeds_params))  # no seat at all in the feeds
+                return tuple(out)
             top = [examples[k] for k, _ in missing.most_common(2)]
             out.append(Reason("not_eligible", {**feeds_params, "requirements": top}))
             return tuple(out)
