@@ -166,7 +166,6 @@ def load(
         ]
 
 
-_CELL_ROW = re.compile(rb'\br="[A-Z]{1,3}(\d+)"')
 _CELL_COL = re.compile(rb'\br="([A-Z]{2,3})\d+"')
 _CHUNK = 1 << 20
 
@@ -211,13 +210,14 @@ def _check_zip(data: bytes, max_rows: int) -> bool:
 def _check_cell_references(zf: zipfile.ZipFile, info: zipfile.ZipInfo, max_rows: int) -> None:
     """Refuse a worksheet with a cell beyond the row or column limit (a tiny file can name XFD1048576)."""
     row_limit = max_rows + HEADER_SEARCH_ROWS
-    digits = len(str(row_limit))
+    # only references with as many digits as the limit can pass it: few matches to look at
+    cell_row = re.compile(rb'\br="[A-Z]{1,3}(\d{%d,})"' % len(str(row_limit)))
     tail = b""
     with zf.open(info) as part:
         while chunk := part.read(_CHUNK):
             window = tail + chunk
-            for m in _CELL_ROW.finditer(window):
-                if len(m[1]) >= digits and int(m[1]) > row_limit:
+            for m in cell_row.finditer(window):
+                if int(m[1]) > row_limit:
                     raise LoadError(
                         f"Sheet có ô ở dòng {int(m[1])}, quá giới hạn {max_rows} dòng; hãy chia nhỏ tệp."
                     )
@@ -337,6 +337,7 @@ class Table:
         )
 
 
+SIGNATURE_MAX_CELLS = 6
 _SIGNATURE = re.compile("(?:^| )(?:" + "|".join(map(re.escape, SIGNATURE_MARKERS)) + ")(?: |$)")
 _SECTION_WORDS = re.compile(
     r"^(?:khoi|can bo|cong chuc|vien chuc|nguoi|don vi|phong|ban|cac|danh sach|co quan|hop dong|lanh dao|"
@@ -432,7 +433,9 @@ def _score(keys: list[str | None]) -> int:
 
 def is_signature(cells: list[str]) -> bool:
     """Whether a row opens the signature block under a table ("Người lập biểu", "Thủ trưởng đơn vị")."""
-    return any(text and _SIGNATURE.search(fold(text)) for text in cells)
+    filled = [text for text in cells if text]
+    # a signature row holds a few titles and names, never a record's many cells
+    return len(filled) <= SIGNATURE_MAX_CELLS and any(_SIGNATURE.search(fold(text)) for text in filled)
 
 
 def is_total(cells: list[str]) -> bool:
