@@ -623,7 +623,10 @@ class FlowNet:
         smcf.set_nodes_supplies(list(range(self.nodes)), supplies)
         status = smcf.solve()
         if status != smcf.OPTIMAL:
-            logger.warning("min-cost flow status %s", status)
+            # with exclusions and a fixed number to place, no flow is an expected answer
+            logger.log(
+                logging.DEBUG if placed is not None else logging.WARNING, "min-cost flow status %s", status
+            )
             return None
         flows = smcf.flows(arcs)
         f = self.first_pair_arc

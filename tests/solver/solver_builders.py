@@ -31,6 +31,7 @@ def random_problem(
     communes: int = 2,
     relations: int = 0,
     caps: bool = False,
+    overlapping_caps: bool = False,
     quota: bool = True,
     levels: tuple[str, ...] = LEVELS,
     soft: bool = True,
@@ -94,6 +95,9 @@ def random_problem(
             own = [p["id"] for p in pos if p["commune"] == c["code"]]
             if len(own) >= 2:
                 c["caps"] = [{"name": "pool", "positions": own[:2], "max": 1}]
+            if overlapping_caps and len(own) >= 3:
+                # a second cap sharing a seat with the first: not a flow any more (CP-SAT path)
+                c["caps"].append({"name": "pool2", "positions": own[1:3], "max": 1})
     ppl = []
     for i in range(people):
         unit = rng.choice(units)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections import Counter
 from typing import Any
 
 import networkx as nx
@@ -12,6 +13,8 @@ from solver_builders import random_problem, score
 
 from solver import SolveOptions, load_problem, solve
 from solver.check import check_assignments
+
+methods: Counter[str] = Counter()
 
 
 def brute_force(problem: Any) -> tuple[tuple[int, ...], int, int]:
@@ -31,15 +34,23 @@ def brute_force(problem: Any) -> tuple[tuple[int, ...], int, int]:
     return best[0], -best[1], best[2]
 
 
-@pytest.mark.parametrize("seed", range(14))
+@pytest.mark.parametrize("seed", range(18))
 def test_matches_brute_force(seed: int) -> None:
+    overlapping = seed >= 14  # two caps sharing a seat: no longer a flow, CP-SAT decides
     d = random_problem(
-        seed, people=5, positions=4, communes=2, relations=2 if seed % 2 else 0, caps=seed % 3 == 0
+        seed,
+        people=4 if overlapping else 5,
+        positions=6 if overlapping else 4,
+        communes=2 if not overlapping else 1,
+        relations=2 if seed % 2 else 0,
+        caps=seed % 3 == 0 or overlapping,
+        overlapping_caps=overlapping,
     )
     if seed % 4 == 1:  # a lock, when it is legal on its own
         d["locks"] = [{"person": "P0", "position": d["positions"][0]["id"]}]
     problem = load_problem(d)
     plan = solve(problem, SolveOptions(time_limit=10, workers=1))
+    methods.update(plan.stats.get("methods", {}))
     if plan.status == "INFEASIBLE":
         assert check_assignments(problem, [(k.person, k.position) for k in problem.locks])
         return
@@ -58,6 +69,28 @@ def test_matches_brute_force(seed: int) -> None:
         assert quality == best_quality
     else:
         assert quality <= best_quality * 1.05
+
+
+@pytest.mark.parametrize("seed", [101, 103, 108, 110])
+def test_matches_brute_force_when_relations_bind(seed: int) -> None:
+    # relatives competing for head and deputy seats of one department: the flow alone breaks a relation
+    d = random_problem(
+        seed, people=5, positions=4, communes=1, relations=4, levels=("head", "deputy"), soft=False
+    )
+    problem = load_problem(d)
+    plan = solve(problem, SolveOptions(time_limit=10, workers=1))
+    methods.update(plan.stats.get("methods", {}))
+    assignment = plan.mapping()
+    assert check_assignments(problem, assignment) == []
+    short, placed, quality = score(problem, assignment)
+    best_short, best_placed, best_quality = brute_force(problem)
+    assert (short, placed) == (best_short, best_placed)
+    assert plan.stats["bound"]["quality"] <= best_quality + 1e-6 <= quality + 1e-6
+
+
+def test_brute_force_cases_cover_every_method() -> None:
+    # runs after the cases above (pytest keeps the order of a file)
+    assert {"flow", "flow+branch", "flow+cpsat"} <= set(methods)
 
 
 def _flow_problem(seed: int, min_equals_max: bool) -> dict[str, Any]:
