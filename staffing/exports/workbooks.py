@@ -398,7 +398,7 @@ def _gap_value(gap: dict[str, Any]) -> str:
     from ..labels import ATTR_VOCAB
 
     vocab = ATTR_VOCAB.get(str(gap.get("attr", "")))
-    if value is None:
+    if value is None or value == []:
         return "Chưa có"
     if isinstance(value, bool):
         return "Có" if value else "Không"

@@ -106,8 +106,9 @@ def staffed(request: pytest.FixtureRequest, tiny_province: Province) -> dict[str
     plan = Plan(province_code=code, name="Phương án chính thức", status=PlanStatus.DRAFT)
     db.session.add(plan)
     gap = {"attr": "political_theory", "min": "cao_cap", "value": "trung_cap"}
+    planned = {"attr": "planned_for", "in": ["key", "head"], "value": []}  # not in any succession plan
     rows = [
-        Assignment(plan=plan, person=pa, position=positions["06613/UBND/KT/1"], gaps=[gap]),
+        Assignment(plan=plan, person=pa, position=positions["06613/UBND/KT/1"], gaps=[gap, planned]),
         Assignment(plan=plan, person=pb, position=positions["06613/UBND/KT/3"]),
         Assignment(plan=plan, person=pd, position=positions["06613/UBND/KT/3"], source="manual", locked=True),
         Assignment(plan=plan, person=pc, position=positions["06625/UBND/KT/1"]),

@@ -66,7 +66,8 @@ def test_workbook_lists_the_plan_person_by_person(export_app: Flask, staffed) ->
 
     gaps = sheet_rows(blob, "Thiếu tiêu chuẩn")
     assert [(g["Họ và tên"], g["Tiêu chuẩn chưa đạt"], g["Hiện có"]) for g in gaps] == [
-        ("Nguyễn Văn A", "Lý luận chính trị ≥ Cao cấp", "Trung cấp")
+        ("Nguyễn Văn A", "Lý luận chính trị ≥ Cao cấp", "Trung cấp"),
+        ("Nguyễn Văn A", "Quy hoạch: Chủ chốt, Cấp trưởng", "Chưa có"),
     ]
 
     staffing = {r["Mã vị trí"]: r for r in sheet_rows(blob, "Định biên theo xã")}
