@@ -1,6 +1,6 @@
 """Staffing solver: exchange format, CP-SAT/flow model, explanations. Standard library and ortools only."""
 
-from solver.engine import Progress, SolveOptions
+from solver.options import Progress, SolveOptions
 from solver.plan import Plan, plan_from_dict, plan_to_dict
 from solver.problem import Problem, ProblemError, dump_problem, load_problem
 from solver.solve import solve

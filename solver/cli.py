@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from solver.engine import SolveOptions
+from solver.options import SolveOptions
 from solver.plan import plan_to_dict
 from solver.problem import ProblemError, load_problem
 from solver.solve import solve

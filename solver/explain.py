@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from solver.check import relation_conflict, soft_gaps
-from solver.engine import _LEVEL_RANK, candidate_pairs, make_scope
+from solver.pairs import LEVEL_RANK, candidate_pairs, make_scope
 from solver.plan import Plan
 from solver.problem import LEADERSHIP, LEVELS, Person, Position, Problem
 
@@ -279,7 +279,7 @@ def matching_audit(problem: Problem, plan: Plan, limit: int = 200) -> Audit:
     for person_id, position_id in sorted(state.assignment.items()):
         person = problem.person_by_id[person_id]
         old, new = old_level(person), pos[position_id].level
-        if _LEVEL_RANK[new] < _LEVEL_RANK[old]:
+        if LEVEL_RANK[new] < LEVEL_RANK[old]:
             below.append(
                 {
                     "person": person_id,

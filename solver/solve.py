@@ -8,16 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from solver.check import hard_failures, relation_conflict, requirement_gap, soft_gaps
-from solver.engine import (
-    SOLVER_NAME,
-    Pairs,
-    ProgressFn,
-    SolveOptions,
-    SolveResult,
-    planned_for,
-    preference_rank,
-    run,
-)
+from solver.engine import SOLVER_NAME, SolveResult, run
+from solver.options import ProgressFn, SolveOptions
+from solver.pairs import Pairs, planned_for, preference_rank
 from solver.plan import (
     Assignment,
     Closest,

@@ -1,0 +1,402 @@
+"""Min-cost flows: priorities 1-2 exactly, relations by branch and bound, quality by Lagrangian relaxation."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+from ortools.graph.python import min_cost_flow
+
+from solver.context import CompResult, SolveContext, laminar_caps, nonlinear_penalty, tier_weights
+from solver.pairs import Component
+from solver.problem import LEADERSHIP, LEVELS
+
+logger = logging.getLogger(__name__)
+
+
+class FlowNet:
+    """The flow relaxation of one component, built once and solved with different pair costs.
+
+    Source -> person (1) -> position (1 per candidate pair) -> [shared cap] -> commune (payroll
+    quota) -> sink. Each position has a "minimum" arc (its unfilled minimum, rewarded by its level's
+    lexicographic weight) and an "extra" arc (up to its max). Locked people are placed beforehand.
+    Relations and overlapping caps are left out: they are checked on the result.
+    """
+
+    def __init__(self, ctx: SolveContext, comp: Component) -> None:
+        pairs, scope, problem = ctx.pairs, ctx.scope, ctx.problem
+        self.ctx = ctx
+        locked_people = [i for i in comp.people if i in ctx.locked_pairs]
+        locked = set(locked_people)
+        self.locked_chosen = [ctx.locked_pairs[i] for i in locked_people]
+        lock_count: dict[int, int] = defaultdict(int)
+        for k in self.locked_chosen:
+            lock_count[pairs.position[k]] += 1
+        self.free_pairs = [k for k in comp.pairs if pairs.person[k] not in locked]
+        free_people = sorted({pairs.person[k] for k in self.free_pairs})
+        self.n = n = len(free_people)
+        self.free_people = free_people
+        mins = [0, 0, 0, 0]
+        person_node = {i: 2 + t for t, i in enumerate(free_people)}
+        node = 2 + n
+        position_node = {}
+        for j in comp.positions:
+            position_node[j] = node
+            node += 1
+        tails = [0] * n
+        heads = [person_node[i] for i in free_people]
+        caps = [1] * n
+        self.first_pair_arc = len(tails)
+        self.pair_arc = {k: self.first_pair_arc + t for t, k in enumerate(self.free_pairs)}
+        tails += [person_node[pairs.person[k]] for k in self.free_pairs]
+        heads += [position_node[pairs.position[k]] for k in self.free_pairs]
+        caps += [1] * len(self.free_pairs)
+        level_arcs: list[tuple[int, int]] = []  # (arc index, level index or -1 for "extra")
+        self.all_caps = True
+        for code in comp.communes:
+            commune = problem.commune_by_code[code]
+            commune_node = node
+            node += 1
+            used = sum(1 for k in self.locked_chosen if scope.positions[pairs.position[k]].commune == code)
+            quota = n if commune.payroll_quota is None else max(0, commune.payroll_quota - used)
+            tails.append(commune_node)
+            heads.append(1)
+            caps.append(quota)
+            keep, complete = laminar_caps(commune)
+            self.all_caps &= complete
+            target: dict[str, int] = {}
+            for ci in keep:
+                cap = commune.caps[ci]
+                cap_node = node
+                node += 1
+                used_cap = sum(lock_count[ctx.position_index[p]] for p in cap.positions)
+                tails.append(cap_node)
+                heads.append(commune_node)
+                caps.append(max(0, cap.max - used_cap))
+                for p in cap.positions:
+                    target[p] = cap_node
+            for j in comp.positions:
+                pos = scope.positions[j]
+                if pos.commune != code:
+                    continue
+                rem_max = max(0, pos.max - lock_count[j])
+                rem_min = min(rem_max, max(0, pos.min - lock_count[j]))
+                to = target.get(pos.id, commune_node)
+                level = LEVELS.index(pos.level)
+                if rem_min:
+                    mins[level] += rem_min
+                    level_arcs.append((len(tails), level))
+                    tails.append(position_node[j])
+                    heads.append(to)
+                    caps.append(rem_min)
+                if rem_max > rem_min:
+                    level_arcs.append((len(tails), -1))
+                    tails.append(position_node[j])
+                    heads.append(to)
+                    caps.append(rem_max - rem_min)
+        self.bypass = len(tails)
+        tails.append(0)
+        heads.append(1)
+        caps.append(n)
+        self.tails, self.heads, self.caps = tails, heads, caps
+        self.level_arcs = level_arcs
+        self.mins = mins
+        self.nodes = node
+
+    def solve(
+        self, costs: Sequence[int] | None = None, placed: int | None = None, banned: Iterable[int] = ()
+    ) -> list[int] | None:
+        """Chosen pairs (locked ones included) of a min-cost flow, or None if costs do not fit.
+
+        Without `costs`: lexicographic shortfall by level, then placement. With `costs` (aligned with
+        free_pairs) and `placed` (free people to place): lexicographic shortfall, then least total cost
+        among flows placing exactly that many.
+        """
+        n, mins = self.n, self.mins
+        if costs is None:
+            w_q = 0
+            w_p, w_s, w_d, w_h, w_k = tier_weights([n, mins[3], mins[2], mins[1], mins[0]])
+        else:
+            lo: dict[int, int] = {}
+            hi: dict[int, int] = {}
+            person = self.ctx.pairs.person
+            for k, c in zip(self.free_pairs, costs, strict=True):
+                i = person[k]
+                if c < lo.get(i, 0):
+                    lo[i] = c
+                if c > hi.get(i, 0):
+                    hi[i] = c
+            q_range = sum(hi.values()) - sum(lo.values())
+            w_q, w_s, w_d, w_h, w_k = tier_weights([q_range, mins[3], mins[2], mins[1], mins[0]])
+            w_p = 0
+        level_w = (w_k, w_h, w_d, w_s)
+        arc_costs = [0] * len(self.tails)
+        if costs is not None:
+            f = self.first_pair_arc
+            arc_costs[f : f + len(costs)] = [c * w_q for c in costs]
+        for a, level in self.level_arcs:
+            arc_costs[a] = -(level_w[level] + w_p) if level >= 0 else -w_p
+        caps = self.caps
+        supply = n
+        banned = list(banned)
+        if placed is not None or banned:
+            caps = list(caps)
+        if placed is not None:
+            caps[self.bypass] = 0
+            supply = placed
+        for k in banned:  # pairs a branch of the relation search has excluded
+            t = self.pair_arc.get(k)
+            if t is not None:
+                caps[t] = 0
+        biggest = max(max(arc_costs, default=0), -min(arc_costs, default=0))
+        if biggest * (self.nodes + 1) * 4 >= 2**62:
+            return None
+        smcf = min_cost_flow.SimpleMinCostFlow()
+        arcs = smcf.add_arcs_with_capacity_and_unit_cost(self.tails, self.heads, caps, arc_costs)
+        supplies = [0] * self.nodes
+        supplies[0], supplies[1] = supply, -supply
+        smcf.set_nodes_supplies(list(range(self.nodes)), supplies)
+        status = smcf.solve()
+        if status != smcf.OPTIMAL:
+            # with exclusions and a fixed number to place, no flow is an expected answer
+            logger.log(
+                logging.DEBUG if placed is not None else logging.WARNING, "min-cost flow status %s", status
+            )
+            return None
+        flows = smcf.flows(arcs)
+        f = self.first_pair_arc
+        fp = self.free_pairs
+        chosen = [fp[t] for t, v in enumerate(flows[f : f + len(fp)]) if v > 0]
+        return sorted(chosen + self.locked_chosen)
+
+
+def _lex_key(ctx: SolveContext, comp: Component, chosen: Sequence[int]) -> tuple[int, ...]:
+    short, placed = ctx.shortfall_of(comp, chosen)
+    return (*short, -placed)
+
+
+def relation_search(
+    ctx: SolveContext, comp: Component, net: FlowNet, root: list[int], deadline: float, node_limit: int = 400
+) -> tuple[list[int], frozenset[int]] | None:
+    """Best-first branch and bound on broken relations: exclude one of the two seats, re-solve the flow.
+
+    Every feasible plan keeps out at least one of two conflicting assignments, so the two branches
+    cover it; the flow of a branch bounds it. The first conflict-free node popped is optimal for
+    priorities 1-2. Returns None when the node or time limit is hit first.
+    """
+    import heapq
+
+    locked = set(ctx.locked_pairs.values())
+    # best bound first; among equal bounds the deepest node (closest to conflict-free) first
+    heap: list[tuple[tuple[int, ...], int, int, frozenset[int], list[int]]] = [
+        (_lex_key(ctx, comp, root), 0, 0, frozenset(), root)
+    ]
+    seen: set[frozenset[int]] = {frozenset()}
+    counter = 1
+    while heap and counter < node_limit and time.monotonic() < deadline:
+        _key, _depth, _, bans, chosen = heapq.heappop(heap)
+        bad = ctx.violations(comp, chosen)
+        if not bad:
+            logger.info("relation search: optimum after %d nodes", counter)
+            return chosen, bans
+        a, b = bad[0]
+        if a < 0:
+            return None  # an overlapping cap: leave it to CP-SAT
+        for k in (a, b):
+            nb = bans | {k}
+            if k in locked or nb in seen:
+                continue
+            seen.add(nb)
+            sol = net.solve(banned=nb)
+            if sol is not None:
+                heapq.heappush(heap, (_lex_key(ctx, comp, sol), -len(nb), counter, nb, sol))
+                counter += 1
+    logger.info("relation search gave up after %d nodes", counter)
+    return None
+
+
+def repair_flow(
+    ctx: SolveContext,
+    comp: Component,
+    net: FlowNet,
+    costs: Sequence[int],
+    placed: int,
+    bans: frozenset[int],
+    rounds: int = 8,
+) -> list[int] | None:
+    """A conflict-free flow with the given costs, keeping priorities 1-2, by excluding conflicting seats."""
+    n_locked = sum(1 for i in comp.people if i in ctx.locked_pairs)
+    locked = set(ctx.locked_pairs.values())
+    current = set(bans)
+    x = net.solve(costs, placed - n_locked, current)
+    if x is None:
+        return None
+    target = ctx.shortfall_of(comp, x)
+    if target[1] != placed:
+        return None
+    for _ in range(rounds):
+        bad = ctx.violations(comp, x)
+        if not bad:
+            return x
+        for a, b in bad:
+            if a < 0:
+                return None
+            for k in (b, a):
+                if k in locked:
+                    continue
+                y = net.solve(costs, placed - n_locked, current | {k})
+                if y is not None and ctx.shortfall_of(comp, y) == target:
+                    current.add(k)
+                    x = y
+                    break
+            else:
+                return None
+            break
+    return x if not ctx.violations(comp, x) else None
+
+
+def _round_to_sum(values: dict[str, float], total: int) -> dict[str, int]:
+    """Integers proportional to `values` that sum to `total` (largest remainder)."""
+    s = sum(values.values()) or 1.0
+    raw = {k: v * total / s for k, v in values.items()}
+    out = {k: int(v) for k, v in raw.items()}
+    rest = total - sum(out.values())
+    for k in sorted(raw, key=lambda k: (out[k] - raw[k], k))[:rest]:
+        out[k] += 1
+    return out
+
+
+def lagrangian_stage3(
+    ctx: SolveContext,
+    comp: Component,
+    res: CompResult,
+    budget: float,
+    gap: float,
+    report: Callable[[float], None] | None = None,
+) -> None:
+    """Priority 3 where the flow is exact: relax balance and gender into pair costs, iterate flows.
+
+    Every flow is optimal for priorities 1-2 and a lower bound on priority 3 (Lagrangian duality:
+    the balance spread and the gender shortfall are maxima of linear functions, fixed multipliers
+    give a linear under-estimate); every flow that respects relations is a candidate plan.
+    """
+    t0 = time.monotonic()
+    pairs, scope, problem = ctx.pairs, ctx.scope, ctx.problem
+    w_bal, w_gen = problem.weights.scaled("balance"), problem.weights.scaled("gender")
+    scale = 12
+    n_locked = sum(1 for i in comp.people if i in ctx.locked_pairs)
+    free_placed = res.placed - n_locked
+    lead: dict[int, tuple[str, str, bool]] = {}
+    units: dict[str, list[str]] = {}
+    for k in comp.pairs:
+        pos = scope.positions[pairs.position[k]]
+        if pos.level in LEADERSHIP:
+            person = scope.people[pairs.person[k]]
+            lead[k] = (pos.commune, person.unit, person.gender == "F")
+    for code in comp.communes:
+        merged = problem.commune_by_code[code].merged_from
+        if w_bal and len(merged) > 1:
+            units[code] = list(merged)
+    net = FlowNet(ctx, comp)
+    base = [pairs.cost[k] * scale for k in net.free_pairs]
+    lead_free = [(t, k) for t, k in enumerate(net.free_pairs) if k in lead]
+    mult_g = dict.fromkeys(comp.communes, 0.0)
+    alpha = {c: dict.fromkeys(us, 1.0) for c, us in units.items()}
+    beta = {c: dict.fromkeys(us, 1.0) for c, us in units.items()}
+    best, best_q = res.chosen, res.quality
+    bound = res.bound_quality
+    x = res.chosen
+    it = 0
+    stall = 0
+    idle = 0  # iterations without a better plan or bound: stop (deterministically) after 20
+    step = 1.0
+    while (
+        time.monotonic() - t0 < budget
+        and best_q > 0
+        and (best_q - bound) / best_q > gap
+        and it < 150
+        and idle < 20
+    ):
+        it += 1
+        total_l: dict[str, int] = defaultdict(int)
+        women: dict[str, int] = defaultdict(int)
+        per_unit: dict[str, dict[str, int]] = {c: dict.fromkeys(us, 0) for c, us in units.items()}
+        for k in x:
+            if k in lead:
+                c, u, f = lead[k]
+                total_l[c] += 1
+                women[c] += f
+                if c in per_unit and u in per_unit[c]:
+                    per_unit[c][u] += 1
+        t = step / (it + 1)
+        for c in comp.communes:
+            if w_gen:
+                g = total_l[c] - 4 * women[c]
+                mult_g[c] = min(
+                    float(w_gen), max(0.0, mult_g[c] + t * w_gen * (1 if g > 0 else -1 if g < 0 else 0))
+                )
+        for c, counts in per_unit.items():
+            hi_u = max(counts, key=lambda u: (counts[u], u))
+            lo_u = min(counts, key=lambda u: (counts[u], u))
+            for u in counts:
+                alpha[c][u] = (1 - t) * alpha[c][u] + t * (u == hi_u)
+                beta[c][u] = (1 - t) * beta[c][u] + t * (u == lo_u)
+        mg = {c: round(mult_g[c] * scale) for c in comp.communes}
+        ai = {c: _round_to_sum(alpha[c], scale) for c in units}
+        bi = {c: _round_to_sum(beta[c], scale) for c in units}
+
+        def adjust(
+            k: int,
+            mg: dict[str, int] = mg,
+            ai: dict[str, dict[str, int]] = ai,
+            bi: dict[str, dict[str, int]] = bi,
+        ) -> int:
+            c, u, f = lead[k]
+            v = mg[c] * (1 - 4 * f)
+            if c in ai and u in ai[c]:
+                v += w_bal * (ai[c][u] - bi[c][u])
+            return v
+
+        costs = list(base)
+        for t, k in lead_free:
+            costs[t] += adjust(k)
+        flow = net.solve(costs, free_placed)
+        if flow is None:
+            break
+        x = flow
+        locked_value = sum(pairs.cost[k] * scale + (adjust(k) if k in lead else 0) for k in net.locked_chosen)
+        if ctx.shortfall_of(comp, x) != (res.shortfall, res.placed):
+            break  # the relaxation drifted from priorities 1-2: stop rather than trust it
+        chosen_free = set(x)
+        value = (
+            sum(c for t, c in enumerate(costs) if net.free_pairs[t] in chosen_free) + locked_value
+        ) / scale
+        idle += 1
+        if value > bound + 1e-9:
+            if value > bound + 0.5:
+                idle = 0
+            bound = value
+            stall = 0
+        else:
+            stall += 1
+            if stall >= 4:
+                step *= 0.5
+                stall = 0
+        logger.debug("lagrangian it=%d t=%.2fs bound=%.1f best=%d", it, time.monotonic() - t0, bound, best_q)
+        if ctx.violations(comp, x):
+            x = repair_flow(ctx, comp, net, costs, res.placed, res.bans, rounds=4) or res.chosen
+        if not ctx.violations(comp, x):
+            q = sum(pairs.cost[k] for k in x) + nonlinear_penalty(ctx, comp, x)
+            if q < best_q:
+                best, best_q = x, q
+                idle = 0
+                if report is not None:
+                    report(float(q))
+    res.chosen = sorted(best)
+    res.quality = best_q
+    res.bound_quality = min(float(best_q), bound)
+    res.optimal_3 = best_q <= bound + 1e-9
+    res.seconds["stage3"] = time.monotonic() - t0
+    res.seconds["iterations"] = it
