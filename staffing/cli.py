@@ -394,7 +394,9 @@ def api_token(email: str, name: str) -> None:
     click.echo(token)
 
 
-COMMANDS = [backup_command, restore_command, audit_group, api_token, public_map, init_db, create_user, demo, serve, worker, solve, import_group, export_problem]
+from .exports.cli import export as export_group  # noqa: E402  (after the group it joins)
+
+COMMANDS = [export_group, backup_command, restore_command, audit_group, api_token, public_map, init_db, create_user, demo, serve, worker, solve, import_group, export_problem]
 for _cmd in COMMANDS:
     main.add_command(_cmd)
 

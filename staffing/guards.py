@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from .models import Assignment, AuditEntry, Forbidden, Plan, PlanComment, PlanStatus, Shortfall
@@ -23,8 +23,17 @@ def _was_approved(plan: Plan) -> bool:
     if state.pending or state.transient:
         return False
     history = state.attrs.status.history
-    committed = history.deleted[0] if history.deleted else plan.status
-    return committed == PlanStatus.APPROVED
+    if history.deleted:
+        committed = history.deleted[0]
+    elif history.added:
+        # set without being loaded first (expired after a commit): ask the database
+        session = state.session
+        assert session is not None
+        committed = session.connection().execute(
+            select(Plan.__table__.c.status).where(Plan.__table__.c.id == plan.id)).scalar()
+    else:
+        committed = plan.status
+    return str(committed) == PlanStatus.APPROVED.value
 
 
 def _check(session: Session, flush_context: Any, instances: Any) -> None:

@@ -45,3 +45,7 @@ def solve_plan_task(plan_id: int, time_limit: float, workers: int, user_id: int 
     app = _app()
     with app.app_context():
         run_solve_job(plan_id, time_limit, workers, user_id)
+
+
+# Tasks defined elsewhere register on import, so a worker that never builds the app knows them.
+from .exports import jobs as _export_jobs  # noqa: E402, F401

@@ -174,3 +174,13 @@ def test_backup_file_is_the_engines_own_format(app, solved_plan, tmp_path):
     out = backup(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "backup.bin")
     magic = b"PGDMP" if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") else b"SQLite format 3"
     assert out.read_bytes()[: len(magic)] == magic
+
+
+def test_approving_a_plan_whose_status_was_not_loaded(solved_plan):
+    plan_id = solved_plan.id
+    db.session.commit()  # expires every attribute, status included
+    plan = db.session.get(Plan, plan_id)
+    plan.status = PlanStatus.APPROVED  # set without reading first
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Plan, plan_id).status == PlanStatus.APPROVED

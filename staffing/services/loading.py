@@ -235,18 +235,28 @@ def _comparable(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def find_person(province: Province, unit: OldUnit, rec: PersonRecord) -> tuple[Person | None, str | None]:
-    """The stored person this record describes, and how they matched: by CCCD, else by name + birth date."""
-    if rec.has_cccd:
-        person = db.session.scalar(
-            db.select(Person).where(Person.province_code == province.code, Person.key == rec.id))
-        if person is not None:
+class PeopleIndex:
+    """The province's stored people by CCCD and by (name, birth date), loaded once per file."""
+
+    def __init__(self, province: Province) -> None:
+        people = db.session.scalars(db.select(Person).where(Person.province_code == province.code)).all()
+        self.by_key = {p.key: p for p in people}
+        self.by_name: dict[tuple[str, Any], list[Person]] = {}
+        for p in people:
+            self.by_name.setdefault((p.name, p.birth_date), []).append(p)
+
+    def find(self, unit: OldUnit, rec: PersonRecord) -> tuple[Person | None, str | None]:
+        """The stored person this record describes, and how: by CCCD, else by name + birth date."""
+        if rec.has_cccd and (person := self.by_key.get(rec.id)) is not None:
             return person, "cccd"
-    person = db.session.scalar(
-        db.select(Person).where(Person.province_code == province.code, Person.name == rec.name,
-                                Person.birth_date == rec.birth_date)
-        .order_by((Person.unit_id == unit.id).desc()).limit(1))
-    return person, "name_birth_date" if person is not None else None
+        same = self.by_name.get((rec.name, rec.birth_date), [])
+        if not same:
+            return None, None
+        return sorted(same, key=lambda p: p.unit_id != unit.id)[0], "name_birth_date"
+
+    def add(self, person: Person) -> None:
+        self.by_key[person.key] = person
+        self.by_name.setdefault((person.name, person.birth_date), []).append(person)
 
 
 def load_roster(province: Province, unit_code: str, result: ImportResult[PersonRecord]) -> LoadSummary:
@@ -257,19 +267,22 @@ def load_roster(province: Province, unit_code: str, result: ImportResult[PersonR
         raise LoadError(f"Đơn vị cũ '{unit_code}' chưa có trong phương án sắp xếp của tỉnh {province.name}; "
                         "hãy nhập phương án sắp xếp (merger map) trước.")
     summary = LoadSummary(rejected=max(0, result.rows - len(result.records)))
+    index = PeopleIndex(province)
     for rec in result.records:
         values = _record_values(rec)
-        person, matched_by = find_person(province, unit, rec)
+        person, matched_by = index.find(unit, rec)
         source = rec.source
         if person is not None and person.unit_id != unit.id:
             # Listed by two units (a transfer, a typing slip): keep both facts for a reviewer to decide.
-            _flag_duplicate(province, person, unit, rec, matched_by or "cccd")
+            with db.session.no_autoflush:
+                _flag_duplicate(province, person, unit, rec, matched_by or "cccd")
             summary.duplicates.append({"row": source.row if source else None, "key": rec.id, "name": rec.name,
                                        "by": matched_by, "other_unit": person.unit.code})
             continue
         if person is None:
             person = Person(province_code=province.code, key=rec.id, unit=unit, **values)
             db.session.add(person)
+            index.add(person)
             summary.created += 1
             summary.changes.append({"row": source.row if source else None, "key": rec.id, "name": rec.name,
                                     "change": "new", "fields": []})
@@ -291,7 +304,7 @@ def load_roster(province: Province, unit_code: str, result: ImportResult[PersonR
             person.source_file, person.source_sheet, person.source_row = source.file, source.sheet, source.row
     db.session.flush()
     relations = result.extra.get("relations", [])
-    summary.warnings.extend(load_relations(province, relations))
+    summary.warnings.extend(load_relations(province, relations, index))
     return summary
 
 
@@ -307,12 +320,15 @@ def _flag_duplicate(province: Province, person: Person, unit: OldUnit, rec: Pers
     existing.record = rec.to_problem_dict()
 
 
-def load_relations(province: Province, relations: list[RelationRecord]) -> list[str]:
+def load_relations(province: Province, relations: list[RelationRecord] | tuple[RelationRecord, ...],
+                   index: PeopleIndex | None = None) -> list[str]:
     """Link related people already stored; report the ones whose other half is not imported yet."""
-    warnings = []
+    warnings: list[str] = []
+    if not relations:
+        return warnings
+    index = index or PeopleIndex(province)
     for rel in relations:
-        a = db.session.scalar(db.select(Person).where(Person.province_code == province.code, Person.key == rel.a))
-        b = db.session.scalar(db.select(Person).where(Person.province_code == province.code, Person.key == rel.b))
+        a, b = index.by_key.get(rel.a), index.by_key.get(rel.b)
         if a is None or b is None:
             missing = rel.a if a is None else rel.b
             warnings.append(f"Quan hệ gia đình với người có số định danh …{missing[-4:]} chưa ghép được "
