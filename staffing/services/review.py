@@ -319,23 +319,32 @@ def failure_text(failure: dict[str, Any], lang: str = "vi") -> str:
     return text
 
 
+LEVEL_RANK = {"staff": 0, "deputy": 1, "head": 2, "key": 3}
+RATING_DEFICIT = {"xuat_sac": 0, "tot": 1, "hoan_thanh": 2, "khong_hoan_thanh": 3}
+
+
 def seat_cost(problem: Any, person_key: str, position_code: str) -> float:
-    """The quality cost the solver's objective gives this pair (solver/weights.py); lower is better."""
+    """The quality cost the solver's objective gives this pair (solver/weights.py); lower is better.
+
+    Mirrors the documented terms of the weights (gap, rating, continuity, planning, preference, feeds_extra);
+    `keep` is left out: a candidate is by definition a change.
+    """
     from solver.check import soft_gaps
-    from solver.engine import planned_for, preference_rank, rating_deficit
 
     w = problem.weights
     person = problem.person_by_id[person_key]
     pos = problem.position_by_id[position_code]
     lead = pos.level in ("key", "head", "deputy")
     cost = w.gap * len(soft_gaps(problem, person_key, position_code))
-    cost += rating_deficit(problem, person) * w.rating * (2 if lead else 1)
+    last = problem.attrs[person_key].get("last_rating") or "hoan_thanh"
+    cost += RATING_DEFICIT.get(last, 2) * w.rating * (2 if lead else 1)
     if person.job_family != pos.job_family:
         cost += w.continuity
-    if lead and not planned_for(person, pos.level):
+    if lead and not any(LEVEL_RANK.get(lv, -1) >= LEVEL_RANK[pos.level] for lv in person.planned_for):
         cost += w.planning
     if person.preferences:
-        rank = preference_rank(person, pos.commune)
+        prefs = list(person.preferences)
+        rank = prefs.index(pos.commune) + 1 if pos.commune in prefs else None
         cost += w.preference * ((rank - 1) if rank is not None else w.preference_unlisted)
     unit = problem.unit_by_code[person.unit]
     if pos.commune not in unit.feeds and pos.commune in unit.feeds_extra:
