@@ -268,7 +268,13 @@ def load_roster(province: Province, unit_code: str, result: ImportResult[PersonR
                         "hãy nhập phương án sắp xếp (merger map) trước.")
     summary = LoadSummary(rejected=max(0, result.rows - len(result.records)))
     index = PeopleIndex(province)
+    new_rows: dict[str, dict[str, Any]] = {}  # written with one bulk insert at the end
     for rec in result.records:
+        if rec.id in new_rows:
+            # the same person twice in this file: the reader reported it; the first row stands
+            summary.duplicates.append({"row": rec.source.row if rec.source else None, "key": rec.id,
+                                       "name": rec.name, "by": "cccd", "other_unit": unit.code})
+            continue
         values = _record_values(rec)
         person, matched_by = index.find(unit, rec)
         source = rec.source
@@ -280,31 +286,35 @@ def load_roster(province: Province, unit_code: str, result: ImportResult[PersonR
                                        "by": matched_by, "other_unit": person.unit.code})
             continue
         if person is None:
-            person = Person(province_code=province.code, key=rec.id, unit=unit, **values)
-            db.session.add(person)
-            index.add(person)
+            new_rows[rec.id] = {
+                "province_code": province.code, "key": rec.id, "unit_id": unit.id, **values,
+                "source_file": source.file if source else "", "source_sheet": source.sheet if source else "",
+                "source_row": source.row if source else None,
+            }
             summary.created += 1
             summary.changes.append({"row": source.row if source else None, "key": rec.id, "name": rec.name,
                                     "change": "new", "fields": []})
+            continue
+        changed = [f for f, v in values.items() if _comparable(getattr(person, f)) != _comparable(v)]
+        if person.key != rec.id and rec.has_cccd:
+            changed.append("key")
+            person.key = rec.id
+        if changed:
+            for f in changed:
+                if f in values:
+                    setattr(person, f, values[f])
+            summary.updated += 1
+            summary.changes.append({"row": source.row if source else None, "key": rec.id,
+                                    "name": rec.name, "change": "updated", "fields": changed})
         else:
-            changed = [f for f, v in values.items() if _comparable(getattr(person, f)) != _comparable(v)]
-            if person.key != rec.id and rec.has_cccd:
-                changed.append("key")
-                person.key = rec.id
-            if changed:
-                for f in changed:
-                    if f in values:
-                        setattr(person, f, values[f])
-                summary.updated += 1
-                summary.changes.append({"row": source.row if source else None, "key": rec.id,
-                                        "name": rec.name, "change": "updated", "fields": changed})
-            else:
-                summary.unchanged += 1
+            summary.unchanged += 1
         if source is not None:
             person.source_file, person.source_sheet, person.source_row = source.file, source.sheet, source.row
     db.session.flush()
+    if new_rows:
+        db.session.execute(db.insert(Person), list(new_rows.values()))
     relations = result.extra.get("relations", [])
-    summary.warnings.extend(load_relations(province, relations, index))
+    summary.warnings.extend(load_relations(province, relations, PeopleIndex(province) if new_rows else index))
     return summary
 
 
