@@ -323,7 +323,7 @@ LEVEL_RANK = {"staff": 0, "deputy": 1, "head": 2, "key": 3}
 RATING_DEFICIT = {"xuat_sac": 0, "tot": 1, "hoan_thanh": 2, "khong_hoan_thanh": 3}
 
 
-def seat_cost(problem: Any, person_key: str, position_code: str) -> float:
+def seat_cost(problem: Any, person_key: str, position_code: str, n_gaps: int | None = None) -> float:
     """The quality cost the solver's objective gives this pair (solver/weights.py); lower is better.
 
     Mirrors the documented terms of the weights (gap, rating, continuity, planning, preference, feeds_extra);
@@ -335,7 +335,9 @@ def seat_cost(problem: Any, person_key: str, position_code: str) -> float:
     person = problem.person_by_id[person_key]
     pos = problem.position_by_id[position_code]
     lead = pos.level in ("key", "head", "deputy")
-    cost = w.gap * len(soft_gaps(problem, person_key, position_code))
+    if n_gaps is None:
+        n_gaps = len(soft_gaps(problem, person_key, position_code))
+    cost = w.gap * n_gaps
     last = problem.attrs[person_key].get("last_rating") or "hoan_thanh"
     cost += RATING_DEFICIT.get(last, 2) * w.rating * (2 if lead else 1)
     if person.job_family != pos.job_family:
@@ -948,13 +950,16 @@ def candidates(plan: Plan, position: Position, limit: int = 40) -> list[Candidat
     in_commune = sum(1 for a in local.holders.values() if a.position_id in local.positions)
     here = problem.position_by_id[position.code]
     full = len(holders_here) >= position.max_holders
+    # words are made once here, and failures put in words only for the candidates shown
+    t_full = _("vị trí đã đủ người: phải chuyển một người đang giữ")
+    t_leave = _("để trống {title} ({dept})")
     out: list[Candidate] = []
     for pid in pool:
         person = local.people[pid]
         key = person.key
         a = local.holders.get(pid)
         cur = origin.get(seat_of.get(pid)) if seat_of.get(pid) is not None else None  # type: ignore[arg-type]
-        hard = [failure_text(f) for f in hard_failures(problem, key, position.code)]
+        hard: list[Any] = list(hard_failures(problem, key, position.code))
         notes: list[str] = []
         for other_key, kind in problem.related.get(key, []):
             oid = local.person_of_key.get(other_key)
@@ -978,16 +983,16 @@ def candidates(plan: Plan, position: Position, limit: int = 40) -> list[Candidat
         ):
             hard.append(_("{name} đã đủ biên chế ({q})").format(name=commune.name, q=commune.payroll_quota))
         if full:
-            notes.append(_("vị trí đã đủ người: phải chuyển một người đang giữ"))
+            notes.append(t_full)
         gaps = soft_gaps(problem, key, position.code)
         d_short: dict[str, int] = defaultdict(int)
         if len(holders_here) < position.min_holders:
             d_short[position.level.value] -= 1
         if cur is not None and origin_count.get(cur.id, 0) <= cur.min_holders:
             d_short[cur.level.value] += 1
-            notes.append(_("để trống {title} ({dept})").format(title=cur.title, dept=cur.department.name))
+            notes.append(t_leave.format(title=cur.title, dept=cur.department.name))
         old_gaps = len(a.gaps or []) if a is not None and a.position_id is not None else 0
-        new_cost = seat_cost(problem, key, position.code)
+        new_cost = seat_cost(problem, key, position.code, len(gaps))
         old_cost = (
             seat_cost(problem, key, local.code_of[cur.id])
             if cur is not None and cur.id in local.code_of
@@ -1016,7 +1021,10 @@ def candidates(plan: Plan, position: Position, limit: int = 40) -> list[Candidat
         return (bool(c.hard), short, -c.d_placed, c.d_gaps, c.d_quality, c.person.name)
 
     out.sort(key=rank)
-    return out[:limit]
+    shown = out[:limit]
+    for c in shown:
+        c.hard = [h if isinstance(h, str) else failure_text(h) for h in c.hard]
+    return shown
 
 
 # ---------------------------------------------------------------- workflow and scenarios
