@@ -176,7 +176,7 @@ def run(problem: Problem, options: SolveOptions, progress: ProgressFn | None = N
     done = 0
     emit(3, 0.0, "Tối ưu chất lượng phương án")
     for comp, res in todo:
-        budget = max(0.2, (deadline3 - time.monotonic()) * len(comp.pairs) / left_pairs)
+        budget = max(0.0, (deadline3 - time.monotonic()) * len(comp.pairs) / left_pairs)
         left_pairs -= len(comp.pairs)
         frac = done / total
         share = len(comp.pairs) / total
@@ -190,7 +190,7 @@ def run(problem: Problem, options: SolveOptions, progress: ProgressFn | None = N
             span: float = budget,
         ) -> None:
             # within a component, progress follows the time it may use
-            used = min(1.0, (time.monotonic() - started) / span)
+            used = min(1.0, (time.monotonic() - started) / max(span, 1e-6))
             emit(3, frac + share * used, f"Phương án tốt hơn: điểm chất lượng {value:.0f}")
 
         if res.method in ("flow", "flow+branch"):
