@@ -9,6 +9,8 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from solver_builders import random_problem, score
 
 from solver import SolveOptions, load_problem, solve
@@ -133,3 +135,26 @@ def test_matches_networkx_max_flow(seed: int, min_equals_max: bool) -> None:
     seats = sum(p.min for p in problem.positions)  # 0, or every seat when min == max
     assert plan.stats["shortfall"]["staff"] == (seats - flow if min_equals_max else 0)
     assert plan.stats["optimal_for"][:2] == [1, 2]
+
+
+@settings(max_examples=12, deadline=None, database=None, derandomize=True)
+@given(
+    seed=st.integers(0, 10**6),
+    people=st.integers(3, 12),
+    positions=st.integers(1, 8),
+    communes=st.integers(1, 3),
+    relations=st.integers(0, 4),
+)
+def test_random_problems_respect_every_rule(
+    seed: int, people: int, positions: int, communes: int, relations: int
+) -> None:
+    d = random_problem(
+        seed, people=people, positions=positions, communes=communes, relations=relations, caps=True
+    )
+    problem = load_problem(d)
+    plan = solve(problem, SolveOptions(time_limit=5, workers=1))
+    assert check_assignments(problem, plan.mapping()) == []
+    stats = plan.stats
+    assert stats["bound"]["quality"] <= stats["objective"]["quality"]
+    assert tuple(stats["bound"]["shortfall"]) <= tuple(stats["objective"]["shortfall"])
+    assert stats["placed"] + stats["unplaced"] == people
