@@ -8,6 +8,17 @@ with a load generator of threads + http.client on 127.0.0.1 (signed in, CSRF and
     .venv/bin/python bench/pages_bench.py [--requests 40] [--concurrency 4] [--workdir /tmp/pages-bench]
 
 Prints p50 / p95 / max per page (milliseconds) and writes them to <workdir>/pages-bench.json.
+
+Measured 2026-11-22 on the shared 2-vCPU build box (load average 2.5-5 from other jobs), SQLite, one
+werkzeug process, x1 problem: 5,298 people, 3,315 positions, 65 communes, 4,928 placed. One user at a time
+(--concurrency 1, 60 requests a page), p50 / p95 ms:
+
+    plan list 20/45 · plan page 84/222 · commune org chart 71/211 (largest 71/211) · person card 62/180
+    seat candidates 212/464 · move: choose seat 33/106 · move check 96/333 · swap check 128/419
+    dashboard province 35/42, commune 13/35 · gaps 34/81, by commune 20/51 · gaps .xlsx 183/388
+    compare 92/241 · audit 13/15 · edit POST (lock/unlock) 73/116
+
+With four users at once the one Python process serialises them: p95 roughly x3-4 (see the JSON).
 """
 
 from __future__ import annotations
