@@ -109,21 +109,25 @@ def laminar_caps(commune: Commune) -> tuple[list[int], bool]:
     return keep, len(keep) == len(commune.caps)
 
 
+def commune_penalty(problem: Problem, commune: str, leaders: Sequence[Person]) -> int:
+    """Balance and gender terms of one commune's leadership (scaled quality points)."""
+    w_bal, w_gen = problem.weights.scaled("balance"), problem.weights.scaled("gender")
+    merged = problem.commune_by_code[commune].merged_from
+    total = 0
+    if leaders and w_bal and len(merged) > 1:
+        counts = [sum(1 for p in leaders if p.unit == u) for u in merged]
+        total += w_bal * (max(counts) - min(counts))
+    if leaders and w_gen:
+        total += w_gen * max(0, len(leaders) - 4 * sum(1 for p in leaders if p.gender == "F"))
+    return total
+
+
 def nonlinear_penalty(ctx: SolveContext, comp: Component, chosen: Iterable[int]) -> int:
     """Balance and gender terms of the quality objective for a solution."""
-    pairs, scope, problem = ctx.pairs, ctx.scope, ctx.problem
-    w_bal, w_gen = problem.weights.scaled("balance"), problem.weights.scaled("gender")
+    pairs, scope = ctx.pairs, ctx.scope
     lead: dict[str, list[Person]] = defaultdict(list)
     for k in chosen:
         pos = scope.positions[pairs.position[k]]
         if pos.level in LEADERSHIP:
             lead[pos.commune].append(scope.people[pairs.person[k]])
-    total = 0
-    for code, people in lead.items():
-        commune = problem.commune_by_code[code]
-        if w_bal and len(commune.merged_from) > 1:
-            counts = [sum(1 for p in people if p.unit == u) for u in commune.merged_from]
-            total += w_bal * (max(counts) - min(counts))
-        if w_gen:
-            total += w_gen * max(0, len(people) - 4 * sum(1 for p in people if p.gender == "F"))
-    return total
+    return sum(commune_penalty(ctx.problem, code, people) for code, people in lead.items())

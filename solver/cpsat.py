@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 class _Model:
     """The CP-SAT model of one component: every hard rule, the level shortfalls, placement and quality."""
 
-    def __init__(self, ctx: SolveContext, comp: Component, locks_as_constraints: bool = True) -> None:
+    def __init__(self, ctx: SolveContext, comp: Component) -> None:
         self.ctx = ctx
         self.comp = comp
         pairs, scope, problem = ctx.pairs, ctx.scope, ctx.problem
@@ -60,13 +60,9 @@ class _Model:
                 if len(cks) > cap.max:
                     m.add(sum(self.x[k] for k in cks) <= cap.max)
         self._relations(by_person)
-        self.lock_lits = []
         for i in comp.people:
             if i in ctx.locked_pairs:
-                k = ctx.locked_pairs[i]
-                if locks_as_constraints:
-                    m.add(self.x[k] == 1)
-                self.lock_lits.append(self.x[k])
+                m.add(self.x[ctx.locked_pairs[i]] == 1)
         self.level_short = [sum(level_short[lv]) if level_short[lv] else 0 for lv in LEVELS]
         self.level_max = [
             sum(scope.positions[j].min for j in comp.positions if scope.positions[j].level == lv)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from solver.check import relation_conflict, soft_gaps
+from solver.context import commune_penalty
 from solver.pairs import LEVEL_RANK, candidate_pairs, make_scope
 from solver.plan import Plan
 from solver.problem import LEADERSHIP, LEVELS, Person, Position, Problem
@@ -86,19 +87,6 @@ def _index(problem: Problem) -> _Index:
     _CACHE.insert(0, (problem, idx))
     del _CACHE[2:]
     return idx
-
-
-def commune_penalty(problem: Problem, commune: str, leaders: list[Person]) -> int:
-    """Balance and gender terms of one commune (scaled quality points)."""
-    w_bal, w_gen = problem.weights.scaled("balance"), problem.weights.scaled("gender")
-    merged = problem.commune_by_code[commune].merged_from
-    total = 0
-    if leaders and w_bal and len(merged) > 1:
-        counts = [sum(1 for p in leaders if p.unit == u) for u in merged]
-        total += w_bal * (max(counts) - min(counts))
-    if leaders and w_gen:
-        total += w_gen * max(0, len(leaders) - 4 * sum(1 for p in leaders if p.gender == "F"))
-    return total
 
 
 class _State:

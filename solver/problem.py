@@ -291,11 +291,6 @@ class Problem:
         return _LazyAttrs(self)
 
     @cached_property
-    def merged_sets(self) -> dict[str, frozenset[str]]:
-        """Each commune's merged_from as a set."""
-        return {c.code: frozenset(c.merged_from) for c in self.communes}
-
-    @cached_property
     def forbidden_pairs(self) -> frozenset[tuple[str, str]]:
         """(person, position) and (person, 'commune:'+code) pairs that are forbidden."""
         out = set()

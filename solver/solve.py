@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Mapping
 from typing import Any
 
 from solver.check import hard_failures, relation_conflict, requirement_gap, soft_gaps
@@ -525,8 +524,3 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
     }
     status = "OPTIMAL" if optimal_3 else "FEASIBLE"
     return Plan(status, tuple(assignments), tuple(unplaced), tuple(shortfalls), None, stats)
-
-
-def plan_assignment(plan: Plan) -> Mapping[str, str]:
-    """person id -> position id of a plan."""
-    return plan.mapping()
