@@ -182,7 +182,8 @@ def build_local(plan: Plan, commune_ids: set[int], extra_people: set[int]) -> Lo
     """The problem of these communes: their positions and holders, plus the named extra people."""
     import solver
 
-    units, communes = _units_and_communes(plan.province_code)
+    from .plan_views import cached
+
     positions = {
         p.id: p
         for p in db.session.scalars(
@@ -217,6 +218,32 @@ def build_local(plan: Plan, commune_ids: set[int], extra_people: set[int]) -> Lo
     }
     key_of = {p.id: p.key for p in people.values()}
     code_of = {p.id: p.code for p in positions.values()}
+
+    def make_problem() -> Any:
+        return solver.load_problem(
+            _document(plan, positions, people, holders, key_of, code_of, commune_ids, ids)
+        )
+
+    # the problem depends only on the plan version and the data (see plan_views.cached): build it once
+    problem = cached("local", plan, (frozenset(commune_ids), frozenset(ids)), make_problem)
+    local = Local(plan, problem, positions, people, holders, key_of, code_of)
+    local.person_of_key = {v: k for k, v in key_of.items()}
+    local.position_of_code = {v: k for k, v in code_of.items()}
+    return local
+
+
+def _document(
+    plan: Plan,
+    positions: dict[int, Position],
+    people: dict[int, Person],
+    holders: dict[int, Assignment],
+    key_of: dict[int, str],
+    code_of: dict[int, str],
+    commune_ids: set[int],
+    ids: set[int],
+) -> dict[str, Any]:
+    """The exchange-format document of a few communes of a plan."""
+    units, communes = _units_and_communes(plan.province_code)
     commune_code = {c["id"]: c["code"] for c in communes}
     relations = [
         {"a": key_of[r.person_a_id], "b": key_of[r.person_b_id], "kind": r.kind}
@@ -240,7 +267,7 @@ def build_local(plan: Plan, commune_ids: set[int], extra_people: set[int]) -> Lo
     province = db.session.get(Province, plan.province_code)
     if province is None:
         raise ChangeError("unknown province")
-    doc = {
+    return {
         "format": "staffing-problem/1",
         "province": {"code": province.code, "name": province.name},
         "as_of": province.as_of.isoformat(),
@@ -278,11 +305,6 @@ def build_local(plan: Plan, commune_ids: set[int], extra_people: set[int]) -> Lo
         "previous_plan": {},
         "weights": {},
     }
-    problem = solver.load_problem(doc)
-    local = Local(plan, problem, positions, people, holders, key_of, code_of)
-    local.person_of_key = {v: k for k, v in key_of.items()}
-    local.position_of_code = {v: k for k, v in code_of.items()}
-    return local
 
 
 def commune_id_of(position: Position | None) -> int | None:
