@@ -71,6 +71,7 @@ def solve_component(ctx: SolveContext, comp: Component, budget12: float) -> Comp
         # the linear part of priority 3, exactly, among the flows optimal for priorities 1-2
         n_locked = sum(1 for i in comp.people if i in ctx.locked_pairs)
         base = [ctx.pairs.cost[k] for k in net.free_pairs]
+        net.fix_levels(short)
         qflow = net.solve(base, placed - n_locked)
         if qflow is not None and ctx.shortfall_of(comp, qflow) == (short, placed):
             lower = float(sum(ctx.pairs.cost[k] for k in qflow))

@@ -104,6 +104,15 @@ class FlowNet:
         self.level_arcs = level_arcs
         self.mins = mins
         self.nodes = node
+        self.forced: frozenset[int] = frozenset()
+
+    def fix_levels(self, shortfall: Sequence[int]) -> None:
+        """For the quality flows: levels with no shortfall in the optimum keep every minimum filled.
+
+        Their "minimum" arcs get a lower bound equal to their capacity (moved into node supplies),
+        so they need no lexicographic weight: the costs stay small and the flow solver fast.
+        """
+        self.forced = frozenset(level for level in range(4) if shortfall[level] == 0)
 
     def solve(
         self, costs: Sequence[int] | None = None, placed: int | None = None, banned: Iterable[int] = ()
@@ -129,7 +138,11 @@ class FlowNet:
                 if c > hi.get(i, 0):
                     hi[i] = c
             q_range = sum(hi.values()) - sum(lo.values())
-            w_q, w_s, w_d, w_h, w_k = tier_weights([q_range, mins[3], mins[2], mins[1], mins[0]])
+            free_levels = [lv for lv in (3, 2, 1, 0) if lv not in self.forced]
+            weights = tier_weights([q_range, *(mins[lv] for lv in free_levels)])
+            w_q = weights[0]
+            by_level = dict(zip(free_levels, weights[1:], strict=True))
+            w_k, w_h, w_d, w_s = (by_level.get(lv, 0) for lv in range(4))
             w_p = 0
         level_w = (w_k, w_h, w_d, w_s)
         arc_costs = [0] * len(self.tails)
@@ -141,8 +154,15 @@ class FlowNet:
         caps = self.caps
         supply = n
         banned = list(banned)
-        if placed is not None or banned:
+        forced = self.forced if costs is not None else frozenset()
+        if placed is not None or banned or forced:
             caps = list(caps)
+        supplies = [0] * self.nodes
+        for a, level in self.level_arcs:
+            if level in forced:  # lower bound = capacity: the flow through it is given
+                supplies[self.tails[a]] -= caps[a]
+                supplies[self.heads[a]] += caps[a]
+                caps[a] = 0
         if placed is not None:
             caps[self.bypass] = 0
             supply = placed
@@ -155,8 +175,8 @@ class FlowNet:
             return None
         smcf = min_cost_flow.SimpleMinCostFlow()
         arcs = smcf.add_arcs_with_capacity_and_unit_cost(self.tails, self.heads, caps, arc_costs)
-        supplies = [0] * self.nodes
-        supplies[0], supplies[1] = supply, -supply
+        supplies[0] += supply
+        supplies[1] -= supply
         smcf.set_nodes_supplies(list(range(self.nodes)), supplies)
         status = smcf.solve()
         if status != smcf.OPTIMAL:
@@ -300,6 +320,7 @@ def lagrangian_stage3(
         if w_bal and len(merged) > 1:
             units[code] = list(merged)
     net = FlowNet(ctx, comp)
+    net.fix_levels(res.shortfall)
     base = [pairs.cost[k] * scale for k in net.free_pairs]
     lead_free = [(t, k) for t, k in enumerate(net.free_pairs) if k in lead]
     mult_g = dict.fromkeys(comp.communes, 0.0)
