@@ -43,6 +43,13 @@ class Comparison:
 
 
 def _seats(plan: Plan) -> tuple[dict[int, tuple[int | None, bool, int, str]], Figures]:
+    """Every person's seat in the plan, and its figures (kept per plan version)."""
+    from .plan_views import cached
+
+    return cached("seats", plan, (), lambda: _read_seats(plan))
+
+
+def _read_seats(plan: Plan) -> tuple[dict[int, tuple[int | None, bool, int, str]], Figures]:
     from .plan_views import gaps_count
 
     rows = db.session.execute(
@@ -70,20 +77,26 @@ def _seats(plan: Plan) -> tuple[dict[int, tuple[int | None, bool, int, str]], Fi
     return seats, Figures(placed, unplaced, int(short), gaps, locked, manual)
 
 
-def compare(left: Plan, right: Plan, communes: list[Commune]) -> Comparison:
-    """Everything that differs between two plans of a province, limited to the communes the user sees."""
-    visible = {c.code for c in communes}
-    a, fa = _seats(left)
-    b, fb = _seats(right)
-    positions = {
+def _positions(province_code: str) -> dict[int, tuple[str, str, str, str, str]]:
+    return {
         pid: (code, title, dept, ccode, cname)
         for pid, code, title, dept, ccode, cname in db.session.execute(
             db.select(Position.id, Position.code, Position.title, Department.name, Commune.code, Commune.name)
             .join(Department, Position.department_id == Department.id)
             .join(Commune, Department.commune_id == Commune.id)
-            .where(Commune.province_code == left.province_code)
+            .where(Commune.province_code == province_code)
         )
     }
+
+
+def compare(left: Plan, right: Plan, communes: list[Commune]) -> Comparison:
+    """Everything that differs between two plans of a province, limited to the communes the user sees."""
+    visible = {c.code for c in communes}
+    a, fa = _seats(left)
+    b, fb = _seats(right)
+    from .plan_views import cached
+
+    positions = cached("positions", left, (), lambda: _positions(left.province_code))
 
     def seat(pos: int | None, gaps: int) -> dict[str, Any] | None:
         if pos is None:
