@@ -635,12 +635,20 @@ def gaps_xlsx(plan_id: int) -> ResponseReturnValue:
 
     lang = str(get_locale() or "vi")
     f = _gap_filters()
-    rows = training.filter_rows(
-        training.gap_rows(plan, communes, lang),
-        **{k: v for k, v in f.items() if k != "sort"},
-        sort=f["sort"] or "commune",
-    )
-    data = training.workbook(plan, rows, training.training_needs(rows), lang)
+
+    def build() -> bytes:
+        rows = training.filter_rows(
+            training.gap_rows(plan, communes, lang),
+            **{k: v for k, v in f.items() if k != "sort"},
+            sort=f["sort"] or "commune",
+        )
+        return training.workbook(plan, rows, training.training_needs(rows), lang)
+
+    from ..services.plan_views import cached
+
+    # the same plan version and filters give the same workbook: HR downloads it again and again
+    key = (tuple(sorted(c.id for c in communes)), lang, tuple(sorted(f.items())))
+    data = cached("gaps.xlsx", plan, key, build)
     return send_file(
         io.BytesIO(data),
         as_attachment=True,
