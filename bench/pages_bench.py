@@ -9,16 +9,18 @@ with a load generator of threads + http.client on 127.0.0.1 (signed in, CSRF and
 
 Prints p50 / p95 / max per page (milliseconds) and writes them to <workdir>/pages-bench.json.
 
-Measured 2026-11-22 on the shared 2-vCPU build box (load average 2.5-5 from other jobs), SQLite, one
+Measured 2026-11-22 on the shared 2-vCPU build box (load average 2.7-3.7 from other jobs), SQLite, one
 werkzeug process, x1 problem: 5,298 people, 3,315 positions, 65 communes, 4,928 placed. One user at a time
 (--concurrency 1, 60 requests a page), p50 / p95 ms:
 
-    plan list 20/45 · plan page 84/222 · commune org chart 71/211 (largest 71/211) · person card 62/180
-    seat candidates 212/464 · move: choose seat 33/106 · move check 96/333 · swap check 128/419
-    dashboard province 35/42, commune 13/35 · gaps 34/81, by commune 20/51 · gaps .xlsx 183/388
-    compare 92/241 · audit 13/15 · edit POST (lock/unlock) 73/116
+    plan list 15/17 · plan page 77/87 · commune org chart 44/141 (largest 60/147) · person card 53/147
+    seat candidates 81/215 · move: choose seat 29/71 · move check 54/218 · swap check 81/301
+    dashboard province 25/38, commune 12/26 · gaps 34/36, by commune 19/21 · compare 18/30 · audit 11/15
+    gaps .xlsx 178/435 built, 10/11 once kept · edit POST (lock/unlock) 65/70
 
-With four users at once the one Python process serialises them: p95 roughly x3-4 (see the JSON).
+Read models (dashboard, gaps, compare, the checks' problems, the workbook) are kept per plan version and
+data stamp, so the first view after a change pays the build (dashboard ~140 ms, gaps ~80 ms). With four
+users at once the one Python process serialises them: p95 roughly x3-4 (see the JSON).
 """
 
 from __future__ import annotations
