@@ -19,7 +19,7 @@ werkzeug process, x1 problem: 5,298 people, 3,315 positions, 65 communes, 4,928 
     gaps .xlsx 178/435 built, 10/11 once kept · edit POST (lock/unlock) 65/70
 
 Read models (dashboard, gaps, compare, the checks' problems, the workbook) are kept per plan version and
-data stamp, so the first view after a change pays the build (dashboard ~140 ms, gaps ~80 ms). With four
+data stamp, so the first view after a change pays the build (dashboard ~70 ms, gaps ~65 ms more). With four
 users at once the one Python process serialises them: p95 roughly x3-4 (see the JSON).
 """
 
