@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,7 +9,7 @@ from typing import Any
 
 from solver.check import relation_conflict, soft_gaps
 from solver.context import commune_penalty
-from solver.pairs import LEVEL_RANK, candidate_pairs, make_scope
+from solver.pairs import LEVEL_RANK, candidate_pairs, make_scope, old_level
 from solver.plan import Plan
 from solver.problem import LEADERSHIP, LEVELS, Person, Position, Problem
 
@@ -230,27 +229,6 @@ def runner_up(problem: Problem, plan: Plan, position_id: str) -> Candidate | Non
     """The best other person for the seat, and what the plan would lose if they took it."""
     best = candidates(problem, plan, position_id, limit=1)
     return best[0] if best else None
-
-
-_KEY_TITLE = re.compile(
-    r"^(Bí thư (Đảng ủy|Huyện ủy)|Phó Bí thư|Chủ tịch (UBND|HĐND)|Phó Chủ tịch (UBND|HĐND))"
-)
-_HEAD_TITLE = re.compile(r"^(Trưởng|Chánh|Giám đốc|Chủ nhiệm|Chỉ huy trưởng|Chủ tịch|Bí thư)")
-
-
-def old_level(person: Person) -> str:
-    """The person's level before the merger: `level` in the record if given, else from the title."""
-    given = person.extra.get("level")
-    if given in LEVELS:
-        return str(given)
-    title = person.current_title or ""
-    if _KEY_TITLE.match(title):
-        return "key"
-    if title.startswith("Phó"):
-        return "deputy"
-    if _HEAD_TITLE.match(title):
-        return "head"
-    return "staff"
 
 
 def matching_audit(problem: Problem, plan: Plan, limit: int = 200) -> Audit:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -15,6 +16,26 @@ logger = logging.getLogger(__name__)
 
 
 LEVEL_RANK = {"key": 3, "head": 2, "deputy": 1, "staff": 0}
+
+_KEY_TITLE = re.compile(
+    r"^(Bí thư (Đảng ủy|Huyện ủy)|Phó Bí thư|Chủ tịch (UBND|HĐND)|Phó Chủ tịch (UBND|HĐND))"
+)
+_HEAD_TITLE = re.compile(r"^(Trưởng|Chánh|Giám đốc|Chủ nhiệm|Chỉ huy trưởng|Chủ tịch|Bí thư)")
+
+
+def old_level(person: Person) -> str:
+    """The person's level before the merger: `level` in the record if given, else from the title."""
+    given = person.extra.get("level")
+    if given in LEVEL_RANK:
+        return str(given)
+    title = person.current_title or ""
+    if _KEY_TITLE.match(title):
+        return "key"
+    if title.startswith("Phó"):
+        return "deputy"
+    if _HEAD_TITLE.match(title):
+        return "head"
+    return "staff"
 
 
 @dataclass
@@ -190,7 +211,7 @@ def _group_pairs(problem: Problem, scope: Scope, gp: list[int], gj: list[int], o
     w = problem.weights
     w_gap, w_cont, w_rating = w.scaled("gap"), w.scaled("continuity"), w.scaled("rating")
     w_plan, w_pref, w_keep = w.scaled("planning"), w.scaled("preference"), w.scaled("keep")
-    w_extra = w.scaled("feeds_extra")
+    w_extra, w_senior = w.scaled("feeds_extra"), w.scaled("seniority")
     unlisted = round(w.preference_unlisted)
     # per-person parts of the cost that do not depend on the seat's commune
     base_staff = [rating_deficit(problem, p) * w_rating for p in people]
@@ -198,6 +219,7 @@ def _group_pairs(problem: Problem, scope: Scope, gp: list[int], gj: list[int], o
     plan_rank = [max((LEVEL_RANK[lv] for lv in p.planned_for), default=-1) for p in people]
     family = [p.job_family for p in people]
     prev = [problem.previous_plan.get(p.id) for p in people]
+    was = [LEVEL_RANK[old_level(p)] for p in people]
     pref_cost: dict[str, dict[int, int]] = {}
 
     def prefs_of(code: str) -> dict[int, int]:
@@ -278,6 +300,8 @@ def _group_pairs(problem: Problem, scope: Scope, gp: list[int], gj: list[int], o
                 cost += w_cont
             if lead and plan_rank[i] < need:
                 cost += w_plan
+            if was[i] > need:
+                cost += w_senior * (was[i] - need)
             if prev[i] is not None and prev[i] != pos.id:
                 cost += w_keep
             is_extra = i in extra_set

@@ -9,7 +9,7 @@ from typing import Any
 from solver.check import hard_failures, relation_conflict, requirement_gap, soft_gaps
 from solver.engine import SOLVER_NAME, SolveResult, run
 from solver.options import ProgressFn, SolveOptions
-from solver.pairs import Pairs, planned_for, preference_rank
+from solver.pairs import LEVEL_RANK, Pairs, old_level, planned_for, preference_rank
 from solver.plan import (
     Assignment,
     Closest,
@@ -100,6 +100,9 @@ class _Explainer:
             out.append(Reason("kept"))
         if person.job_family and person.job_family == position.job_family:
             out.append(Reason("continuity", {"job_family": person.job_family}))
+        if position.level in LEADERSHIP and LEVEL_RANK[old_level(person)] <= LEVEL_RANK[position.level] \
+                and old_level(person) != "staff":
+            out.append(Reason("level_kept", {"level": old_level(person)}))
         rating = problem.attrs[person.id]["last_rating"]
         if rating in ("tot", "xuat_sac"):
             out.append(Reason("rating", {"value": rating}))

@@ -12,6 +12,9 @@ Every weight is a non-negative number of "quality points"; a plan's quality scor
   for that level or a higher one.
 - ``preference`` (3): per rank below the first preference of the seat's commune; a commune the
   person did not list costs ``preference_unlisted`` ranks (default 3) when they listed any.
+- ``seniority`` (4): per level step a person is placed below the level they held before the merger
+  (key > head > deputy > staff, read from their current title): a former commune Party Secretary
+  placed as a specialist costs 3 steps; merging three communes makes some steps down unavoidable.
 - ``keep`` (20): a person of ``previous_plan`` placed anywhere else than their previous seat.
 - ``feeds_extra`` (8): a seat reached only through the unit's ``feeds_extra`` (across old
   district lines).
@@ -42,6 +45,7 @@ class Weights:
     planning: float = 5.0
     preference: float = 3.0
     preference_unlisted: float = 3.0
+    seniority: float = 4.0
     keep: float = 20.0
     feeds_extra: float = 8.0
     balance: float = 3.0
