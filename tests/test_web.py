@@ -120,13 +120,24 @@ def test_passwords_are_hashed(app, make_user, tiny_province):
     assert stored.password_hash != "secret-pass-1" and stored.check_password("secret-pass-1")
 
 
+def test_successful_logins_do_not_count_against_the_address(client, login, make_user, tiny_province,
+                                                             monkeypatch):
+    from staffing.auth import routes
+
+    monkeypatch.setattr(routes, "_attempts", routes.defaultdict(routes.deque))
+    make_user("drafter@lang-son")
+    for _ in range(routes.MAX_ATTEMPTS_PER_ADDRESS + 2):
+        assert login(client, "drafter@lang-son").status_code == 302
+        client.post("/logout")
+
+
 def test_login_attempts_are_rate_limited_per_address(client, tiny_province, monkeypatch):
     from staffing.auth import routes
 
     monkeypatch.setattr(routes, "_attempts", routes.defaultdict(routes.deque))
     statuses = [client.post("/login", data={"email": f"u{i}@x", "password": "wrong-pass-1"}).status_code
-                for i in range(routes.MAX_ATTEMPTS_PER_ADDRESS + 2)]
-    assert statuses[0] == 401 and statuses[-1] == 429
+                for i in range(routes.MAX_ATTEMPTS_PER_ADDRESS + 1)]
+    assert statuses[0] == 401 and statuses[-2] == 401 and statuses[-1] == 429
 
 
 def test_activity_log_has_ids_not_names(client, login, make_user, tiny_province, caplog):

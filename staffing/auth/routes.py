@@ -24,21 +24,30 @@ logger = logging.getLogger(__name__)
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
-# Per client address, across accounts (password spraying): attempts allowed in a sliding window.
+# Per client address, across accounts (password spraying): failed attempts allowed in a sliding window.
+# Successful log-ins do not count: a whole committee may sit behind one address.
 MAX_ATTEMPTS_PER_ADDRESS = 30
 ATTEMPT_WINDOW_S = 300.0
 _attempts: dict[str, deque[float]] = defaultdict(deque)
 _attempts_lock = threading.Lock()
 
 
-def _too_many_attempts(address: str) -> bool:
+def _recent_failures(address: str) -> deque[float]:
     now = time.monotonic()
+    window = _attempts[address]
+    while window and now - window[0] > ATTEMPT_WINDOW_S:
+        window.popleft()
+    return window
+
+
+def _too_many_attempts(address: str) -> bool:
     with _attempts_lock:
-        window = _attempts[address]
-        while window and now - window[0] > ATTEMPT_WINDOW_S:
-            window.popleft()
-        window.append(now)
-        return len(window) > MAX_ATTEMPTS_PER_ADDRESS
+        return len(_recent_failures(address)) >= MAX_ATTEMPTS_PER_ADDRESS
+
+
+def _note_failure(address: str) -> None:
+    with _attempts_lock:
+        _recent_failures(address).append(time.monotonic())
 
 
 def _safe_next(target: str | None) -> str:
@@ -68,6 +77,7 @@ def login() -> ResponseReturnValue:
             flash(_("Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút."), "danger")
             return render_template("auth/login.html", form=form), 429
         if user is None or not user.active or not user.check_password(form.password.data or ""):
+            _note_failure(request.remote_addr or "?")
             if user is not None:
                 user.failed_logins += 1
                 if user.failed_logins >= MAX_FAILED_LOGINS:

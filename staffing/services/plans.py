@@ -31,7 +31,10 @@ logger = logging.getLogger(__name__)
 
 def create_plan(province: Province, name: str, user: User | None, parent: Plan | None = None,
                 scope_communes: list[str] | None = None) -> Plan:
-    """A new draft scenario; a child of `parent` starts as a copy of it (assignments, locks, forbidden)."""
+    """A new draft scenario; a child of `parent` starts with its assignments, locks and shortfalls.
+
+    Forbidden pairs are copied by the review service's copy action, which knows why they were set.
+    """
     plan = Plan(province_code=province.code, name=name, status=PlanStatus.DRAFT,
                 created_by_id=user.id if user else None, parent=parent, scope_communes=scope_communes)
     db.session.add(plan)

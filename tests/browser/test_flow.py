@@ -7,27 +7,21 @@ an approver approves; the approved plan refuses edits.
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from werkzeug.security import generate_password_hash
-from werkzeug.serving import make_server
 
 from staffing.extensions import db
 from staffing.models import Assignment, Person, Plan, PlanStatus, Position, Role, User
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "flow"
 PASSWORD = "secret-pass-1"
 
 
 @pytest.fixture
-def live_server(app, tiny_province) -> Iterator[str]:
-    from staffing.auth import routes
-
-    routes._attempts.clear()  # the login rate limit counts sign-ins per address for the whole process
+def flow_users(app) -> None:
+    """The three users of the flow (a cheap hash: the browser logs in many times)."""
     app.config["SOLVER_TIME_LIMIT"] = 10.0
     fast = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
     for email, role in (
@@ -35,53 +29,9 @@ def live_server(app, tiny_province) -> Iterator[str]:
         ("reviewer@lang-son", Role.REVIEWER),
         ("approver@lang-son", Role.APPROVER),
     ):
-        db.session.add(
-            User(
-                email=email,
-                name=email.split("@")[0].capitalize(),
-                role=role,
-                province_code="20",
-                password_hash=fast,
-            )
-        )
+        db.session.add(User(email=email, name=email.split("@")[0].capitalize(), role=role, province_code="20",
+                            password_hash=fast))
     db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-
-
-@pytest.fixture
-def page(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
-        page = context.new_page()
-        page.set_default_timeout(20000)
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        yield page
-        context.close()
-        browser.close()
-        assert not [e for e in errors if "Content Security Policy" in e or "Uncaught" in e], errors
 
 
 def shot(page, name: str) -> None:
@@ -133,7 +83,7 @@ def seat(plan_id: int, name: str) -> str | None:
     raise AssertionError(name)
 
 
-def test_drafter_reviewer_approver_walk_the_whole_flow(live_server, page):
+def test_drafter_reviewer_approver_walk_the_whole_flow(flow_users, live_server, page):
     base = live_server
     # --- the drafter proposes a plan (solved in the background; inline in tests)
     sign_in(page, base, "drafter@lang-son")
