@@ -100,3 +100,15 @@ def test_plans_of_another_province_are_not_found(client, login, make_user, tiny_
     for url in (f"/plans/{plan.id}", f"/plans/{plan.id}/progress", f"/plans/{plan.id}/c/07113",
                 f"/plans/{plan.id}/problem.json"):
         assert client.get(url).status_code == 404, url
+
+
+def test_plan_page_links_the_exports(client, login, make_user, tiny_province):
+    make_user("drafter@lang-son", role=Role.DRAFTER)
+    login(client, "drafter@lang-son")
+    client.post("/p/20/plans", data={"name": "A", "commune": ""})
+    plan = db.session.scalar(db.select(Plan))
+    page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    for href in (f"/plans/{plan.id}/export/workbook.xlsx", f"/plans/{plan.id}/export/decisions.zip?mode=per_person"):
+        assert href in page
+        assert client.get(href).status_code == 200
+    assert "DỰ THẢO" in page
