@@ -370,6 +370,8 @@ class Plan(db.Model):
     job_progress: Mapped[float] = mapped_column(default=0.0)
     job_message: Mapped[str] = mapped_column(Text, default="")
     job_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # written with every progress report; a running job silent for too long died with its worker
+    job_heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     review_comment: Mapped[str] = mapped_column(Text, default="")
 
     assignments: Mapped[list[Assignment]] = relationship(back_populates="plan", cascade="all, delete-orphan")

@@ -112,3 +112,55 @@ def test_plan_page_links_the_exports(client, login, make_user, tiny_province):
         assert href in page
         assert client.get(href).status_code == 200
     assert "DỰ THẢO" in page
+
+
+def test_killed_solve_keeps_the_plan_and_its_job_expires(app, tiny_province, tmp_path, monkeypatch):
+    """A worker killed mid-solve (SIGKILL, no cleanup) leaves the stored plan as it was; the silent job is
+    marked failed once its heartbeat is old, so the plan can be solved again."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from datetime import UTC, datetime, timedelta
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        db.session.execute(db.text("PRAGMA journal_mode=WAL"))
+    plan = plans.create_plan(tiny_province, "A", None)
+    db.session.commit()
+    plans.run_solve_job(plan.id, 10, 1, None)
+    before = sorted((a.person_id, a.position_id) for a in db.session.get(Plan, plan.id).assignments)
+    db.session.commit()
+    # a child process runs the same job body, with a solver that reports progress and then hangs
+    script = f"""
+import os, time, sys
+os.environ["STAFFING_INSTANCE"] = {str(tmp_path / "child")!r}
+from staffing import create_app
+from staffing.services import plans
+app = create_app({{"SQLALCHEMY_DATABASE_URI": {app.config["SQLALCHEMY_DATABASE_URI"]!r}, "SECRET_KEY": "x" * 40}})
+def hang(plan, time_limit, workers, seed=0, progress=None):
+    progress(0.4, "stage 2")
+    print("solving", flush=True)
+    time.sleep(600)
+plans.solve_plan = hang
+with app.app_context():
+    plans.run_solve_job({plan.id}, 10, 1, None)
+"""
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "solving"
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+    db.session.expire_all()
+    plan = db.session.get(Plan, plan.id)
+    assert plan.job_state == JobState.RUNNING and plan.job_heartbeat_at is not None
+    assert sorted((a.person_id, a.position_id) for a in plan.assignments) == before
+    assert not plans.expire_stale_job(plan)  # fresh heartbeat: still presumed alive
+    later = datetime.now(UTC) + plans.STALE_JOB_AFTER + timedelta(seconds=1)
+    assert plans.expire_stale_job(plan, now=later)
+    db.session.expire_all()
+    plan = db.session.get(Plan, plan.id)
+    assert plan.job_state == JobState.FAILED and "gián đoạn" in plan.job_message
+    plans.run_solve_job(plan.id, 10, 1, None)  # solvable again
+    db.session.expire_all()
+    assert db.session.get(Plan, plan.id).job_state == JobState.DONE

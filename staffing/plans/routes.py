@@ -72,6 +72,8 @@ def propose(code: str) -> ResponseReturnValue:
 def show(plan_id: int) -> ResponseReturnValue:
     """A plan: status, progress, per-commune fill, shortfalls and unplaced people with reasons."""
     plan = access.get_plan(plan_id, current_user)
+    if plans.expire_stale_job(plan):
+        db.session.refresh(plan)
     province = access.get_province(plan.province_code, current_user)
     communes = access.visible_communes(province, current_user)
     summary = plan_views.plan_summary(plan, communes)
@@ -137,6 +139,7 @@ PAGE_ROWS = 200
 def progress(plan_id: int) -> ResponseReturnValue:
     """The background solve's state, for the progress bar."""
     plan = access.get_plan(plan_id, current_user)
+    plans.expire_stale_job(plan)
     db.session.refresh(plan)
     return {
         "state": plan.job_state.value,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -54,13 +55,31 @@ def create_plan(province: Province, name: str, user: User | None, parent: Plan |
     return plan
 
 
+# A running solve reports progress at least every component and stage; silence this long means its worker died.
+STALE_JOB_AFTER = timedelta(minutes=15)
+
+
 def set_progress(plan_id: int, fraction: float, message: str, state: JobState | None = None) -> None:
     """Write job progress at once, outside the caller's transaction and without bumping the plan version."""
-    values: dict[str, Any] = {"job_progress": max(0.0, min(1.0, fraction)), "job_message": message[:500]}
+    values: dict[str, Any] = {"job_progress": max(0.0, min(1.0, fraction)), "job_message": message[:500],
+                              "job_heartbeat_at": datetime.now(UTC)}
     if state is not None:
         values["job_state"] = state.value
     with db.engine.begin() as conn:
         conn.execute(update(Plan.__table__).where(Plan.__table__.c.id == plan_id).values(**values))
+
+
+def expire_stale_job(plan: Plan, now: datetime | None = None) -> bool:
+    """Mark a solve whose worker stopped reporting as failed, so the plan can be solved again."""
+    if plan.job_state != JobState.RUNNING or plan.job_heartbeat_at is None:
+        return False
+    beat = plan.job_heartbeat_at if plan.job_heartbeat_at.tzinfo else plan.job_heartbeat_at.replace(tzinfo=UTC)
+    if (now or datetime.now(UTC)) - beat < STALE_JOB_AFTER:
+        return False
+    set_progress(plan.id, 0.0, "Lần giải bị gián đoạn (tiến trình xử lý đã dừng); phương án giữ nguyên như trước, "
+                 "hãy chạy lại.", JobState.FAILED)
+    logger.warning("solve of plan %s marked failed: no progress since %s", plan.id, beat.isoformat())
+    return True
 
 
 def solve_plan(plan: Plan, time_limit: float, workers: int, seed: int = 0,

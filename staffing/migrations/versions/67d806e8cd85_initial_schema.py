@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 4159c9cfd7e3
+Revision ID: 67d806e8cd85
 Revises: 
-Create Date: 2026-11-22 00:51:02.997898
+Create Date: 2026-11-22 01:47:51.034448
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '4159c9cfd7e3'
+revision = '67d806e8cd85'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -152,6 +152,7 @@ def upgrade():
     sa.Column('job_progress', sa.Double(), nullable=False),
     sa.Column('job_message', sa.Text(), nullable=False),
     sa.Column('job_id', sa.String(length=64), nullable=True),
+    sa.Column('job_heartbeat_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('review_comment', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_plan_created_by_id_user')),
     sa.ForeignKeyConstraint(['parent_id'], ['plan.id'], name=op.f('fk_plan_parent_id_plan')),
