@@ -47,5 +47,17 @@ def solve_plan_task(plan_id: int, time_limit: float, workers: int, user_id: int 
         run_solve_job(plan_id, time_limit, workers, user_id)
 
 
+@huey.task(retries=0)
+def preview_upload_task(upload_dir: str, token: str) -> None:
+    """Check an uploaded file in the background (large rosters take seconds), recording progress."""
+    from pathlib import Path
+
+    from .services.pending_uploads import run_preview
+
+    app = _app()
+    with app.app_context():
+        run_preview(Path(upload_dir), token)
+
+
 # Tasks defined elsewhere register on import, so a worker that never builds the app knows them.
 from .exports import jobs as _export_jobs  # noqa: E402, F401

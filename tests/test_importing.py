@@ -170,18 +170,23 @@ def test_upload_preview_then_confirm(client, login, make_user, lang_son, demo_fi
     response = client.post("/p/20/imports/preview", data={
         "kind": "roster", "unit": "06619", "file": (io.BytesIO(path.read_bytes()), path.name)},
         content_type="multipart/form-data")
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
+    # the check runs as a background job (inline in tests) and the browser is sent to its page
+    assert response.status_code == 302
+    token = response.headers["Location"].rsplit("/", 1)[-1]
+    status = client.get(f"/p/20/imports/{token}/status").get_json()
+    assert status["state"] == "done" and status["progress"] == 1.0
+    page = client.get(f"/p/20/imports/{token}").get_data(as_text=True)
     assert "Xác nhận nhập" in page
     assert _count(Person) == 0
-    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    assert page.split('name="token" type="hidden" value="')[1].split('"')[0] == token
     done = client.post("/p/20/imports/confirm", data={"token": token})
     assert done.status_code == 302
     assert _count(Person) > 15
     batch = db.session.scalar(db.select(ImportBatch).where(ImportBatch.kind == "roster"))
     assert batch.filename == path.name and batch.unit_code == "06619"
-    # the token is single-use
+    # the token is single-use, and nobody else's
     assert client.post("/p/20/imports/confirm", data={"token": token}).status_code == 404
+    assert client.get(f"/p/20/imports/{token}").status_code == 404
 
 
 def test_reviewer_cannot_upload(client, login, make_user, lang_son):
@@ -214,3 +219,24 @@ def test_cli_import_reports_bad_rows_with_position(runner, lang_son, tmp_path: P
     assert result.exit_code == 1
     error = next(e for e in report["errors"] if e["severity"] == "error")
     assert error["row"] == 2 and error["value"] == "31/02/1980" and "Ngày sinh" in error["column"]
+
+
+def test_a_running_check_shows_progress_and_another_user_cannot_see_it(client, login, make_user, lang_son,
+                                                                       demo_files, app):
+    from pathlib import Path
+
+    from staffing.services import pending_uploads
+
+    user = make_user("drafter@lang-son", role=Role.DRAFTER)
+    make_user("other@lang-son", role=Role.DRAFTER)
+    path = demo_files.rosters["06619"]
+    token = pending_uploads.stash(Path(app.config["UPLOAD_DIR"]), path.read_bytes(), {
+        "province": "20", "user": user.id, "kind": "roster", "unit": "06619", "filename": path.name})
+    login(client, "drafter@lang-son")
+    page = client.get(f"/p/20/imports/{token}").get_data(as_text=True)
+    assert "Đang kiểm tra tệp" in page and f"/p/20/imports/{token}/status" in page
+    assert client.get(f"/p/20/imports/{token}/status").get_json()["state"] == "queued"
+    client.post("/logout")
+    login(client, "other@lang-son")
+    assert client.get(f"/p/20/imports/{token}").status_code == 404
+    assert client.get(f"/p/20/imports/{token}/status").status_code == 404

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-import secrets
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
@@ -16,47 +14,23 @@ from .. import access
 from ..audit import record
 from ..extensions import db
 from ..models import ImportBatch, OldUnit, PersonDuplicate, Role
-from ..services import importing, loading
+from ..services import importing, loading, pending_uploads
 from .forms import ConfirmForm, ResolveDuplicateForm, UploadForm
 
 bp = Blueprint("uploads", __name__)
 
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 ALLOWED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}
 
 
 def _upload_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return Path(current_app.config["UPLOAD_DIR"])
 
 
-def _stash(content: bytes, meta: dict) -> str:
-    """Keep an uploaded file under a random name until the user confirms (filenames are never trusted)."""
-    token = secrets.token_urlsafe(24)
-    directory = _upload_dir()
-    (directory / f"{token}.bin").write_bytes(content)
-    (directory / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    return token
-
-
-def _unstash(token: str, province_code: str) -> tuple[bytes, dict]:
-    if not TOKEN.match(token):
-        abort(404)
-    directory = _upload_dir()
+def _mine(token: str, province_code: str) -> tuple[bytes, dict]:
     try:
-        meta = json.loads((directory / f"{token}.json").read_text(encoding="utf-8"))
-        content = (directory / f"{token}.bin").read_bytes()
-    except FileNotFoundError:
+        return pending_uploads.load(_upload_dir(), token, province_code, current_user.id)
+    except pending_uploads.UnknownUpload:
         abort(404)
-    if meta.get("province") != province_code or meta.get("user") != current_user.id:
-        abort(404)
-    return content, meta
-
-
-def _drop(token: str) -> None:
-    for suffix in (".bin", ".json"):
-        (_upload_dir() / f"{token}{suffix}").unlink(missing_ok=True)
 
 
 def _upload_form(province) -> UploadForm:  # type: ignore[no-untyped-def]
@@ -99,17 +73,39 @@ def preview(code: str) -> ResponseReturnValue:
     if kind == "roster" and not unit:
         flash(_("Hãy chọn đơn vị cũ của danh sách."), "danger")
         return redirect(url_for("uploads.index", code=code))
-    try:
-        outcome = importing.import_file(kind, content, filename, province, current_user, unit_code=unit, dry_run=True)
-    except loading.LoadError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
+    token = pending_uploads.stash(_upload_dir(), content, {
+        "province": province.code, "user": current_user.id, "kind": kind, "unit": unit, "filename": filename})
+    from ..tasks import preview_upload_task
+
+    preview_upload_task(str(_upload_dir()), token)
+    return redirect(url_for("uploads.show_preview", code=code, token=token))
+
+
+@bp.get("/p/<code>/imports/<token>")
+@access.role_required(Role.DRAFTER)
+def show_preview(code: str, token: str) -> ResponseReturnValue:
+    """The check of an uploaded file: a progress bar while it runs, then what would change."""
+    province = access.get_province(code, current_user)
+    _mine(token, province.code)
+    status = pending_uploads.read_status(_upload_dir(), token)
+    if status["state"] == "failed":
+        pending_uploads.drop(_upload_dir(), token)
+        flash(status["message"], "danger")
         return redirect(url_for("uploads.index", code=code))
-    db.session.rollback()
-    token = _stash(content, {"province": province.code, "user": current_user.id, "kind": kind, "unit": unit,
-                             "filename": filename})
-    return render_template("uploads/preview.html", province=province, outcome=outcome, token=token,
-                           confirm=ConfirmForm(token=token), kind=kind, unit=unit)
+    if status["state"] != "done":
+        return render_template("uploads/checking.html", province=province, token=token, status=status)
+    return render_template("uploads/preview.html", province=province, outcome=status, token=token,
+                           confirm=ConfirmForm(token=token))
+
+
+@bp.get("/p/<code>/imports/<token>/status")
+@access.role_required(Role.DRAFTER)
+def preview_status(code: str, token: str) -> ResponseReturnValue:
+    """Progress of the background check, for the progress bar."""
+    province = access.get_province(code, current_user)
+    _mine(token, province.code)
+    status = pending_uploads.read_status(_upload_dir(), token)
+    return {"state": status["state"], "progress": status["progress"], "message": status["message"]}
 
 
 @bp.post("/p/<code>/imports/confirm")
@@ -120,7 +116,7 @@ def confirm(code: str) -> ResponseReturnValue:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    content, meta = _unstash(form.token.data or "", province.code)
+    content, meta = _mine(form.token.data or "", province.code)
     try:
         outcome = importing.import_file(meta["kind"], content, meta["filename"], province, current_user,
                                         unit_code=meta.get("unit"))
@@ -133,7 +129,7 @@ def confirm(code: str) -> ResponseReturnValue:
         flash(_("Tệp có lỗi nghiêm trọng nên chưa được nhập; không có dữ liệu nào bị thay đổi."), "danger")
         return redirect(url_for("uploads.index", code=code))
     db.session.commit()
-    _drop(form.token.data or "")
+    pending_uploads.drop(_upload_dir(), form.token.data or "")
     s = outcome.summary
     flash(_("Đã nhập %(file)s: %(new)d mới, %(upd)d cập nhật, %(same)d không đổi, %(rej)d dòng bị loại.",
             file=meta["filename"], new=s.created, upd=s.updated, same=s.unchanged, rej=s.rejected), "success")
@@ -149,7 +145,7 @@ def annotated(code: str, token: str) -> ResponseReturnValue:
     from imports.report import annotated_copy
 
     province = access.get_province(code, current_user)
-    content, meta = _unstash(token, province.code)
+    content, meta = _mine(token, province.code)
     result = importing.read_file(meta["kind"], content, meta["filename"], province, meta.get("unit"))
     data = annotated_copy(content, meta["filename"], result)
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(meta["filename"]).stem)[:60] or "tep"
