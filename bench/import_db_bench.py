@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from import_bench import make_roster  # noqa: E402
+from import_bench import make_roster
 
 
 def main() -> None:
@@ -44,13 +44,17 @@ def main() -> None:
             content = make_roster(args.rows)
             for label in ("first import", "re-import"):
                 started = time.perf_counter()
-                outcome = importing.import_file("roster", content, "bench.xlsx", province, None, unit_code="H189")
+                outcome = importing.import_file(
+                    "roster", content, "bench.xlsx", province, None, unit_code="H189"
+                )
                 db.session.commit()
                 elapsed = time.perf_counter() - started
                 s = outcome.summary
-                print(f"{label:>12}: {args.rows} rows in {elapsed:.2f} s "
-                      f"(new {s.created}, updated {s.updated}, unchanged {s.unchanged}, rejected {s.rejected}, "
-                      f"duplicates {len(s.duplicates)})")
+                print(
+                    f"{label:>12}: {args.rows} rows in {elapsed:.2f} s "
+                    f"(new {s.created}, updated {s.updated}, unchanged {s.unchanged}, rejected {s.rejected}, "
+                    f"duplicates {len(s.duplicates)})"
+                )
             db.drop_all()
 
 

@@ -117,7 +117,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "continuity": ("continuity: job family {job_family}", "Giữ cùng lĩnh vực công tác ({job_family_vi})"),
     "rating": ("rating {value}", "Xếp loại {value_vi}"),
-    "level_kept": ("keeps a {level} post as before the merger", "Giữ cương vị {level_vi} như trước khi sáp nhập"),
+    "level_kept": (
+        "keeps a {level} post as before the merger",
+        "Giữ cương vị {level_vi} như trước khi sáp nhập",
+    ),
     "planned": ("in the leadership plan for {level}", "Trong quy hoạch chức danh {level_vi}"),
     "preference": ("preference {rank}", "Đúng nguyện vọng {rank} ({commune_name})"),
     "local": ("from merged unit {unit_name}", "Cán bộ của {unit_name}, đơn vị hợp nhất vào xã mới"),

@@ -100,8 +100,11 @@ class _Explainer:
             out.append(Reason("kept"))
         if person.job_family and person.job_family == position.job_family:
             out.append(Reason("continuity", {"job_family": person.job_family}))
-        if position.level in LEADERSHIP and LEVEL_RANK[old_level(person)] <= LEVEL_RANK[position.level] \
-                and old_level(person) != "staff":
+        if (
+            position.level in LEADERSHIP
+            and LEVEL_RANK[old_level(person)] <= LEVEL_RANK[position.level]
+            and old_level(person) != "staff"
+        ):
             out.append(Reason("level_kept", {"level": old_level(person)}))
         rating = problem.attrs[person.id]["last_rating"]
         if rating in ("tot", "xuat_sac"):

@@ -53,8 +53,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .translations import compile_catalogs
 
     compile_catalogs()
-    babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=str(ROOT / "staffing" / "translations"))
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "staffing" / "translations"),
+    )
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
@@ -73,8 +76,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .exports.routes import bp as exports_bp
     from .main.routes import bp as main_bp
     from .plans.routes import bp as plans_bp
-    from .uploads.routes import bp as uploads_bp
     from .review.routes import bp as review_bp
+    from .uploads.routes import bp as uploads_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)

@@ -36,7 +36,7 @@ any_role = role_required(Role.DRAFTER, Role.REVIEWER, Role.APPROVER)
 
 
 def can_see_province(user: User, province_code: str) -> bool:
-    return user.province_code is None and user.role == Role.ADMIN or user.province_code == province_code
+    return (user.province_code is None and user.role == Role.ADMIN) or user.province_code == province_code
 
 
 def can_see_commune(user: User, commune: Commune) -> bool:

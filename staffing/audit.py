@@ -81,9 +81,25 @@ def verify() -> list[int]:
             entry_at = at.replace(tzinfo=UTC)
         else:
             entry_at = at
-        probe = AuditEntry(**{c: getattr(entry, c) for c in (
-            "user_id", "province_code", "plan_id", "person_id", "action", "entity", "entity_id",
-            "before", "after", "reason", "prev_hash")}, at=entry_at)
+        probe = AuditEntry(
+            **{
+                c: getattr(entry, c)
+                for c in (
+                    "user_id",
+                    "province_code",
+                    "plan_id",
+                    "person_id",
+                    "action",
+                    "entity",
+                    "entity_id",
+                    "before",
+                    "after",
+                    "reason",
+                    "prev_hash",
+                )
+            },
+            at=entry_at,
+        )
         if entry.prev_hash != prev or _digest(probe) != entry.hash:
             bad.append(entry.id)
         prev = entry.hash

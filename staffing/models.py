@@ -7,7 +7,18 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Date, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -74,8 +85,15 @@ class JobState(enum.StrEnum):
 
 def _enum(cls: type[enum.Enum]) -> Enum:
     # Stored as the value string ("xa"), checked by a named constraint.
-    return Enum(cls, values_callable=lambda e: [m.value for m in e], native_enum=False, length=20,
-                validate_strings=True, create_constraint=True, name=cls.__name__.lower())
+    return Enum(
+        cls,
+        values_callable=lambda e: [m.value for m in e],
+        native_enum=False,
+        length=20,
+        validate_strings=True,
+        create_constraint=True,
+        name=cls.__name__.lower(),
+    )
 
 
 class Province(db.Model):
@@ -304,7 +322,7 @@ class Relation(db.Model):
 
 
 class PersonDuplicate(db.Model):
-    """A roster row that names a person already stored under another unit: a reviewer decides, nothing is dropped."""
+    """A roster row naming a person already stored under another unit: a reviewer decides, nothing dropped."""
 
     __tablename__ = "person_duplicate"
 

@@ -31,11 +31,17 @@ ERROR_TEXT = {
     400: ("Yêu cầu không hợp lệ", "Bad request"),
     403: ("Bạn không có quyền thực hiện thao tác này", "Forbidden"),
     404: ("Không tìm thấy trang hoặc dữ liệu", "Not found"),
-    409: ("Phương án đã được gửi thẩm định hoặc phê duyệt nên không sửa được; hãy tạo phiên bản mới.", "Conflict"),
+    409: (
+        "Phương án đã được gửi thẩm định hoặc phê duyệt nên không sửa được; hãy tạo phiên bản mới.",
+        "Conflict",
+    ),
     413: ("Tệp quá lớn", "File too large"),
     429: ("Quá nhiều yêu cầu", "Too many requests"),
     500: ("Lỗi hệ thống", "Server error"),
-    503: ("Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau ít phút.", "Database unavailable"),
+    503: (
+        "Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau ít phút.",
+        "Database unavailable",
+    ),
 }
 
 
@@ -61,12 +67,20 @@ def install(app: Flask) -> None:
     def log_activity(response):  # type: ignore[no-untyped-def]
         if request.endpoint != "static":
             user = current_user.get_id() if current_user and current_user.is_authenticated else None
-            activity.info(json.dumps({
-                "user": user, "method": request.method, "endpoint": request.endpoint,
-                "args": {k: v for k, v in (request.view_args or {}).items() if k.endswith(("id", "code"))},
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
-            }))
+            activity.info(
+                json.dumps(
+                    {
+                        "user": user,
+                        "method": request.method,
+                        "endpoint": request.endpoint,
+                        "args": {
+                            k: v for k, v in (request.view_args or {}).items() if k.endswith(("id", "code"))
+                        },
+                        "status": response.status_code,
+                        "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
+                    }
+                )
+            )
         return response
 
     @app.after_request
@@ -90,9 +104,12 @@ def install(app: Flask) -> None:
     @app.errorhandler(StaleDataError)
     def stale(exc: StaleDataError) -> ResponseReturnValue:
         db.session.rollback()
-        return render_template("error.html", code=409,
-                               message="Phương án vừa được người khác thay đổi. Hãy tải lại trang và thực hiện lại.",
-                               detail="Conflict"), 409
+        return render_template(
+            "error.html",
+            code=409,
+            message="Phương án vừa được người khác thay đổi. Hãy tải lại trang và thực hiện lại.",
+            detail="Conflict",
+        ), 409
 
     @app.errorhandler(OperationalError)
     def database_down(exc: OperationalError) -> ResponseReturnValue:

@@ -63,14 +63,16 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def app(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     monkeypatch.setenv("STAFFING_INSTANCE", str(tmp_path / "instance"))
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "HUEY_IMMEDIATE": True,
-        "WTF_CSRF_ENABLED": False,
-        "SOLVER_TIME_LIMIT": 20.0,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "HUEY_IMMEDIATE": True,
+            "WTF_CSRF_ENABLED": False,
+            "SOLVER_TIME_LIMIT": 20.0,
+        }
+    )
     with app.app_context():
         db.create_all()
         yield app
@@ -91,9 +93,12 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., User]:
-    def make(email: str, role: Role = Role.DRAFTER, province: str | None = "20",
-             communes: list[str] | None = None) -> User:
-        user = User(email=email, name=email.split("@")[0], role=role, province_code=province, communes=communes)
+    def make(
+        email: str, role: Role = Role.DRAFTER, province: str | None = "20", communes: list[str] | None = None
+    ) -> User:
+        user = User(
+            email=email, name=email.split("@")[0], role=role, province_code=province, communes=communes
+        )
         user.set_password(PASSWORD)
         db.session.add(user)
         db.session.commit()
@@ -118,30 +123,84 @@ def tiny_province(app: Flask) -> Province:
     for code, name, prefix in (("20", "Lạng Sơn", "066"), ("22", "Quảng Ninh", "071")):
         province = Province(code=code, name=name)
         db.session.add(province)
-        a = Commune(province_code=code, code=f"{prefix}13", name=f"Xã A {name}", kind=CommuneKind.XA, payroll_quota=3)
-        b = Commune(province_code=code, code=f"{prefix}25", name=f"Xã B {name}", kind=CommuneKind.XA, payroll_quota=3)
-        u1 = OldUnit(province_code=code, code=f"{prefix}13", name="Xã Cũ Một", kind=UnitKind.OLD_COMMUNE, district="Huyện X")
-        u2 = OldUnit(province_code=code, code=f"{prefix}22", name="Xã Cũ Hai", kind=UnitKind.OLD_COMMUNE, district="Huyện X")
-        h = OldUnit(province_code=code, code=f"H{code}", name="Cơ quan cấp huyện X", kind=UnitKind.DISTRICT_AGENCY,
-                    district="Huyện X")
-        db.session.add_all([
-            MergerLink(unit=u1, commune=a), MergerLink(unit=u2, commune=a, partial=True),
-            MergerLink(unit=u2, commune=b, partial=True), MergerLink(unit=h, commune=a), MergerLink(unit=h, commune=b),
-        ])
+        a = Commune(
+            province_code=code, code=f"{prefix}13", name=f"Xã A {name}", kind=CommuneKind.XA, payroll_quota=3
+        )
+        b = Commune(
+            province_code=code, code=f"{prefix}25", name=f"Xã B {name}", kind=CommuneKind.XA, payroll_quota=3
+        )
+        u1 = OldUnit(
+            province_code=code,
+            code=f"{prefix}13",
+            name="Xã Cũ Một",
+            kind=UnitKind.OLD_COMMUNE,
+            district="Huyện X",
+        )
+        u2 = OldUnit(
+            province_code=code,
+            code=f"{prefix}22",
+            name="Xã Cũ Hai",
+            kind=UnitKind.OLD_COMMUNE,
+            district="Huyện X",
+        )
+        h = OldUnit(
+            province_code=code,
+            code=f"H{code}",
+            name="Cơ quan cấp huyện X",
+            kind=UnitKind.DISTRICT_AGENCY,
+            district="Huyện X",
+        )
+        db.session.add_all(
+            [
+                MergerLink(unit=u1, commune=a),
+                MergerLink(unit=u2, commune=a, partial=True),
+                MergerLink(unit=u2, commune=b, partial=True),
+                MergerLink(unit=h, commune=a),
+                MergerLink(unit=h, commune=b),
+            ]
+        )
         for commune in (a, b):
             dept = Department(commune=commune, block=Block.UBND, name="Phòng Kinh tế")
-            head = Position(department=dept, code=f"{commune.code}/UBND/KT/1", title="Trưởng phòng", level=Level.HEAD,
-                            job_family="kinh_te", min_holders=1, max_holders=1)
+            head = Position(
+                department=dept,
+                code=f"{commune.code}/UBND/KT/1",
+                title="Trưởng phòng",
+                level=Level.HEAD,
+                job_family="kinh_te",
+                min_holders=1,
+                max_holders=1,
+            )
             head.requirements = [Requirement(attr="education", op="min", value="dai_hoc", hard=True)]
-            staff = Position(department=dept, code=f"{commune.code}/UBND/KT/3", title="Công chức Tài chính - Kế toán",
-                             level=Level.STAFF, job_family="tai_chinh", min_holders=1, max_holders=2)
+            staff = Position(
+                department=dept,
+                code=f"{commune.code}/UBND/KT/3",
+                title="Công chức Tài chính - Kế toán",
+                level=Level.STAFF,
+                job_family="tai_chinh",
+                min_holders=1,
+                max_holders=2,
+            )
             db.session.add_all([dept, head, staff])
-        for i, (unit, edu) in enumerate([(u1, "dai_hoc"), (u1, "trung_cap"), (u2, "dai_hoc"), (h, "thac_si"),
-                                         (h, "dai_hoc")]):
-            db.session.add(Person(
-                province_code=code, key=f"0{code}0{i:09d}", name=f"Nguyễn Văn {chr(65 + i)}",
-                birth_date=date(1980 + i, 1, 1), gender="M" if i % 2 else "F", unit=unit, category="cong_chuc",
-                education=edu, field="kinh_te", political_theory="trung_cap", party_member=True,
-                ratings=[{"year": 2024, "value": "tot"}], planned_for=[], preferences=[]))
+        for i, (unit, edu) in enumerate(
+            [(u1, "dai_hoc"), (u1, "trung_cap"), (u2, "dai_hoc"), (h, "thac_si"), (h, "dai_hoc")]
+        ):
+            db.session.add(
+                Person(
+                    province_code=code,
+                    key=f"0{code}0{i:09d}",
+                    name=f"Nguyễn Văn {chr(65 + i)}",
+                    birth_date=date(1980 + i, 1, 1),
+                    gender="M" if i % 2 else "F",
+                    unit=unit,
+                    category="cong_chuc",
+                    education=edu,
+                    field="kinh_te",
+                    political_theory="trung_cap",
+                    party_member=True,
+                    ratings=[{"year": 2024, "value": "tot"}],
+                    planned_for=[],
+                    preferences=[],
+                )
+            )
     db.session.commit()
     return db.session.get(Province, "20")

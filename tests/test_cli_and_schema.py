@@ -27,13 +27,26 @@ def test_migration_creates_the_models_schema(app, runner):
 def test_create_user_command(app, runner):
     db.session.add(Province(code="20", name="Lạng Sơn"))
     db.session.commit()
-    result = runner.invoke(args=["create-user", "lanhdao@langson.gov.vn", "--role", "approver", "--province", "20",
-                                 "--password", "mat-khau-2025"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "lanhdao@langson.gov.vn",
+            "--role",
+            "approver",
+            "--province",
+            "20",
+            "--password",
+            "mat-khau-2025",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(db.select(User).where(User.email == "lanhdao@langson.gov.vn"))
     assert user.role == Role.APPROVER and user.province_code == "20" and user.check_password("mat-khau-2025")
-    weak = runner.invoke(args=["create-user", "x@y", "--role", "drafter", "--province", "20", "--password", "short"])
+    weak = runner.invoke(
+        args=["create-user", "x@y", "--role", "drafter", "--province", "20", "--password", "short"]
+    )
     assert weak.exit_code != 0 and "ít nhất 10" in weak.output
-    nowhere = runner.invoke(args=["create-user", "x@y", "--role", "drafter", "--province", "99",
-                                  "--password", "mat-khau-2025"])
+    nowhere = runner.invoke(
+        args=["create-user", "x@y", "--role", "drafter", "--province", "99", "--password", "mat-khau-2025"]
+    )
     assert nowhere.exit_code != 0 and "99" in nowhere.output

@@ -19,7 +19,9 @@ from flask.testing import FlaskClient
 PO = Path(__file__).resolve().parents[1] / "staffing" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 # %(name)s, %(n)d, %s, %5.1f … (the %% escape is not a placeholder)
-PERCENT = re.compile(r"%(?:\((?P<name>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<type>[diouxXeEfFgGcrsa%])")
+PERCENT = re.compile(
+    r"%(?:\((?P<name>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<type>[diouxXeEfFgGcrsa%])"
+)
 
 
 def _catalog() -> Catalog:
@@ -42,7 +44,13 @@ def placeholders(text: str) -> Counter[str]:
     try:
         for _literal, field, spec, conversion in string.Formatter().parse(text):
             if field is not None:
-                found["{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"] += 1
+                found[
+                    "{"
+                    + field
+                    + (f"!{conversion}" if conversion else "")
+                    + (f":{spec}" if spec else "")
+                    + "}"
+                ] += 1
     except ValueError:
         found["<unbalanced braces>"] += 1
     return found
@@ -128,8 +136,9 @@ def test_login_page_is_vietnamese_by_default(client: FlaskClient) -> None:
 
 
 @pytest.mark.usefixtures("tiny_province")
-def test_switching_language(client: FlaskClient, login: Callable[..., object],
-                            make_user: Callable[..., object]) -> None:
+def test_switching_language(
+    client: FlaskClient, login: Callable[..., object], make_user: Callable[..., object]
+) -> None:
     make_user("drafter@lang-son")
     login(client, "drafter@lang-son")
     nav = {vi: _english(vi) for vi in ("Phương án", "Tổng quan tỉnh", "Nhập dữ liệu", "Đăng xuất")}
@@ -161,12 +170,12 @@ def test_switching_language(client: FlaskClient, login: Callable[..., object],
 
 
 @pytest.mark.usefixtures("tiny_province")
-def test_unknown_language_keeps_the_current_one(client: FlaskClient, login: Callable[..., object],
-                                                make_user: Callable[..., object]) -> None:
+def test_unknown_language_keeps_the_current_one(
+    client: FlaskClient, login: Callable[..., object], make_user: Callable[..., object]
+) -> None:
     make_user("drafter@lang-son")
     login(client, "drafter@lang-son")
     client.post("/lang/en")
     client.post("/lang/fr")
     page = _page(client, "/p/20")
     assert ">Plans<" in page
-

@@ -56,13 +56,18 @@ def test_real_merger_map_of_lang_son(lang_son):
     assert len({u.district for u in old_communes}) == 11
     # Bính Xá was split between Đình Lập and Kiên Mộc (Resolution 1672/NQ-UBTVQH15)
     binh_xa = db.session.scalar(db.select(OldUnit).where(OldUnit.code == "06622"))
-    assert sorted((link.commune.code, link.partial) for link in binh_xa.links) == [("06613", True), ("06625", True)]
+    assert sorted((link.commune.code, link.partial) for link in binh_xa.links) == [
+        ("06613", True),
+        ("06625", True),
+    ]
 
 
 def test_framework_lays_out_every_commune(lang_son):
     assert _count(Position) == 65 * 51
     dinh_lap = db.session.scalar(db.select(Commune).where(Commune.code == "06613"))
-    assert dinh_lap.payroll_quota and dinh_lap.target_quota and dinh_lap.target_quota <= dinh_lap.payroll_quota
+    assert (
+        dinh_lap.payroll_quota and dinh_lap.target_quota and dinh_lap.target_quota <= dinh_lap.payroll_quota
+    )
     secretary = db.session.scalar(db.select(Position).where(Position.code == "06613/DANG/BT"))
     assert secretary is not None and secretary.level.value == "key"
     hard = {(r.attr, r.op) for r in secretary.requirements if r.hard}
@@ -98,7 +103,9 @@ def test_corrected_roster_updates_the_same_person(lang_son, demo_files, tmp_path
     sheet.cell(target_row, title_col).value = "Công chức Tư pháp - Hộ tịch (đã điều chỉnh)"
     buffer = io.BytesIO()
     book.save(buffer)
-    outcome = importing.import_file("roster", buffer.getvalue(), "sua.xlsx", lang_son, None, unit_code="06619")
+    outcome = importing.import_file(
+        "roster", buffer.getvalue(), "sua.xlsx", lang_son, None, unit_code="06619"
+    )
     db.session.commit()
     assert outcome.summary.updated == 1 and outcome.summary.created == 0
     person = db.session.scalar(db.select(Person).where(Person.name == " ".join(str(name).split())))
@@ -118,8 +125,9 @@ def _find_header(sheet):
 def test_preview_writes_nothing(lang_son, demo_files):
     path = demo_files.rosters["06619"]
     before = _count(Person), _count(AuditEntry), _count(ImportBatch)
-    outcome = importing.import_file("roster", path.read_bytes(), path.name, lang_son, None, unit_code="06619",
-                                    dry_run=True)
+    outcome = importing.import_file(
+        "roster", path.read_bytes(), path.name, lang_son, None, unit_code="06619", dry_run=True
+    )
     db.session.commit()
     assert not outcome.written and outcome.summary.created > 15
     assert (_count(Person), _count(AuditEntry), _count(ImportBatch)) == before
@@ -127,8 +135,9 @@ def test_preview_writes_nothing(lang_son, demo_files):
 
 def test_unusable_file_changes_nothing(lang_son):
     before = _count(Person), _count(MergerLink), _count(Position)
-    outcome = importing.import_file("roster", b"\x00\x01not a spreadsheet at all", "hong.xlsx", lang_son, None,
-                                    unit_code="06619")
+    outcome = importing.import_file(
+        "roster", b"\x00\x01not a spreadsheet at all", "hong.xlsx", lang_son, None, unit_code="06619"
+    )
     db.session.commit()
     assert not outcome.written
     assert outcome.report["errors"] and outcome.report["errors"][0]["severity"] == "error"
@@ -167,9 +176,11 @@ def test_upload_preview_then_confirm(client, login, make_user, lang_son, demo_fi
     make_user("drafter@lang-son", role=Role.DRAFTER)
     login(client, "drafter@lang-son")
     path = demo_files.rosters["06619"]
-    response = client.post("/p/20/imports/preview", data={
-        "kind": "roster", "unit": "06619", "file": (io.BytesIO(path.read_bytes()), path.name)},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/p/20/imports/preview",
+        data={"kind": "roster", "unit": "06619", "file": (io.BytesIO(path.read_bytes()), path.name)},
+        content_type="multipart/form-data",
+    )
     # the check runs as a background job (inline in tests) and the browser is sent to its page
     assert response.status_code == 302
     token = response.headers["Location"].rsplit("/", 1)[-1]
@@ -192,8 +203,11 @@ def test_upload_preview_then_confirm(client, login, make_user, lang_son, demo_fi
 def test_reviewer_cannot_upload(client, login, make_user, lang_son):
     make_user("reviewer@lang-son", role=Role.REVIEWER)
     login(client, "reviewer@lang-son")
-    response = client.post("/p/20/imports/preview", data={"kind": "merger_map", "file": (io.BytesIO(b"x"), "a.xlsx")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/p/20/imports/preview",
+        data={"kind": "merger_map", "file": (io.BytesIO(b"x"), "a.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 403
     assert client.get("/imports/templates/roster.xlsx").status_code == 200
 
@@ -212,8 +226,11 @@ def test_cli_import_json_report(runner, lang_son, demo_files):
 
 def test_cli_import_reports_bad_rows_with_position(runner, lang_son, tmp_path: Path):
     bad = tmp_path / "bad.csv"
-    bad.write_text("Họ và tên,Ngày sinh,Giới tính,Số CCCD,Loại cán bộ\nNguyễn Văn A,31/02/1980,Nam,020080000001,Công chức\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Loại cán bộ\n"
+        "Nguyễn Văn A,31/02/1980,Nam,020080000001,Công chức\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(args=["import", "roster", str(bad), "--unit", "06622", "--json"])
     report = json.loads(result.output)
     assert result.exit_code == 1
@@ -221,8 +238,9 @@ def test_cli_import_reports_bad_rows_with_position(runner, lang_son, tmp_path: P
     assert error["row"] == 2 and error["value"] == "31/02/1980" and "Ngày sinh" in error["column"]
 
 
-def test_a_running_check_shows_progress_and_another_user_cannot_see_it(client, login, make_user, lang_son,
-                                                                       demo_files, app):
+def test_a_running_check_shows_progress_and_another_user_cannot_see_it(
+    client, login, make_user, lang_son, demo_files, app
+):
     from pathlib import Path
 
     from staffing.services import pending_uploads
@@ -230,8 +248,11 @@ def test_a_running_check_shows_progress_and_another_user_cannot_see_it(client, l
     user = make_user("drafter@lang-son", role=Role.DRAFTER)
     make_user("other@lang-son", role=Role.DRAFTER)
     path = demo_files.rosters["06619"]
-    token = pending_uploads.stash(Path(app.config["UPLOAD_DIR"]), path.read_bytes(), {
-        "province": "20", "user": user.id, "kind": "roster", "unit": "06619", "filename": path.name})
+    token = pending_uploads.stash(
+        Path(app.config["UPLOAD_DIR"]),
+        path.read_bytes(),
+        {"province": "20", "user": user.id, "kind": "roster", "unit": "06619", "filename": path.name},
+    )
     login(client, "drafter@lang-son")
     page = client.get(f"/p/20/imports/{token}").get_data(as_text=True)
     assert "Đang kiểm tra tệp" in page and f"/p/20/imports/{token}/status" in page

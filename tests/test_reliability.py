@@ -48,8 +48,9 @@ def test_approved_plan_cannot_be_changed_or_deleted(solved_plan):
     # a new version is a new draft: that is allowed
     from staffing.models import Province
 
-    child = plans.create_plan(db.session.get(Province, "20"), "Phiên bản 2", None,
-                              parent=db.session.get(Plan, plan.id))
+    child = plans.create_plan(
+        db.session.get(Province, "20"), "Phiên bản 2", None, parent=db.session.get(Plan, plan.id)
+    )
     db.session.commit()
     assert child.status == PlanStatus.DRAFT and len(child.assignments) == len(plan.assignments)
 
@@ -103,7 +104,8 @@ def test_api_reads_approved_plans_with_a_token(client, make_user, solved_plan):
     assert client.get("/api/v1/provinces").status_code == 401
     assert client.get("/api/v1/provinces", headers={"Authorization": "Bearer wrong"}).status_code == 401
     assert client.get("/api/v1/provinces", headers=headers).get_json() == [
-        {"code": "20", "name": "Lạng Sơn", "as_of": "2025-07-01"}]
+        {"code": "20", "name": "Lạng Sơn", "as_of": "2025-07-01"}
+    ]
     # a draft is invisible to a token
     assert client.get("/api/v1/provinces/20/plans", headers=headers).get_json() == []
     assert client.get(f"/api/v1/plans/{solved_plan.id}", headers=headers).status_code == 404
@@ -138,8 +140,14 @@ def test_database_outage_gives_a_clear_page(tmp_path, monkeypatch):
     from staffing import create_app
 
     monkeypatch.setenv("STAFFING_INSTANCE", str(tmp_path / "inst"))
-    broken = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "WTF_CSRF_ENABLED": False,
-                         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'missing-dir' / 'db.sqlite'}"})
+    broken = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x" * 40,
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'missing-dir' / 'db.sqlite'}",
+        }
+    )
     client = broken.test_client()
     response = client.post("/login", data={"email": "a@b", "password": "whatever-123"})
     assert response.status_code == 503
@@ -159,12 +167,24 @@ def test_logs_carry_no_personal_data(app, tiny_province, caplog):
 
 def test_audit_records_who_and_what(app, solved_plan, make_user):
     user = make_user("drafter@lang-son")
-    record("lock", "assignment", user=user, entity_id=1, plan_id=solved_plan.id, before={"locked": False},
-           after={"locked": True}, reason="đã thống nhất")
+    record(
+        "lock",
+        "assignment",
+        user=user,
+        entity_id=1,
+        plan_id=solved_plan.id,
+        before={"locked": False},
+        after={"locked": True},
+        reason="đã thống nhất",
+    )
     db.session.commit()
     last = db.session.scalar(db.select(AuditEntry).order_by(AuditEntry.id.desc()))
-    assert (last.user_id, last.action, last.before, last.after) == (user.id, "lock", {"locked": False},
-                                                                     {"locked": True})
+    assert (last.user_id, last.action, last.before, last.after) == (
+        user.id,
+        "lock",
+        {"locked": False},
+        {"locked": True},
+    )
     assert verify() == []
 
 

@@ -10,7 +10,6 @@ from staffing.extensions import db
 from staffing.models import AuditEntry, Role, User
 
 
-
 def test_pages_need_login(client, tiny_province):
     response = client.get("/p/20")
     assert response.status_code == 302
@@ -76,10 +75,15 @@ def test_csrf_is_enforced_on_forms(tmp_path, database_url, monkeypatch, tiny_pro
     monkeypatch.setenv("STAFFING_INSTANCE", str(tmp_path / "instance2"))
     strict = create_app({"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": database_url})
     client = strict.test_client()
-    assert client.post("/login", data={"email": "drafter@lang-son", "password": "secret-pass-1"}).status_code == 400
+    assert (
+        client.post("/login", data={"email": "drafter@lang-son", "password": "secret-pass-1"}).status_code
+        == 400
+    )
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    ok = client.post("/login", data={"email": "drafter@lang-son", "password": "secret-pass-1", "csrf_token": token})
+    ok = client.post(
+        "/login", data={"email": "drafter@lang-son", "password": "secret-pass-1", "csrf_token": token}
+    )
     assert ok.status_code == 302
     with strict.app_context():
         db.engine.dispose()
@@ -90,7 +94,6 @@ def test_security_headers(client, tiny_province):
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-
 
 
 def test_login_is_audited(client, login, make_user, tiny_province, app: Flask):
@@ -120,8 +123,9 @@ def test_passwords_are_hashed(app, make_user, tiny_province):
     assert stored.password_hash != "secret-pass-1" and stored.check_password("secret-pass-1")
 
 
-def test_successful_logins_do_not_count_against_the_address(client, login, make_user, tiny_province,
-                                                             monkeypatch):
+def test_successful_logins_do_not_count_against_the_address(
+    client, login, make_user, tiny_province, monkeypatch
+):
     from staffing.auth import routes
 
     monkeypatch.setattr(routes, "_attempts", routes.defaultdict(routes.deque))
@@ -135,8 +139,10 @@ def test_login_attempts_are_rate_limited_per_address(client, tiny_province, monk
     from staffing.auth import routes
 
     monkeypatch.setattr(routes, "_attempts", routes.defaultdict(routes.deque))
-    statuses = [client.post("/login", data={"email": f"u{i}@x", "password": "wrong-pass-1"}).status_code
-                for i in range(routes.MAX_ATTEMPTS_PER_ADDRESS + 1)]
+    statuses = [
+        client.post("/login", data={"email": f"u{i}@x", "password": "wrong-pass-1"}).status_code
+        for i in range(routes.MAX_ATTEMPTS_PER_ADDRESS + 1)
+    ]
     assert statuses[0] == 401 and statuses[-2] == 401 and statuses[-1] == 429
 
 

@@ -31,8 +31,9 @@ def authenticate() -> ResponseReturnValue | None:
     g.api_token = None
     if header.startswith("Bearer "):
         digest = hashlib.sha256(header.removeprefix("Bearer ").strip().encode()).hexdigest()
-        token = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == digest,
-                                                            ApiToken.revoked.is_(False)))
+        token = db.session.scalar(
+            db.select(ApiToken).where(ApiToken.token_hash == digest, ApiToken.revoked.is_(False))
+        )
         if token is None or not token.user.active:
             return jsonify(error="invalid token", message="Mã truy cập không hợp lệ."), 401
         g.api_user, g.api_token = token.user, token
@@ -57,8 +58,12 @@ def openapi() -> ResponseReturnValue:
 
 @bp.get("/provinces")
 def provinces() -> ResponseReturnValue:
-    return jsonify([{"code": p.code, "name": p.name, "as_of": p.as_of.isoformat()}
-                    for p in access.visible_provinces(_user())])
+    return jsonify(
+        [
+            {"code": p.code, "name": p.name, "as_of": p.as_of.isoformat()}
+            for p in access.visible_provinces(_user())
+        ]
+    )
 
 
 @bp.get("/provinces/<code>/communes")
@@ -66,12 +71,24 @@ def communes(code: str) -> ResponseReturnValue:
     province = access.get_province(code, _user())
     out = []
     for c in access.visible_communes(province, _user()):
-        out.append({
-            "code": c.code, "name": c.name, "kind": c.kind.value, "payroll_quota": c.payroll_quota,
-            "target_quota": c.target_quota,
-            "merged_from": [{"code": link.unit.code, "name": link.unit.name, "kind": link.unit.kind.value,
-                             "partial": link.partial} for link in c.links],
-        })
+        out.append(
+            {
+                "code": c.code,
+                "name": c.name,
+                "kind": c.kind.value,
+                "payroll_quota": c.payroll_quota,
+                "target_quota": c.target_quota,
+                "merged_from": [
+                    {
+                        "code": link.unit.code,
+                        "name": link.unit.name,
+                        "kind": link.unit.kind.value,
+                        "partial": link.partial,
+                    }
+                    for link in c.links
+                ],
+            }
+        )
     return jsonify(out)
 
 
@@ -92,10 +109,18 @@ def plans(code: str) -> ResponseReturnValue:
 
 
 def _plan_header(plan: Plan) -> dict[str, Any]:
-    return {"id": plan.id, "name": plan.name, "status": plan.status.value, "province": plan.province_code,
-            "parent": plan.parent_id, "solver_status": plan.solver_status,
-            "placed": plan.solver_stats.get("placed"), "unplaced": plan.solver_stats.get("unplaced"),
-            "problem_sha256": plan.problem_sha256, "updated_at": plan.updated_at.isoformat()}
+    return {
+        "id": plan.id,
+        "name": plan.name,
+        "status": plan.status.value,
+        "province": plan.province_code,
+        "parent": plan.parent_id,
+        "solver_status": plan.solver_status,
+        "placed": plan.solver_stats.get("placed"),
+        "unplaced": plan.solver_stats.get("unplaced"),
+        "problem_sha256": plan.problem_sha256,
+        "updated_at": plan.updated_at.isoformat(),
+    }
 
 
 @bp.get("/plans/<int:plan_id>")
@@ -105,14 +130,24 @@ def plan(plan_id: int) -> ResponseReturnValue:
     province = access.get_province(item.province_code, _user())
     visible = {c.code for c in access.visible_communes(province, _user())}
     rows = db.session.scalars(
-        db.select(Assignment).where(Assignment.plan_id == item.id)
-        .options(selectinload(Assignment.person).selectinload(Person.unit),
-                 selectinload(Assignment.position).selectinload(Position.department)
-                 .selectinload(Department.commune))).all()
+        db.select(Assignment)
+        .where(Assignment.plan_id == item.id)
+        .options(
+            selectinload(Assignment.person).selectinload(Person.unit),
+            selectinload(Assignment.position)
+            .selectinload(Position.department)
+            .selectinload(Department.commune),
+        )
+    ).all()
     assignments, unplaced = [], []
     for a in rows:
-        person = {"id": a.person.key, "name": a.person.name, "birth_date": a.person.birth_date.isoformat(),
-                  "unit": a.person.unit.code, "current_title": a.person.current_title}
+        person = {
+            "id": a.person.key,
+            "name": a.person.name,
+            "birth_date": a.person.birth_date.isoformat(),
+            "unit": a.person.unit.code,
+            "current_title": a.person.current_title,
+        }
         if a.position is None:
             if _user().communes and not any(link.commune.code in visible for link in a.person.unit.links):
                 continue
@@ -121,17 +156,34 @@ def plan(plan_id: int) -> ResponseReturnValue:
         commune = a.position.department.commune.code
         if commune not in visible:
             continue
-        assignments.append({
-            "person": person, "position": a.position.code, "title": a.position.title,
-            "department": a.position.department.name, "block": a.position.department.block.value,
-            "level": a.position.level.value, "commune": commune, "source": a.source, "locked": a.locked,
-            "gaps": a.gaps, "reasons": a.reasons,
-        })
+        assignments.append(
+            {
+                "person": person,
+                "position": a.position.code,
+                "title": a.position.title,
+                "department": a.position.department.name,
+                "block": a.position.department.block.value,
+                "level": a.position.level.value,
+                "commune": commune,
+                "source": a.source,
+                "locked": a.locked,
+                "gaps": a.gaps,
+                "reasons": a.reasons,
+            }
+        )
     shortfalls = [
         {"position": s.position.code, "missing": s.missing, "reasons": s.reasons}
-        for s in db.session.scalars(db.select(Shortfall).where(Shortfall.plan_id == item.id)
-                                    .options(selectinload(Shortfall.position)))
+        for s in db.session.scalars(
+            db.select(Shortfall).where(Shortfall.plan_id == item.id).options(selectinload(Shortfall.position))
+        )
         if s.position.code.split("/", 1)[0] in visible
     ]
-    return jsonify({**_plan_header(item), "stats": item.solver_stats, "assignments": assignments,
-                    "unplaced": unplaced, "shortfalls": shortfalls})
+    return jsonify(
+        {
+            **_plan_header(item),
+            "stats": item.solver_stats,
+            "assignments": assignments,
+            "unplaced": unplaced,
+            "shortfalls": shortfalls,
+        }
+    )

@@ -111,4 +111,6 @@ def set_language(code: str) -> ResponseReturnValue:
     """Switch the interface between Vietnamese and English."""
     if code in ("vi", "en"):
         session["lang"] = code
-    return redirect(_safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))
+    return redirect(
+        _safe_next(request.form.get("next") or (request.referrer and urlsplit(request.referrer).path))
+    )

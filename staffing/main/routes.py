@@ -31,8 +31,9 @@ def province(code: str) -> ResponseReturnValue:
     prov = access.get_province(code, current_user)
     communes = access.visible_communes(prov, current_user)
     data = overview.province_overview(prov, communes)
-    plans = db.session.scalars(db.select(Plan).where(Plan.province_code == prov.code)
-                               .order_by(Plan.id.desc()).limit(5)).all()
+    plans = db.session.scalars(
+        db.select(Plan).where(Plan.province_code == prov.code).order_by(Plan.id.desc()).limit(5)
+    ).all()
     return render_template("main/province.html", data=data, plans=plans)
 
 

@@ -38,8 +38,9 @@ def commune_lookup(province: Province) -> dict[str, str]:
     return lookup
 
 
-def read_file(kind: Kind, content: bytes, filename: str, province: Province | None,
-              unit_code: str | None = None) -> Any:
+def read_file(
+    kind: Kind, content: bytes, filename: str, province: Province | None, unit_code: str | None = None
+) -> Any:
     """The reader's ImportResult for this file (no database access beyond the commune lookup)."""
     from imports.framework import read_framework
     from imports.merger_map import read_merger_map
@@ -47,7 +48,8 @@ def read_file(kind: Kind, content: bytes, filename: str, province: Province | No
 
     stream = io.BytesIO(content)
     if kind == "roster":
-        assert province is not None and unit_code
+        if province is None or not unit_code:
+            raise ValueError("a roster is read for a province and an old unit")
         return read_roster(stream, filename, unit=unit_code, communes=commune_lookup(province))
     if kind == "merger_map":
         return read_merger_map(stream, filename)
@@ -55,8 +57,15 @@ def read_file(kind: Kind, content: bytes, filename: str, province: Province | No
     return read_framework(stream, filename, communes=lookup)
 
 
-def import_file(kind: Kind, content: bytes, filename: str, province: Province, user: User | None,
-                unit_code: str | None = None, dry_run: bool = False) -> ImportOutcome:
+def import_file(
+    kind: Kind,
+    content: bytes,
+    filename: str,
+    province: Province,
+    user: User | None,
+    unit_code: str | None = None,
+    dry_run: bool = False,
+) -> ImportOutcome:
     """Read, validate and (unless dry_run or the file is unusable) store one file atomically.
 
     The caller commits; on dry_run, or when the loader fails, everything is rolled back.
@@ -65,7 +74,9 @@ def import_file(kind: Kind, content: bytes, filename: str, province: Province, u
 
     result = read_file(kind, content, filename, province, unit_code)
     report = report_to_dict(result)
-    fatal = any(e.severity == "error" and e.row == 0 for e in result.errors) or (result.rows and not result.records)
+    fatal = any(e.severity == "error" and e.row == 0 for e in result.errors) or (
+        result.rows and not result.records
+    )
     savepoint = db.session.begin_nested()
     try:
         if kind == "merger_map":
@@ -82,8 +93,14 @@ def import_file(kind: Kind, content: bytes, filename: str, province: Province, u
         loading.record_batch(province, kind, filename, content, report, summary, user, unit_code)
         from ..audit import record
 
-        record("import", kind, user=user, entity_id=filename, province_code=province.code,
-               after={"file": filename, "unit": unit_code, **summary.as_dict()})
+        record(
+            "import",
+            kind,
+            user=user,
+            entity_id=filename,
+            province_code=province.code,
+            after={"file": filename, "unit": unit_code, **summary.as_dict()},
+        )
         savepoint.commit()
         return ImportOutcome(kind, filename, report, summary, written=True)
     except Exception:

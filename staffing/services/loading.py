@@ -59,8 +59,14 @@ class LoadSummary:
     duplicates: list[dict[str, Any]] = field(default_factory=list)  # people already stored under another unit
 
     def as_dict(self) -> dict[str, Any]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "rejected": self.rejected, "duplicates": len(self.duplicates), "warnings": self.warnings}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "duplicates": len(self.duplicates),
+            "warnings": self.warnings,
+        }
 
 
 def ensure_province(code: str, name: str) -> Province:
@@ -78,13 +84,20 @@ def load_merger_map(province: Province, rows: list[MergerRow] | tuple[MergerRow,
     """Upsert the new communes, the old units and the links between them; the file is the whole map."""
     summary = LoadSummary()
     communes = {c.code: c for c in _communes(province)}
-    units = {u.code: u for u in db.session.scalars(db.select(OldUnit).where(OldUnit.province_code == province.code))}
+    units = {
+        u.code: u
+        for u in db.session.scalars(db.select(OldUnit).where(OldUnit.province_code == province.code))
+    }
     wanted: set[tuple[str, str]] = set()
     for row in rows:
         commune = communes.get(row.new_code)
         if commune is None:
-            commune = Commune(province_code=province.code, code=row.new_code, name=row.new_name,
-                              kind=CommuneKind(row.new_kind))
+            commune = Commune(
+                province_code=province.code,
+                code=row.new_code,
+                name=row.new_name,
+                kind=CommuneKind(row.new_kind),
+            )
             db.session.add(commune)
             communes[row.new_code] = commune
             summary.created += 1
@@ -93,8 +106,13 @@ def load_merger_map(province: Province, rows: list[MergerRow] | tuple[MergerRow,
             summary.updated += 1
         unit = units.get(row.old_code)
         if unit is None:
-            unit = OldUnit(province_code=province.code, code=row.old_code, name=row.old_name,
-                           kind=UnitKind(row.old_kind), district=row.old_district)
+            unit = OldUnit(
+                province_code=province.code,
+                code=row.old_code,
+                name=row.old_name,
+                kind=UnitKind(row.old_kind),
+                district=row.old_district,
+            )
             db.session.add(unit)
             units[row.old_code] = unit
         else:
@@ -123,8 +141,11 @@ def load_merger_map(province: Province, rows: list[MergerRow] | tuple[MergerRow,
 
 def _communes(province: Province) -> list[Commune]:
     # queried, not province.communes: the collection may predate communes added in this transaction
-    return list(db.session.scalars(
-        db.select(Commune).where(Commune.province_code == province.code).order_by(Commune.code)))
+    return list(
+        db.session.scalars(
+            db.select(Commune).where(Commune.province_code == province.code).order_by(Commune.code)
+        )
+    )
 
 
 def _template_for(commune: Commune, positions: tuple[PositionRecord, ...]) -> dict[str, PositionRecord]:
@@ -145,22 +166,38 @@ def load_framework(province: Province, framework: Framework) -> LoadSummary:
     summary = LoadSummary()
     quotas = {q.commune_code: q for q in framework.quotas}
     positions_in_use = {
-        pid for (pid,) in db.session.execute(
-            db.text("SELECT DISTINCT position_id FROM assignment WHERE position_id IS NOT NULL"))
+        pid
+        for (pid,) in db.session.execute(
+            db.text("SELECT DISTINCT position_id FROM assignment WHERE position_id IS NOT NULL")
+        )
     }
-    communes = list(db.session.scalars(
-        db.select(Commune).where(Commune.province_code == province.code).order_by(Commune.code)
-        .options(selectinload(Commune.departments).selectinload(Department.positions)
-                 .selectinload(Position.requirements), selectinload(Commune.caps))))
+    communes = list(
+        db.session.scalars(
+            db.select(Commune)
+            .where(Commune.province_code == province.code)
+            .order_by(Commune.code)
+            .options(
+                selectinload(Commune.departments)
+                .selectinload(Department.positions)
+                .selectinload(Position.requirements),
+                selectinload(Commune.caps),
+            )
+        )
+    )
     with db.session.no_autoflush:
         requirements = _lay_out(communes, framework, quotas, positions_in_use, summary)
     db.session.flush()
     # Tens of thousands of requirement rows: written with one bulk statement, not as ORM objects.
     ids = [position.id for position, _ in requirements]
     for start in range(0, len(ids), 500):
-        db.session.execute(db.delete(Requirement).where(Requirement.position_id.in_(ids[start:start + 500])))
-    rows = [{"position_id": position.id, "attr": r.attr, "op": r.op, "value": r.value, "hard": r.hard}
-            for position, recs in requirements for r in recs]
+        db.session.execute(
+            db.delete(Requirement).where(Requirement.position_id.in_(ids[start : start + 500]))
+        )
+    rows = [
+        {"position_id": position.id, "attr": r.attr, "op": r.op, "value": r.value, "hard": r.hard}
+        for position, recs in requirements
+        for r in recs
+    ]
     if rows:
         db.session.execute(db.insert(Requirement), rows)
     for position, _ in requirements:
@@ -173,8 +210,13 @@ def load_framework(province: Province, framework: Framework) -> LoadSummary:
     return summary
 
 
-def _lay_out(communes: list[Commune], framework: Framework, quotas: dict[str, Any], positions_in_use: set[int],
-             summary: LoadSummary) -> list[tuple[Position, tuple[Any, ...]]]:
+def _lay_out(
+    communes: list[Commune],
+    framework: Framework,
+    quotas: dict[str, Any],
+    positions_in_use: set[int],
+    summary: LoadSummary,
+) -> list[tuple[Position, tuple[Any, ...]]]:
     """Departments, positions and caps of each commune; returns each position's requirements to write."""
     requirements: list[tuple[Position, tuple[Any, ...]]] = []
     for commune in communes:
@@ -192,24 +234,39 @@ def _lay_out(communes: list[Commune], framework: Framework, quotas: dict[str, An
             full_code = f"{commune.code}/{code}"
             position = existing.pop(full_code, None)
             if position is None:
-                position = Position(code=full_code, department=dept, title=rec.title, level=Level(rec.level),
-                                    job_family=rec.job_family, min_holders=rec.min, max_holders=rec.max)
+                position = Position(
+                    code=full_code,
+                    department=dept,
+                    title=rec.title,
+                    level=Level(rec.level),
+                    job_family=rec.job_family,
+                    min_holders=rec.min,
+                    max_holders=rec.max,
+                )
                 db.session.add(position)
                 summary.created += 1
             else:
                 position.department, position.title, position.level = dept, rec.title, Level(rec.level)
-                position.job_family, position.min_holders, position.max_holders = rec.job_family, rec.min, rec.max
+                position.job_family, position.min_holders, position.max_holders = (
+                    rec.job_family,
+                    rec.min,
+                    rec.max,
+                )
                 summary.updated += 1
             requirements.append((position, rec.requirements))
         for code, position in existing.items():
             if position.id in positions_in_use:
-                summary.warnings.append(f"Vị trí {code} không còn trong khung nhưng đang có người trong phương án; giữ lại.")
+                summary.warnings.append(
+                    f"Vị trí {code} không còn trong khung nhưng đang có người trong phương án; giữ lại."
+                )
             else:
                 db.session.delete(position)
         caps = [c for c in framework.caps if c.applies_to in ("all", commune.kind.value, commune.code)]
         specific = {c.name for c in caps if c.applies_to == commune.code}
         commune.caps = [
-            SharedCap(name=c.name, max=c.max, position_codes=[f"{commune.code}/{p}" for p in c.position_codes])
+            SharedCap(
+                name=c.name, max=c.max, position_codes=[f"{commune.code}/{p}" for p in c.position_codes]
+            )
             for c in caps
             if c.applies_to == commune.code or c.name not in specific
         ]
@@ -217,9 +274,27 @@ def _lay_out(communes: list[Commune], framework: Framework, quotas: dict[str, An
 
 
 PERSON_FIELDS = (
-    "name", "birth_date", "gender", "ethnicity", "home_commune", "category", "current_title", "job_family",
-    "education", "field", "political_theory", "state_management", "party_member", "service_start",
-    "planned_for", "disciplined", "disciplined_until", "preferences", "retirement_date", "ratings", "has_cccd",
+    "name",
+    "birth_date",
+    "gender",
+    "ethnicity",
+    "home_commune",
+    "category",
+    "current_title",
+    "job_family",
+    "education",
+    "field",
+    "political_theory",
+    "state_management",
+    "party_member",
+    "service_start",
+    "planned_for",
+    "disciplined",
+    "disciplined_until",
+    "preferences",
+    "retirement_date",
+    "ratings",
+    "has_cccd",
 )
 
 
@@ -262,18 +337,28 @@ class PeopleIndex:
 def load_roster(province: Province, unit_code: str, result: ImportResult[PersonRecord]) -> LoadSummary:
     """Create or update the people of one unit's roster; rows the reader rejected are not in `records`."""
     unit = db.session.scalar(
-        db.select(OldUnit).where(OldUnit.province_code == province.code, OldUnit.code == unit_code))
+        db.select(OldUnit).where(OldUnit.province_code == province.code, OldUnit.code == unit_code)
+    )
     if unit is None:
-        raise LoadError(f"Đơn vị cũ '{unit_code}' chưa có trong phương án sắp xếp của tỉnh {province.name}; "
-                        "hãy nhập phương án sắp xếp (merger map) trước.")
+        raise LoadError(
+            f"Đơn vị cũ '{unit_code}' chưa có trong phương án sắp xếp của tỉnh {province.name}; "
+            "hãy nhập phương án sắp xếp (merger map) trước."
+        )
     summary = LoadSummary(rejected=max(0, result.rows - len(result.records)))
     index = PeopleIndex(province)
     new_rows: dict[str, dict[str, Any]] = {}  # written with one bulk insert at the end
     for rec in result.records:
         if rec.id in new_rows:
             # the same person twice in this file: the reader reported it; the first row stands
-            summary.duplicates.append({"row": rec.source.row if rec.source else None, "key": rec.id,
-                                       "name": rec.name, "by": "cccd", "other_unit": unit.code})
+            summary.duplicates.append(
+                {
+                    "row": rec.source.row if rec.source else None,
+                    "key": rec.id,
+                    "name": rec.name,
+                    "by": "cccd",
+                    "other_unit": unit.code,
+                }
+            )
             continue
         values = _record_values(rec)
         person, matched_by = index.find(unit, rec)
@@ -282,18 +367,36 @@ def load_roster(province: Province, unit_code: str, result: ImportResult[PersonR
             # Listed by two units (a transfer, a typing slip): keep both facts for a reviewer to decide.
             with db.session.no_autoflush:
                 _flag_duplicate(province, person, unit, rec, matched_by or "cccd")
-            summary.duplicates.append({"row": source.row if source else None, "key": rec.id, "name": rec.name,
-                                       "by": matched_by, "other_unit": person.unit.code})
+            summary.duplicates.append(
+                {
+                    "row": source.row if source else None,
+                    "key": rec.id,
+                    "name": rec.name,
+                    "by": matched_by,
+                    "other_unit": person.unit.code,
+                }
+            )
             continue
         if person is None:
             new_rows[rec.id] = {
-                "province_code": province.code, "key": rec.id, "unit_id": unit.id, **values,
-                "source_file": source.file if source else "", "source_sheet": source.sheet if source else "",
+                "province_code": province.code,
+                "key": rec.id,
+                "unit_id": unit.id,
+                **values,
+                "source_file": source.file if source else "",
+                "source_sheet": source.sheet if source else "",
                 "source_row": source.row if source else None,
             }
             summary.created += 1
-            summary.changes.append({"row": source.row if source else None, "key": rec.id, "name": rec.name,
-                                    "change": "new", "fields": []})
+            summary.changes.append(
+                {
+                    "row": source.row if source else None,
+                    "key": rec.id,
+                    "name": rec.name,
+                    "change": "new",
+                    "fields": [],
+                }
+            )
             continue
         changed = [f for f, v in values.items() if _comparable(getattr(person, f)) != _comparable(v)]
         if person.key != rec.id and rec.has_cccd:
@@ -304,8 +407,15 @@ def load_roster(province: Province, unit_code: str, result: ImportResult[PersonR
                 if f in values:
                     setattr(person, f, values[f])
             summary.updated += 1
-            summary.changes.append({"row": source.row if source else None, "key": rec.id,
-                                    "name": rec.name, "change": "updated", "fields": changed})
+            summary.changes.append(
+                {
+                    "row": source.row if source else None,
+                    "key": rec.id,
+                    "name": rec.name,
+                    "change": "updated",
+                    "fields": changed,
+                }
+            )
         else:
             summary.unchanged += 1
         if source is not None:
@@ -320,8 +430,11 @@ def load_roster(province: Province, unit_code: str, result: ImportResult[PersonR
 
 def _flag_duplicate(province: Province, person: Person, unit: OldUnit, rec: PersonRecord, by: str) -> None:
     source = rec.source
-    existing = db.session.scalar(db.select(PersonDuplicate).where(
-        PersonDuplicate.person_id == person.id, PersonDuplicate.unit_id == unit.id))
+    existing = db.session.scalar(
+        db.select(PersonDuplicate).where(
+            PersonDuplicate.person_id == person.id, PersonDuplicate.unit_id == unit.id
+        )
+    )
     if existing is None:
         existing = PersonDuplicate(province_code=province.code, person=person, unit=unit, by=by)
         db.session.add(existing)
@@ -330,8 +443,11 @@ def _flag_duplicate(province: Province, person: Person, unit: OldUnit, rec: Pers
     existing.record = rec.to_problem_dict()
 
 
-def load_relations(province: Province, relations: list[RelationRecord] | tuple[RelationRecord, ...],
-                   index: PeopleIndex | None = None) -> list[str]:
+def load_relations(
+    province: Province,
+    relations: list[RelationRecord] | tuple[RelationRecord, ...],
+    index: PeopleIndex | None = None,
+) -> list[str]:
     """Link related people already stored; report the ones whose other half is not imported yet."""
     warnings: list[str] = []
     if not relations:
@@ -341,27 +457,48 @@ def load_relations(province: Province, relations: list[RelationRecord] | tuple[R
         a, b = index.by_key.get(rel.a), index.by_key.get(rel.b)
         if a is None or b is None:
             missing = rel.a if a is None else rel.b
-            warnings.append(f"Quan hệ gia đình với người có số định danh …{missing[-4:]} chưa ghép được "
-                            "(người này chưa được nhập).")
+            warnings.append(
+                f"Quan hệ gia đình với người có số định danh …{missing[-4:]} chưa ghép được "
+                "(người này chưa được nhập)."
+            )
             continue
         first, second = sorted((a, b), key=lambda p: p.id)
-        exists = db.session.scalar(db.select(Relation).where(
-            Relation.person_a_id == first.id, Relation.person_b_id == second.id, Relation.kind == rel.kind))
+        exists = db.session.scalar(
+            db.select(Relation).where(
+                Relation.person_a_id == first.id, Relation.person_b_id == second.id, Relation.kind == rel.kind
+            )
+        )
         if exists is None:
             db.session.add(Relation(person_a=first, person_b=second, kind=rel.kind))
     db.session.flush()
     return warnings
 
 
-def record_batch(province: Province, kind: str, filename: str, content: bytes, report: dict[str, Any],
-                 summary: LoadSummary, user: User | None, unit_code: str | None = None) -> ImportBatch:
+def record_batch(
+    province: Province,
+    kind: str,
+    filename: str,
+    content: bytes,
+    report: dict[str, Any],
+    summary: LoadSummary,
+    user: User | None,
+    unit_code: str | None = None,
+) -> ImportBatch:
     """Keep which file was imported, by whom, and what it changed (provenance of every stored value)."""
     batch = ImportBatch(
-        province_code=province.code, kind=kind, filename=filename,
-        sha256=hashlib.sha256(content).hexdigest(), unit_code=unit_code,
-        rows=report.get("rows", 0), created=summary.created, updated=summary.updated,
-        unchanged=summary.unchanged, rejected=summary.rejected,
-        report={k: v for k, v in report.items() if k in ("errors", "duplicates", "rows", "accepted", "rejected")},
+        province_code=province.code,
+        kind=kind,
+        filename=filename,
+        sha256=hashlib.sha256(content).hexdigest(),
+        unit_code=unit_code,
+        rows=report.get("rows", 0),
+        created=summary.created,
+        updated=summary.updated,
+        unchanged=summary.unchanged,
+        rejected=summary.rejected,
+        report={
+            k: v for k, v in report.items() if k in ("errors", "duplicates", "rows", "accepted", "rejected")
+        },
         user_id=user.id if user is not None else None,
     )
     db.session.add(batch)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
@@ -36,18 +35,28 @@ class ProvinceOverview:
 
 
 def people_per_unit(province: Province) -> dict[int, int]:
-    return dict(db.session.execute(
-        db.select(Person.unit_id, func.count(Person.id)).where(Person.province_code == province.code)
-        .group_by(Person.unit_id)).all())
+    return dict(
+        db.session.execute(
+            db.select(Person.unit_id, func.count(Person.id))
+            .where(Person.province_code == province.code)
+            .group_by(Person.unit_id)
+        ).all()
+    )
 
 
 def seats_per_commune(province: Province) -> dict[int, tuple[int, int, int]]:
     rows = db.session.execute(
-        db.select(Department.commune_id, func.count(Position.id), func.sum(Position.min_holders),
-                  func.sum(Position.max_holders))
+        db.select(
+            Department.commune_id,
+            func.count(Position.id),
+            func.sum(Position.min_holders),
+            func.sum(Position.max_holders),
+        )
         .join(Position, Position.department_id == Department.id)
         .join(Commune, Commune.id == Department.commune_id)
-        .where(Commune.province_code == province.code).group_by(Department.commune_id)).all()
+        .where(Commune.province_code == province.code)
+        .group_by(Department.commune_id)
+    ).all()
     return {cid: (int(n), int(lo or 0), int(hi or 0)) for cid, n, lo, hi in rows}
 
 
@@ -56,8 +65,11 @@ def province_overview(province: Province, communes: list[Commune]) -> ProvinceOv
     counts = people_per_unit(province)
     seats = seats_per_commune(province)
     links = db.session.scalars(
-        db.select(MergerLink).join(Commune).where(Commune.province_code == province.code)
-        .options(selectinload(MergerLink.unit))).all()
+        db.select(MergerLink)
+        .join(Commune)
+        .where(Commune.province_code == province.code)
+        .options(selectinload(MergerLink.unit))
+    ).all()
     by_commune: dict[int, list[MergerLink]] = defaultdict(list)
     for link in links:
         by_commune[link.commune_id].append(link)
@@ -73,10 +85,16 @@ def province_overview(province: Province, communes: list[Commune]) -> ProvinceOv
     for unit in province.units:
         kinds[unit.kind.value] += counts.get(unit.id, 0)
     return ProvinceOverview(
-        province=province, rows=rows, people_total=sum(counts.values()), people_by_kind=dict(kinds),
+        province=province,
+        rows=rows,
+        people_total=sum(counts.values()),
+        people_by_kind=dict(kinds),
         districts=sorted({u.district for u in province.units if u.district}),
-        totals={"quota": sum(r.commune.payroll_quota or 0 for r in rows), "seats_min": sum(r.seats_min for r in rows),
-                "positions": sum(r.positions for r in rows)},
+        totals={
+            "quota": sum(r.commune.payroll_quota or 0 for r in rows),
+            "seats_min": sum(r.seats_min for r in rows),
+            "positions": sum(r.positions for r in rows),
+        },
     )
 
 
@@ -96,19 +114,22 @@ def commune_detail(province: Province, commune: Commune) -> CommuneDetail:
     """One commune: its merged units, its departments and positions, the people who can go there."""
     row = province_overview(province, [commune]).rows[0]
     departments = db.session.scalars(
-        db.select(Department).where(Department.commune_id == commune.id)
+        db.select(Department)
+        .where(Department.commune_id == commune.id)
         .options(selectinload(Department.positions).selectinload(Position.requirements))
-        .order_by(Department.id)).all()
+        .order_by(Department.id)
+    ).all()
     grouped: dict[str, list[Department]] = defaultdict(list)
     for dept in departments:
         grouped[dept.block.value].append(dept)
     blocks = [(b, grouped[b]) for b in BLOCK_ORDER if b in grouped]
     unit_ids = [link.old_unit_id for link in commune.links]
-    people = list(db.session.scalars(
-        db.select(Person).where(Person.unit_id.in_(unit_ids)).options(selectinload(Person.unit))
-        .order_by(Person.unit_id, Person.name)))
+    people = list(
+        db.session.scalars(
+            db.select(Person)
+            .where(Person.unit_id.in_(unit_ids))
+            .options(selectinload(Person.unit))
+            .order_by(Person.unit_id, Person.name)
+        )
+    )
     return CommuneDetail(commune, row, blocks, people, Counter(p.unit.code for p in people))
-
-
-def as_dict(obj: Any) -> Any:
-    return obj

@@ -1,4 +1,4 @@
-"""Uploaded files waiting for confirmation: kept under random names, with the preview computed in the background.
+"""Uploaded files waiting for confirmation: kept under random names, checked in the background.
 
 A file is stored as <token>.bin with <token>.json (who, which province, what kind); the background check
 writes <token>.status.json with its progress and, when done, the report and the changes it would make.
@@ -15,7 +15,7 @@ from typing import Any
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
-class UnknownUpload(LookupError):
+class UnknownUploadError(LookupError):
     """No such pending upload for this user and province."""
 
 
@@ -29,19 +29,21 @@ def stash(directory: Path, content: bytes, meta: dict[str, Any]) -> str:
     return token
 
 
-def load(directory: Path, token: str, province_code: str | None = None,
-         user_id: int | None = None) -> tuple[bytes, dict[str, Any]]:
-    """The file and its metadata; UnknownUpload when missing or someone else's."""
+def load(
+    directory: Path, token: str, province_code: str | None = None, user_id: int | None = None
+) -> tuple[bytes, dict[str, Any]]:
+    """The file and its metadata; UnknownUploadError when missing or someone else's."""
     if not TOKEN.match(token):
-        raise UnknownUpload(token)
+        raise UnknownUploadError(token)
     try:
         meta = json.loads((directory / f"{token}.json").read_text(encoding="utf-8"))
         content = (directory / f"{token}.bin").read_bytes()
     except FileNotFoundError as exc:
-        raise UnknownUpload(token) from exc
-    if (province_code is not None and meta.get("province") != province_code) or \
-            (user_id is not None and meta.get("user") != user_id):
-        raise UnknownUpload(token)
+        raise UnknownUploadError(token) from exc
+    if (province_code is not None and meta.get("province") != province_code) or (
+        user_id is not None and meta.get("user") != user_id
+    ):
+        raise UnknownUploadError(token)
     return content, meta
 
 
@@ -54,11 +56,11 @@ def write_status(directory: Path, token: str, status: dict[str, Any]) -> None:
 
 def read_status(directory: Path, token: str) -> dict[str, Any]:
     if not TOKEN.match(token):
-        raise UnknownUpload(token)
+        raise UnknownUploadError(token)
     try:
         return dict(json.loads((directory / f"{token}.status.json").read_text(encoding="utf-8")))
     except FileNotFoundError as exc:
-        raise UnknownUpload(token) from exc
+        raise UnknownUploadError(token) from exc
 
 
 def drop(directory: Path, token: str) -> None:
@@ -74,28 +76,46 @@ def run_preview(directory: Path, token: str) -> None:
     from . import importing, loading
 
     content, meta = load(directory, token)
-    write_status(directory, token, {"state": "running", "progress": 0.1,
-                                    "message": "Đang đọc và kiểm tra từng dòng…"})
+    write_status(
+        directory, token, {"state": "running", "progress": 0.1, "message": "Đang đọc và kiểm tra từng dòng…"}
+    )
     province = db.session.get(Province, meta["province"])
     user = db.session.get(User, meta["user"])
     try:
-        outcome = importing.import_file(meta["kind"], content, meta["filename"], province, user,
-                                        unit_code=meta.get("unit"), dry_run=True)
+        outcome = importing.import_file(
+            meta["kind"], content, meta["filename"], province, user, unit_code=meta.get("unit"), dry_run=True
+        )
     except loading.LoadError as exc:
         db.session.rollback()
         write_status(directory, token, {"state": "failed", "progress": 1.0, "message": str(exc)})
         return
     except Exception as exc:
         db.session.rollback()
-        write_status(directory, token, {"state": "failed", "progress": 1.0,
-                                        "message": f"Lỗi khi kiểm tra tệp ({type(exc).__name__})."})
+        write_status(
+            directory,
+            token,
+            {"state": "failed", "progress": 1.0, "message": f"Lỗi khi kiểm tra tệp ({type(exc).__name__})."},
+        )
         raise
     db.session.rollback()
     summary = outcome.summary
-    write_status(directory, token, {
-        "state": "done", "progress": 1.0, "message": "Đã kiểm tra xong.",
-        "filename": outcome.filename, "report": outcome.report,
-        "summary": {"created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged,
-                    "rejected": summary.rejected, "warnings": summary.warnings, "changes": summary.changes,
-                    "duplicates": summary.duplicates},
-    })
+    write_status(
+        directory,
+        token,
+        {
+            "state": "done",
+            "progress": 1.0,
+            "message": "Đã kiểm tra xong.",
+            "filename": outcome.filename,
+            "report": outcome.report,
+            "summary": {
+                "created": summary.created,
+                "updated": summary.updated,
+                "unchanged": summary.unchanged,
+                "rejected": summary.rejected,
+                "warnings": summary.warnings,
+                "changes": summary.changes,
+                "duplicates": summary.duplicates,
+            },
+        },
+    )

@@ -29,13 +29,15 @@ def _upload_dir() -> Path:
 def _mine(token: str, province_code: str) -> tuple[bytes, dict]:
     try:
         return pending_uploads.load(_upload_dir(), token, province_code, current_user.id)
-    except pending_uploads.UnknownUpload:
+    except pending_uploads.UnknownUploadError:
         abort(404)
 
 
 def _upload_form(province) -> UploadForm:  # type: ignore[no-untyped-def]
     form = UploadForm()
-    units = db.session.scalars(db.select(OldUnit).where(OldUnit.province_code == province.code).order_by(OldUnit.code))
+    units = db.session.scalars(
+        db.select(OldUnit).where(OldUnit.province_code == province.code).order_by(OldUnit.code)
+    )
     form.unit.choices = [("", "—")] + [(u.code, f"{u.code} · {u.name}") for u in units]
     return form
 
@@ -45,12 +47,25 @@ def _upload_form(province) -> UploadForm:  # type: ignore[no-untyped-def]
 def index(code: str) -> ResponseReturnValue:
     """The import page: upload forms, blank templates, the files imported so far, open duplicates."""
     province = access.get_province(code, current_user)
-    batches = db.session.scalars(db.select(ImportBatch).where(ImportBatch.province_code == province.code)
-                                 .order_by(ImportBatch.id.desc()).limit(300)).all()
-    duplicates = db.session.scalars(db.select(PersonDuplicate).where(
-        PersonDuplicate.province_code == province.code, PersonDuplicate.status == "open")).all()
-    return render_template("uploads/index.html", province=province, form=_upload_form(province), batches=batches,
-                           duplicates=duplicates, resolve_form=ResolveDuplicateForm())
+    batches = db.session.scalars(
+        db.select(ImportBatch)
+        .where(ImportBatch.province_code == province.code)
+        .order_by(ImportBatch.id.desc())
+        .limit(300)
+    ).all()
+    duplicates = db.session.scalars(
+        db.select(PersonDuplicate).where(
+            PersonDuplicate.province_code == province.code, PersonDuplicate.status == "open"
+        )
+    ).all()
+    return render_template(
+        "uploads/index.html",
+        province=province,
+        form=_upload_form(province),
+        batches=batches,
+        duplicates=duplicates,
+        resolve_form=ResolveDuplicateForm(),
+    )
 
 
 @bp.post("/p/<code>/imports/preview")
@@ -73,8 +88,17 @@ def preview(code: str) -> ResponseReturnValue:
     if kind == "roster" and not unit:
         flash(_("Hãy chọn đơn vị cũ của danh sách."), "danger")
         return redirect(url_for("uploads.index", code=code))
-    token = pending_uploads.stash(_upload_dir(), content, {
-        "province": province.code, "user": current_user.id, "kind": kind, "unit": unit, "filename": filename})
+    token = pending_uploads.stash(
+        _upload_dir(),
+        content,
+        {
+            "province": province.code,
+            "user": current_user.id,
+            "kind": kind,
+            "unit": unit,
+            "filename": filename,
+        },
+    )
     from ..tasks import preview_upload_task
 
     preview_upload_task(str(_upload_dir()), token)
@@ -94,8 +118,13 @@ def show_preview(code: str, token: str) -> ResponseReturnValue:
         return redirect(url_for("uploads.index", code=code))
     if status["state"] != "done":
         return render_template("uploads/checking.html", province=province, token=token, status=status)
-    return render_template("uploads/preview.html", province=province, outcome=status, token=token,
-                           confirm=ConfirmForm(token=token))
+    return render_template(
+        "uploads/preview.html",
+        province=province,
+        outcome=status,
+        token=token,
+        confirm=ConfirmForm(token=token),
+    )
 
 
 @bp.get("/p/<code>/imports/<token>/status")
@@ -118,8 +147,9 @@ def confirm(code: str) -> ResponseReturnValue:
         abort(400)
     content, meta = _mine(form.token.data or "", province.code)
     try:
-        outcome = importing.import_file(meta["kind"], content, meta["filename"], province, current_user,
-                                        unit_code=meta.get("unit"))
+        outcome = importing.import_file(
+            meta["kind"], content, meta["filename"], province, current_user, unit_code=meta.get("unit")
+        )
     except loading.LoadError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
@@ -131,8 +161,17 @@ def confirm(code: str) -> ResponseReturnValue:
     db.session.commit()
     pending_uploads.drop(_upload_dir(), form.token.data or "")
     s = outcome.summary
-    flash(_("Đã nhập %(file)s: %(new)d mới, %(upd)d cập nhật, %(same)d không đổi, %(rej)d dòng bị loại.",
-            file=meta["filename"], new=s.created, upd=s.updated, same=s.unchanged, rej=s.rejected), "success")
+    flash(
+        _(
+            "Đã nhập %(file)s: %(new)d mới, %(upd)d cập nhật, %(same)d không đổi, %(rej)d dòng bị loại.",
+            file=meta["filename"],
+            new=s.created,
+            upd=s.updated,
+            same=s.unchanged,
+            rej=s.rejected,
+        ),
+        "success",
+    )
     return redirect(url_for("uploads.index", code=code))
 
 
@@ -149,8 +188,12 @@ def annotated(code: str, token: str) -> ResponseReturnValue:
     result = importing.read_file(meta["kind"], content, meta["filename"], province, meta.get("unit"))
     data = annotated_copy(content, meta["filename"], result)
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(meta["filename"]).stem)[:60] or "tep"
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"{stem}-kiem-tra.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_file(
+        io.BytesIO(data),
+        as_attachment=True,
+        download_name=f"{stem}-kiem-tra.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @bp.get("/imports/templates/<kind>.xlsx")
@@ -161,12 +204,19 @@ def blank_template(kind: str) -> ResponseReturnValue:
 
     from imports import templates
 
-    makers = {"roster": templates.blank_roster_template, "merger-map": templates.blank_merger_map_template,
-              "framework": templates.blank_framework_template}
+    makers = {
+        "roster": templates.blank_roster_template,
+        "merger-map": templates.blank_merger_map_template,
+        "framework": templates.blank_framework_template,
+    }
     if kind not in makers:
         abort(404)
-    return send_file(io.BytesIO(makers[kind]()), as_attachment=True, download_name=f"mau-{kind}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_file(
+        io.BytesIO(makers[kind]()),
+        as_attachment=True,
+        download_name=f"mau-{kind}.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @bp.post("/p/<code>/duplicates/<int:duplicate_id>")
@@ -184,8 +234,16 @@ def resolve_duplicate(code: str, duplicate_id: int) -> ResponseReturnValue:
     if form.action.data == "moved":
         dup.person.unit = dup.unit
     dup.status, dup.resolved_by_id = form.action.data, current_user.id
-    record("resolve_duplicate", "person", user=current_user, entity_id=dup.person_id, province_code=province.code,
-           person_id=dup.person_id, before=before, after={"unit": dup.person.unit.code, "decision": dup.status})
+    record(
+        "resolve_duplicate",
+        "person",
+        user=current_user,
+        entity_id=dup.person_id,
+        province_code=province.code,
+        person_id=dup.person_id,
+        before=before,
+        after={"unit": dup.person.unit.code, "decision": dup.status},
+    )
     db.session.commit()
     flash(_("Đã xử lý trường hợp trùng lặp."), "success")
     return redirect(url_for("uploads.index", code=code))

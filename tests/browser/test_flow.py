@@ -29,8 +29,15 @@ def flow_users(app) -> None:
         ("reviewer@lang-son", Role.REVIEWER),
         ("approver@lang-son", Role.APPROVER),
     ):
-        db.session.add(User(email=email, name=email.split("@")[0].capitalize(), role=role, province_code="20",
-                            password_hash=fast))
+        db.session.add(
+            User(
+                email=email,
+                name=email.split("@")[0].capitalize(),
+                role=role,
+                province_code="20",
+                password_hash=fast,
+            )
+        )
     db.session.commit()
 
 
