@@ -207,7 +207,10 @@ def worker(workers: int) -> None:
     from .tasks import huey
 
     logging.basicConfig(level=logging.INFO)
-    consumer = huey.create_consumer(workers=workers, worker_type="thread")
+    # poll at least every second: a user waits on the page for the check of an upload or a solve
+    consumer = huey.create_consumer(
+        workers=workers, worker_type="thread", initial_delay=0.1, backoff=1.15, max_delay=1.0
+    )
     consumer.run()
 
 
