@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 
 from staffing.extensions import db
-from staffing.models import Assignment, JobState, Plan, Province
+from staffing.models import Assignment, AuditEntry, JobState, Plan, Province
 from staffing.services import plans
 
 REPO = Path(__file__).resolve().parents[2]
@@ -278,3 +278,42 @@ def test_app_answers_503_while_postgres_is_down_and_recovers(private_postgres, t
     assert wait_until_up() == 200
     with pg_app.app_context():
         db.engine.dispose()
+
+
+# ------------------------------------------------------------------ the audit chain under concurrent writers
+
+
+def test_audit_chain_stays_linear_under_concurrent_writers(app: Flask, tiny_province) -> None:
+    """Two requests append to the audit trail at the same time (two users logging in in the same second, as the
+    load test does): each entry must chain to the one before it, not both to the same predecessor."""
+    import threading
+
+    from staffing.audit import record, verify
+
+    record("create", "plan", user=None, province_code="20")
+    db.session.commit()
+    # request A has added its entry and not committed yet …
+    record("login", "user", user=None, entity_id="a", province_code="20")
+    db.session.flush()
+    errors: list[BaseException] = []
+
+    def request_b() -> None:  # … when request B adds its own and commits
+        try:
+            with app.app_context():
+                record("login", "user", user=None, entity_id="b", province_code="20")
+                db.session.commit()
+                db.session.remove()
+        except BaseException as exc:  # pragma: no cover - shown below
+            errors.append(exc)
+
+    other = threading.Thread(target=request_b)
+    other.start()
+    time.sleep(0.5)
+    db.session.commit()
+    other.join(timeout=30)
+    assert not errors, errors
+    db.session.expire_all()
+    chain = db.session.execute(db.select(AuditEntry.id, AuditEntry.prev_hash, AuditEntry.hash)
+                               .order_by(AuditEntry.id)).all()
+    assert len({prev for _id, prev, _h in chain}) == len(chain), f"two entries share a predecessor: {chain}"
+    assert verify() == []
