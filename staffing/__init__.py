@@ -45,6 +45,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Development only: a key per instance folder, never committed.
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     config_module.check(app.config)
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # one writer at a time: wait for it (an import may hold the lock for seconds) instead of failing
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("connect_args", {"timeout": 30})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)

@@ -6,6 +6,8 @@ import hashlib
 import json
 from typing import Any
 
+from sqlalchemy import text
+
 from .extensions import db
 from .models import AuditEntry, User, utcnow
 
@@ -33,6 +35,23 @@ def _digest(entry: AuditEntry) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+# Any constant: the key of the PostgreSQL advisory lock that serialises appends to the chain.
+_APPEND_LOCK_KEY = 7_412_025
+
+
+def _take_append_lock() -> None:
+    """Hold the database's write lock until this transaction ends, so two appends never chain to one entry.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: a write statement that matches no row, which
+    makes the transaction a writer (waiting for any other writer to commit) before the last hash is read.
+    """
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _APPEND_LOCK_KEY})
+    elif dialect == "sqlite":
+        db.session.execute(text("UPDATE audit_entry SET id = id WHERE 1 = 0"))
+
+
 def record(
     action: str,
     entity: str,
@@ -47,6 +66,7 @@ def record(
     reason: str = "",
 ) -> AuditEntry:
     """Add one audit entry to the session (the caller's transaction commits it)."""
+    _take_append_lock()
     last = db.session.scalar(db.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
     entry = AuditEntry(
         at=utcnow().replace(microsecond=0),
