@@ -310,11 +310,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(instance: str, port: int) -> subprocess.Popen:
+def start_server(instance: str, port: int, server: str, workers: int) -> subprocess.Popen:
+    """`staffing serve` (werkzeug, threaded, one process) or gunicorn (WORKERS processes x 8 threads)."""
     env = dict(os.environ, STAFFING_INSTANCE=instance)
     log = open(Path(instance) / "load-test-server.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "staffing"), "serve", "--host", "127.0.0.1",
-                             "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
+    bindir = Path(sys.executable).parent
+    if server == "gunicorn":
+        cmd = [str(bindir / "gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", "8", "-b",
+               f"127.0.0.1:{port}", "--timeout", "120", "staffing:create_app()"]
+    else:
+        cmd = [str(bindir / "staffing"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(ROOT),
                             start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -338,6 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edit-every", type=int, default=8, help="one step in N is an edit")
     parser.add_argument("--retries", type=int, default=5, help="tries of an edit that meets a 409")
     parser.add_argument("--think", type=float, default=0.0, help="max pause between steps (s)")
+    parser.add_argument("--server", choices=("serve", "gunicorn"), default="serve",
+                        help="what to start: `staffing serve` (default) or gunicorn (pip install gunicorn)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--url", help="an already running server on 127.0.0.1 (same instance)")
     parser.add_argument("--out", help="write the report as JSON here")
     args = parser.parse_args(argv)
@@ -353,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"preparing {args.users} users on {args.instance} …", flush=True)
     setup = prepare(args.instance, args.users, args.province)
-    server = None if args.url else start_server(args.instance, args.port)
+    server = None if args.url else start_server(args.instance, args.port, args.server, args.workers)
     stats, stop = Stats(), threading.Event()
     done: list[tuple[str, int, str]] = []
     expected: dict[int, bool] = {}
@@ -380,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
     report = stats.report()
-    report.update({"users": args.users, "seconds": round(wall, 1), "rps": round(report["requests"] / wall, 1)})
+    report.update({"server": "external" if args.url else args.server, "users": args.users, "seconds": round(wall, 1), "rps": round(report["requests"] / wall, 1)})
     report["check"] = verify(args.instance, setup, done, expected)
     print(f"\n{report['requests']} requests in {report['seconds']} s ({report['rps']}/s), "
           f"{report['errors']} errors, {args.users} users")

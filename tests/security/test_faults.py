@@ -177,7 +177,7 @@ def test_killed_solve_of_a_province_keeps_the_plan_and_can_run_again(app: Flask,
     assert plan.job_state == JobState.FAILED and plan.job_message
     # run again (short): done, and every person of the province is placed or listed as unplaced
     with app.test_request_context():
-        plans.run_solve_job(plan_id, 3, 1, None)
+        plans.run_solve_job(plan_id, 1, 1, None)
     db.session.expire_all()
     plan = db.session.get(Plan, plan_id)
     assert plan.job_state == JobState.DONE, plan.job_message
@@ -297,9 +297,15 @@ def test_audit_chain_stays_linear_under_concurrent_writers(app: Flask, tiny_prov
     db.session.flush()
     errors: list[BaseException] = []
 
+    b_has_read = threading.Event()
+
     def request_b() -> None:  # … when request B adds its own and commits
+        from sqlalchemy import event
+
         try:
             with app.app_context():
+                # B has read the last entry once it flushes its own (on SQLite the insert then waits for A)
+                event.listen(db.session(), "before_flush", lambda *_a: b_has_read.set())
                 record("login", "user", user=None, entity_id="b", province_code="20")
                 db.session.commit()
                 db.session.remove()
@@ -308,7 +314,8 @@ def test_audit_chain_stays_linear_under_concurrent_writers(app: Flask, tiny_prov
 
     other = threading.Thread(target=request_b)
     other.start()
-    time.sleep(0.5)
+    assert b_has_read.wait(timeout=30)
+    time.sleep(0.2)
     db.session.commit()
     other.join(timeout=30)
     assert not errors, errors
