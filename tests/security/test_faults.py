@@ -297,15 +297,12 @@ def test_audit_chain_stays_linear_under_concurrent_writers(app: Flask, tiny_prov
     db.session.flush()
     errors: list[BaseException] = []
 
-    b_has_read = threading.Event()
+    b_started = threading.Event()
 
     def request_b() -> None:  # … when request B adds its own and commits
-        from sqlalchemy import event
-
         try:
             with app.app_context():
-                # B has read the last entry once it flushes its own (on SQLite the insert then waits for A)
-                event.listen(db.session(), "before_flush", lambda *_a: b_has_read.set())
+                b_started.set()
                 record("login", "user", user=None, entity_id="b", province_code="20")
                 db.session.commit()
                 db.session.remove()
@@ -314,8 +311,8 @@ def test_audit_chain_stays_linear_under_concurrent_writers(app: Flask, tiny_prov
 
     other = threading.Thread(target=request_b)
     other.start()
-    assert b_has_read.wait(timeout=30)
-    time.sleep(0.2)
+    assert b_started.wait(timeout=30)
+    time.sleep(0.5)  # B reads the head of the chain now (or waits for A's lock, once appends are serialised)
     db.session.commit()
     other.join(timeout=30)
     assert not errors, errors
