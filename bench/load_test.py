@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 PASSWORD = "load-test-2025"  # noqa: S105 (throwaway accounts of a throwaway demo database)
 CSRF = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"')
 FORM = re.compile(rb'<form method="post" action="/plans/\d+/change"[^>]*>(.*?)</form>', re.S)
-INPUT = re.compile(rb'<input[^>]*>')
+INPUT = re.compile(rb"<input[^>]*>")
 ATTR = re.compile(rb'(name|value|type|checked)(?:="([^"]*)")?')
 
 
@@ -75,23 +75,39 @@ def prepare(instance: str, users: int, province: str) -> dict[str, Any]:
             user.set_password(PASSWORD)
             user.failed_logins, user.locked_until, user.active = 0, None, True
         db.session.commit()
-        plan = db.session.scalar(db.select(Plan).where(Plan.province_code == province,
-                                                       Plan.status == PlanStatus.DRAFT).order_by(Plan.id))
+        plan = db.session.scalar(
+            db.select(Plan)
+            .where(Plan.province_code == province, Plan.status == PlanStatus.DRAFT)
+            .order_by(Plan.id)
+        )
         if plan is None:
             raise SystemExit("no draft plan in the demo database: run `staffing demo --no-serve` first")
-        rows = db.session.execute(db.select(Assignment.person_id, Assignment.locked)
-                                  .where(Assignment.plan_id == plan.id, Assignment.position_id.is_not(None))
-                                  .order_by(Assignment.person_id)).all()
+        rows = db.session.execute(
+            db.select(Assignment.person_id, Assignment.locked)
+            .where(Assignment.plan_id == plan.id, Assignment.position_id.is_not(None))
+            .order_by(Assignment.person_id)
+        ).all()
         communes = list(db.session.scalars(db.select(Commune.code).where(Commune.province_code == province)))
         audit_before = _audit_max_id()
-        user_ids = {f"load-{i:02d}@langson.demo": db.session.scalar(
-            db.select(User.id).where(User.email == f"load-{i:02d}@langson.demo")) for i in range(users)}
+        user_ids = {
+            f"load-{i:02d}@langson.demo": db.session.scalar(
+                db.select(User.id).where(User.email == f"load-{i:02d}@langson.demo")
+            )
+            for i in range(users)
+        }
     rng = random.Random(7)
     people = [pid for pid, _locked in rows]
     rng.shuffle(people)
     per_user = [people[i::users][:6] for i in range(users)]  # a handful of own people each
-    return {"plan": plan.id, "locked": {pid: locked for pid, locked in rows}, "people": people,
-            "communes": communes, "per_user": per_user, "audit_before": audit_before, "user_ids": user_ids}
+    return {
+        "plan": plan.id,
+        "locked": dict(rows),
+        "people": people,
+        "communes": communes,
+        "per_user": per_user,
+        "audit_before": audit_before,
+        "user_ids": user_ids,
+    }
 
 
 def _audit_max_id() -> int:
@@ -101,8 +117,9 @@ def _audit_max_id() -> int:
     return db.session.scalar(db.select(db.func.max(AuditEntry.id))) or 0
 
 
-def verify(instance: str, setup: dict[str, Any], done: list[tuple[str, int, str]],
-           expected: dict[int, bool]) -> dict[str, Any]:
+def verify(
+    instance: str, setup: dict[str, Any], done: list[tuple[str, int, str]], expected: dict[int, bool]
+) -> dict[str, Any]:
     """Every successful edit is in the audit trail; each person's lock is what its user last set."""
     from staffing.audit import verify as verify_chain
     from staffing.extensions import db
@@ -111,9 +128,12 @@ def verify(instance: str, setup: dict[str, Any], done: list[tuple[str, int, str]
     app = _app(instance)
     with app.app_context():
         entries = db.session.execute(
-            db.select(AuditEntry.user_id, AuditEntry.person_id, AuditEntry.action)
-            .where(AuditEntry.id > setup["audit_before"], AuditEntry.plan_id == setup["plan"],
-                   AuditEntry.action.in_(("lock", "unlock")))).all()
+            db.select(AuditEntry.user_id, AuditEntry.person_id, AuditEntry.action).where(
+                AuditEntry.id > setup["audit_before"],
+                AuditEntry.plan_id == setup["plan"],
+                AuditEntry.action.in_(("lock", "unlock")),
+            )
+        ).all()
         audited: dict[tuple[int, int, str], int] = defaultdict(int)
         for user_id, person_id, action in entries:
             audited[(user_id, person_id, action)] += 1
@@ -122,15 +142,28 @@ def verify(instance: str, setup: dict[str, Any], done: list[tuple[str, int, str]
             made[(setup["user_ids"][email], person_id, action)] += 1
         missing = {str(k): v - audited.get(k, 0) for k, v in made.items() if audited.get(k, 0) < v}
         extra = {str(k): v - made.get(k, 0) for k, v in audited.items() if made.get(k, 0) < v}
-        state = dict(db.session.execute(db.select(Assignment.person_id, Assignment.locked)
-                                        .where(Assignment.plan_id == setup["plan"],
-                                               Assignment.person_id.in_(list(expected)))).all())
-        wrong = {pid: {"expected": want, "found": state.get(pid)} for pid, want in expected.items()
-                 if state.get(pid) != want}
+        state = dict(
+            db.session.execute(
+                db.select(Assignment.person_id, Assignment.locked).where(
+                    Assignment.plan_id == setup["plan"], Assignment.person_id.in_(list(expected))
+                )
+            ).all()
+        )
+        wrong = {
+            pid: {"expected": want, "found": state.get(pid)}
+            for pid, want in expected.items()
+            if state.get(pid) != want
+        }
         broken = verify_chain()
-    return {"edits": len(done), "audited": len(entries), "missing_in_audit": missing, "unexplained_audit": extra,
-            "wrong_final_state": wrong, "audit_chain_broken": broken,
-            "ok": not missing and not extra and not wrong and not broken}
+    return {
+        "edits": len(done),
+        "audited": len(entries),
+        "missing_in_audit": missing,
+        "unexplained_audit": extra,
+        "wrong_final_state": wrong,
+        "audit_chain_broken": broken,
+        "ok": not missing and not extra and not wrong and not broken,
+    }
 
 
 # ---------------------------------------------------------------- a browser
@@ -144,8 +177,14 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.conn: http.client.HTTPConnection | None = None
 
-    def request(self, name: str, method: str, path: str, form: dict[str, str] | None = None,
-                expected: tuple[int, ...] = ()) -> tuple[int, bytes, dict[str, str]]:
+    def request(
+        self,
+        name: str,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        expected: tuple[int, ...] = (),
+    ) -> tuple[int, bytes, dict[str, str]]:
         headers = {"Accept": "text/html", "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if form is not None:
@@ -189,8 +228,12 @@ class Browser:
         token = CSRF.search(data)
         if status != 200 or not token:
             raise RuntimeError(f"login page: {status}")
-        status, _d, headers = self.request("login", "POST", "/login", {
-            "csrf_token": token.group(1).decode(), "email": email, "password": PASSWORD})
+        status, _d, _headers = self.request(
+            "login",
+            "POST",
+            "/login",
+            {"csrf_token": token.group(1).decode(), "email": email, "password": PASSWORD},
+        )
         if status != 302:
             raise RuntimeError(f"{email}: login refused ({status})")
 
@@ -219,11 +262,20 @@ class Stats:
 
         pages = {}
         for name, values in sorted(self.times.items()):
-            pages[name] = {"n": len(values), "p50_ms": round(statistics.median(values), 1),
-                           "p95_ms": pct(values, 0.95), "p99_ms": pct(values, 0.99), "max_ms": round(max(values), 1),
-                           "errors": dict(self.errors.get(name, {})), "expected": dict(self.expected.get(name, {}))}
-        return {"requests": self.count, "errors": sum(sum(v.values()) for v in self.errors.values()),
-                "pages": pages}
+            pages[name] = {
+                "n": len(values),
+                "p50_ms": round(statistics.median(values), 1),
+                "p95_ms": pct(values, 0.95),
+                "p99_ms": pct(values, 0.99),
+                "max_ms": round(max(values), 1),
+                "errors": dict(self.errors.get(name, {})),
+                "expected": dict(self.expected.get(name, {})),
+            }
+        return {
+            "requests": self.count,
+            "errors": sum(sum(v.values()) for v in self.errors.values()),
+            "pages": pages,
+        }
 
 
 # ---------------------------------------------------------------- a user
@@ -242,9 +294,17 @@ def form_fields(page: bytes) -> dict[str, str] | None:
     return fields if "csrf_token" in fields and "version" in fields else None
 
 
-def run_user(index: int, email: str, args: argparse.Namespace, setup: dict[str, Any], stats: Stats,
-             stop: threading.Event, done: list[tuple[str, int, str]], expected: dict[int, bool],
-             lock: threading.Lock) -> None:
+def run_user(
+    index: int,
+    email: str,
+    args: argparse.Namespace,
+    setup: dict[str, Any],
+    stats: Stats,
+    stop: threading.Event,
+    done: list[tuple[str, int, str]],
+    expected: dict[int, bool],
+    lock: threading.Lock,
+) -> None:
     rng = random.Random(index)
     browser = Browser(args.port, stats)
     try:
@@ -264,14 +324,18 @@ def run_user(index: int, email: str, args: argparse.Namespace, setup: dict[str, 
             for _attempt in range(args.retries):
                 if stop.is_set():
                     break
-                status, page, _h = browser.request(f"change form ({kind})", "GET",
-                                                   f"/plans/{plan}/change?" + urlencode({"kind": kind, "person": pid}))
+                status, page, _h = browser.request(
+                    f"change form ({kind})",
+                    "GET",
+                    f"/plans/{plan}/change?" + urlencode({"kind": kind, "person": pid}),
+                )
                 fields = form_fields(page) if status == 200 else None
                 if fields is None:
                     break
                 fields["reason"] = "kiểm thử tải"
-                status, _p, _h = browser.request(f"edit POST ({kind})", "POST", f"/plans/{plan}/change", fields,
-                                                 expected=(409,))
+                status, _p, _h = browser.request(
+                    f"edit POST ({kind})", "POST", f"/plans/{plan}/change", fields, expected=(409,)
+                )
                 if status == 302:
                     state[pid] = kind == "lock"
                     with lock:
@@ -316,12 +380,25 @@ def start_server(instance: str, port: int, server: str, workers: int) -> subproc
     log = open(Path(instance) / "load-test-server.log", "w")  # noqa: SIM115
     bindir = Path(sys.executable).parent
     if server == "gunicorn":
-        cmd = [str(bindir / "gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", "8", "-b",
-               f"127.0.0.1:{port}", "--timeout", "120", "staffing:create_app()"]
+        cmd = [
+            str(bindir / "gunicorn"),
+            "-w",
+            str(workers),
+            "-k",
+            "gthread",
+            "--threads",
+            "8",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+            "staffing:create_app()",
+        ]
     else:
         cmd = [str(bindir / "staffing"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(ROOT),
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(ROOT), start_new_session=True
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -335,7 +412,9 @@ def start_server(instance: str, port: int, server: str, workers: int) -> subproc
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--instance", default=os.environ.get("STAFFING_INSTANCE", "/tmp/loadtest"))
     parser.add_argument("--province", default="20")
     parser.add_argument("--users", type=int, default=50)
@@ -344,8 +423,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edit-every", type=int, default=8, help="one step in N is an edit")
     parser.add_argument("--retries", type=int, default=5, help="tries of an edit that meets a 409")
     parser.add_argument("--think", type=float, default=0.0, help="max pause between steps (s)")
-    parser.add_argument("--server", choices=("serve", "gunicorn"), default="serve",
-                        help="what to start: `staffing serve` (default) or gunicorn (pip install gunicorn)")
+    parser.add_argument(
+        "--server",
+        choices=("serve", "gunicorn"),
+        default="serve",
+        help="what to start: `staffing serve` (default) or gunicorn (pip install gunicorn)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--url", help="an already running server on 127.0.0.1 (same instance)")
     parser.add_argument("--out", help="write the report as JSON here")
@@ -368,8 +451,12 @@ def main(argv: list[str] | None = None) -> int:
     expected: dict[int, bool] = {}
     lock = threading.Lock()
     emails = list(setup["user_ids"])
-    threads = [threading.Thread(target=run_user, args=(i, emails[i], args, setup, stats, stop, done, expected, lock),
-                                daemon=True) for i in range(args.users)]
+    threads = [
+        threading.Thread(
+            target=run_user, args=(i, emails[i], args, setup, stats, stop, done, expected, lock), daemon=True
+        )
+        for i in range(args.users)
+    ]
     print(f"{args.users} users for {args.duration:.0f} s against 127.0.0.1:{args.port} …", flush=True)
     started = time.monotonic()
     try:
@@ -389,18 +476,31 @@ def main(argv: list[str] | None = None) -> int:
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
     report = stats.report()
-    report.update({"server": "external" if args.url else args.server, "users": args.users, "seconds": round(wall, 1), "rps": round(report["requests"] / wall, 1)})
+    report.update(
+        {
+            "server": "external" if args.url else args.server,
+            "users": args.users,
+            "seconds": round(wall, 1),
+            "rps": round(report["requests"] / wall, 1),
+        }
+    )
     report["check"] = verify(args.instance, setup, done, expected)
-    print(f"\n{report['requests']} requests in {report['seconds']} s ({report['rps']}/s), "
-          f"{report['errors']} errors, {args.users} users")
+    print(
+        f"\n{report['requests']} requests in {report['seconds']} s ({report['rps']}/s), "
+        f"{report['errors']} errors, {args.users} users"
+    )
     print(f"{'page':28} {'n':>7} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}  errors / expected")
     for name, row in report["pages"].items():
-        print(f"{name:28} {row['n']:7d} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['p99_ms']:8.1f} "
-              f"{row['max_ms']:8.1f}  {row['errors'] or ''} {row['expected'] or ''}")
+        print(
+            f"{name:28} {row['n']:7d} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['p99_ms']:8.1f} "
+            f"{row['max_ms']:8.1f}  {row['errors'] or ''} {row['expected'] or ''}"
+        )
     check = report["check"]
-    print(f"\nedits saved: {check['edits']}, in the audit trail: {check['audited']}; missing: "
-          f"{len(check['missing_in_audit'])}, unexplained: {len(check['unexplained_audit'])}, wrong final state: "
-          f"{len(check['wrong_final_state'])}, audit chain broken at: {check['audit_chain_broken'] or 'none'}")
+    print(
+        f"\nedits saved: {check['edits']}, in the audit trail: {check['audited']}; missing: "
+        f"{len(check['missing_in_audit'])}, unexplained: {len(check['unexplained_audit'])}, wrong final state: "
+        f"{len(check['wrong_final_state'])}, audit chain broken at: {check['audit_chain_broken'] or 'none'}"
+    )
     print("OK: no error, no lost change" if check["ok"] and not report["errors"] else "FAILED")
     if args.out:
         Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -24,7 +24,7 @@ PASSWORD = "secret-pass-1"
 SCRIPT_NAMES = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
 SQL_NAMES = ["Robert'); DROP TABLE person;--", "' OR '1'='1", 'x" UNION SELECT password_hash FROM "user"--']
 FORMULA_NAMES = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(A1)"]
-FORMULA_PAYLOADS = FORMULA_NAMES + ["+cmd|' /C calc'!A", "@SUM(A)", "-a+b"]
+FORMULA_PAYLOADS = [*FORMULA_NAMES, "+cmd|' /C calc'!A", "@SUM(A)", "-a+b"]
 
 
 def _shown(name: str, page: str) -> bool:
@@ -62,9 +62,13 @@ def _import_names(names: list[str]) -> dict[str, Person]:
     for name in variants:
         assert name in stored or name in rejected, f"{name!r} neither stored as written nor reported"
     assert set(DIGIT_FREE) <= set(stored), "names without digits go through the reader"
-    spare = iter(db.session.scalars(db.select(Person).where(Person.province_code == "20",
-                                                            Person.name.like("Nguyễn Văn %"))
-                                    .order_by(Person.id)).all())
+    spare = iter(
+        db.session.scalars(
+            db.select(Person)
+            .where(Person.province_code == "20", Person.name.like("Nguyễn Văn %"))
+            .order_by(Person.id)
+        ).all()
+    )
     for name in names:
         if name not in stored:
             person = next(spare)
@@ -75,8 +79,13 @@ def _import_names(names: list[str]) -> dict[str, Person]:
 
 
 # What the reader lets through (no digits): the same attacks, imported for real.
-DIGIT_FREE = ["<script>alert('x')</script>", '"><img src=x onerror=alert(document.cookie)>',
-              "+cmd|' /C calc'!A", "@SUM(A)", "-a+b"]
+DIGIT_FREE = [
+    "<script>alert('x')</script>",
+    '"><img src=x onerror=alert(document.cookie)>',
+    "+cmd|' /C calc'!A",
+    "@SUM(A)",
+    "-a+b",
+]
 
 
 def _solved_plan() -> Plan:
@@ -89,20 +98,33 @@ def _solved_plan() -> Plan:
 # ------------------------------------------------------------------ CSRF
 
 
-def test_every_post_route_refuses_a_request_without_csrf_token(app: Flask, world: World, database_url: str,
-                                                               tmp_path, monkeypatch) -> None:
+def test_every_post_route_refuses_a_request_without_csrf_token(
+    app: Flask, world: World, database_url: str, tmp_path, monkeypatch
+) -> None:
     from staffing import create_app
 
     monkeypatch.setenv("STAFFING_INSTANCE", str(tmp_path / "strict"))
-    strict = create_app({"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": database_url, "HUEY_IMMEDIATE": True,
-                         "TESTING": True, "PROPAGATE_EXCEPTIONS": False})
+    strict = create_app(
+        {
+            "SECRET_KEY": "k" * 40,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "HUEY_IMMEDIATE": True,
+            "TESTING": True,
+            "PROPAGATE_EXCEPTIONS": False,
+        }
+    )
     assert strict.config["WTF_CSRF_ENABLED"] is not False
     try:
         client = strict.test_client()
         page = client.get("/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        assert client.post("/login", data={"email": world.users["admin"].email, "password": PASSWORD,
-                                           "csrf_token": token}).status_code == 302
+        assert (
+            client.post(
+                "/login",
+                data={"email": world.users["admin"].email, "password": PASSWORD, "csrf_token": token},
+            ).status_code
+            == 302
+        )
         posts = [r for r in strict.url_map.iter_rules() if "POST" in (r.methods or ())]
         assert len(posts) >= 10
         args = world.own.url_args()
@@ -113,9 +135,18 @@ def test_every_post_route_refuses_a_request_without_csrf_token(app: Flask, world
             for arg in rule.arguments:
                 url = url.replace(f"<int:{arg}>", str(args[arg])).replace(f"<{arg}>", str(args[arg]))
             # a form as complete as the attacker can make it, only the token missing
-            data = {"email": world.users["admin"].email, "password": PASSWORD, "name": "csrf", "version": "1",
-                    "kind": "lock", "person": str(world.own.person), "token": world.own.token, "action": "kept",
-                    "text": "x", "commune": ""}
+            data = {
+                "email": world.users["admin"].email,
+                "password": PASSWORD,
+                "name": "csrf",
+                "version": "1",
+                "kind": "lock",
+                "person": str(world.own.person),
+                "token": world.own.token,
+                "action": "kept",
+                "text": "x",
+                "commune": "",
+            }
             for target in (client, strict.test_client()):  # signed in, and anonymous
                 response = target.post(url, data=data)
                 if response.status_code != 400:
@@ -137,10 +168,24 @@ def test_every_post_route_refuses_a_request_without_csrf_token(app: Flask, world
 
 def _pages(plan: Plan, person: Person) -> list[str]:
     p = plan.id
-    return ["/p/20", "/p/20/c/06613", "/p/20/c/06625", "/p/20/plans", f"/plans/{p}", f"/plans/{p}/c/06613",
-            f"/plans/{p}/c/06625", f"/plans/{p}/unplaced", f"/plans/{p}/people/{person.id}", f"/plans/{p}/gaps",
-            f"/plans/{p}/dashboard", f"/plans/{p}/audit", f"/p/20/people/{person.id}/history",
-            f"/plans/{p}/change?kind=lock&person={person.id}", f"/plans/{p}/compare", "/p/20/imports"]
+    return [
+        "/p/20",
+        "/p/20/c/06613",
+        "/p/20/c/06625",
+        "/p/20/plans",
+        f"/plans/{p}",
+        f"/plans/{p}/c/06613",
+        f"/plans/{p}/c/06625",
+        f"/plans/{p}/unplaced",
+        f"/plans/{p}/people/{person.id}",
+        f"/plans/{p}/gaps",
+        f"/plans/{p}/dashboard",
+        f"/plans/{p}/audit",
+        f"/p/20/people/{person.id}/history",
+        f"/plans/{p}/change?kind=lock&person={person.id}",
+        f"/plans/{p}/compare",
+        "/p/20/imports",
+    ]
 
 
 def test_script_in_imported_names_is_shown_escaped(app: Flask, tiny_province, make_user) -> None:
@@ -149,15 +194,18 @@ def test_script_in_imported_names_is_shown_escaped(app: Flask, tiny_province, ma
     make_user("drafter@lang-son", role=Role.DRAFTER)
     client = _signed_in(app, "drafter@lang-son")
     names = SCRIPT_NAMES + SQL_NAMES + DIGIT_FREE[:2]
-    seen = {name: 0 for name in names}
+    seen = dict.fromkeys(names, 0)
     for name in names:
         person = stored[name]
         for url in _pages(plan, person):
             response = client.get(url)
             assert response.status_code == 200, url
             page = response.get_data(as_text=True)
-            assert "<script>alert" not in page and "<img src=x" not in page and "onerror=alert" not in \
-                page.replace("&#34;&gt;&lt;img src=x onerror=alert", ""), url
+            assert (
+                "<script>alert" not in page
+                and "<img src=x" not in page
+                and "onerror=alert" not in page.replace("&#34;&gt;&lt;img src=x onerror=alert", "")
+            ), url
             assert "<b>đậm</b>" not in page, url  # the plan's name too
             if _shown(name, page):
                 seen[name] += 1
@@ -170,7 +218,9 @@ def test_script_names_in_an_upload_preview_are_escaped(app: Flask, tiny_province
     client = _signed_in(app, "drafter@lang-son")
     names = SCRIPT_NAMES + DIGIT_FREE[:2] + ["Nguyễn Văn Tốt"]
     content = xlsx_bytes(roster_rows([[n, _cccd(i)] for i, n in enumerate(names, 1)]))
-    response, _token = upload(client, "20", "roster", content, "<img src=x onerror=alert(2)>.xlsx", unit="H20")
+    response, _token = upload(
+        client, "20", "roster", content, "<img src=x onerror=alert(2)>.xlsx", unit="H20"
+    )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "<script>alert" not in page and "<img src=x" not in page
@@ -190,15 +240,26 @@ def test_sql_in_names_and_queries_is_data(app: Flask, tiny_province, make_user) 
     make_user("drafter@lang-son", role=Role.DRAFTER)
     client = _signed_in(app, "drafter@lang-son")
     p = plan.id
-    for attack in SQL_NAMES + ["1; DROP TABLE plan", "06613' --", "%' OR 1=1 --"]:
-        for url, params in ((f"/plans/{p}/gaps", {"q": attack, "commune": attack, "attr": attack, "sort": attack,
-                                                  "level": attack, "need": attack}),
-                            (f"/plans/{p}/gaps.xlsx", {"q": attack}),
-                            (f"/plans/{p}/compare", {"kind": attack, "commune": attack}),
-                            (f"/plans/{p}/unplaced", {"q": attack}),
-                            (f"/plans/{p}/audit", {"page": attack}),
-                            (f"/plans/{p}/export/decisions.zip", {"mode": attack}),
-                            ("/api/v1/provinces/20/plans", {"status": attack})):
+    for attack in [*SQL_NAMES, "1; DROP TABLE plan", "06613' --", "%' OR 1=1 --"]:
+        for url, params in (
+            (
+                f"/plans/{p}/gaps",
+                {
+                    "q": attack,
+                    "commune": attack,
+                    "attr": attack,
+                    "sort": attack,
+                    "level": attack,
+                    "need": attack,
+                },
+            ),
+            (f"/plans/{p}/gaps.xlsx", {"q": attack}),
+            (f"/plans/{p}/compare", {"kind": attack, "commune": attack}),
+            (f"/plans/{p}/unplaced", {"q": attack}),
+            (f"/plans/{p}/audit", {"page": attack}),
+            (f"/plans/{p}/export/decisions.zip", {"mode": attack}),
+            ("/api/v1/provinces/20/plans", {"status": attack}),
+        ):
             response = client.get(url, query_string=params)
             assert response.status_code in (200, 400, 401, 404), (url, attack, response.status_code)
         assert client.get(f"/p/{attack}").status_code == 404
@@ -206,7 +267,7 @@ def test_sql_in_names_and_queries_is_data(app: Flask, tiny_province, make_user) 
     # the names are stored exactly as written, the tables are all there
     db.session.expire_all()
     assert db.session.scalar(db.select(db.func.count()).select_from(Person)) == people
-    assert {n for n in SQL_NAMES} <= set(db.session.scalars(db.select(Person.name)))
+    assert set(SQL_NAMES) <= set(db.session.scalars(db.select(Person.name)))
     assert db.session.get(Plan, p) is not None
     page = client.get(f"/plans/{p}/people/{stored[SQL_NAMES[0]].id}").get_data(as_text=True)
     assert _shown(SQL_NAMES[0], page)
@@ -223,13 +284,17 @@ def _payload_cells(blob: bytes) -> list[tuple[str, str, Any]]:
         for row in ws.iter_rows():
             for cell in row:
                 value = cell.value
-                if isinstance(value, str) and any(n in value or n.lstrip("=+-@") in value and
-                                                  value.startswith(("=", "+", "-", "@")) for n in FORMULA_PAYLOADS):
+                if isinstance(value, str) and any(
+                    n in value or (n.lstrip("=+-@") in value and value.startswith(("=", "+", "-", "@")))
+                    for n in FORMULA_PAYLOADS
+                ):
                     found.append((f"{ws.title}!{cell.coordinate}", cell.data_type, value))
     return found
 
 
-def test_formula_names_never_become_formulas_in_produced_workbooks(app: Flask, tiny_province, make_user) -> None:
+def test_formula_names_never_become_formulas_in_produced_workbooks(
+    app: Flask, tiny_province, make_user
+) -> None:
     _import_names(FORMULA_NAMES)
     plan = _solved_plan()
     make_user("drafter@lang-son", role=Role.DRAFTER)
@@ -241,8 +306,9 @@ def test_formula_names_never_become_formulas_in_produced_workbooks(app: Flask, t
         files[url] = response.data
     # the annotated report of an upload carrying the same names (as text cells of an .xlsx and in a .csv)
     for filename, content in (
-            ("danh-sach.csv", roster_csv([[n, "12345"] for n in FORMULA_NAMES])),
-            ("danh-sach.xlsx", _xlsx_with_text_cells(roster_rows([[n, "12345"] for n in FORMULA_NAMES])))):
+        ("danh-sach.csv", roster_csv([[n, "12345"] for n in FORMULA_NAMES])),
+        ("danh-sach.xlsx", _xlsx_with_text_cells(roster_rows([[n, "12345"] for n in FORMULA_NAMES]))),
+    ):
         response, token = upload(client, "20", "roster", content, filename, unit="H20")
         assert token, filename
         report = client.get(f"/p/20/imports/report/{token}.xlsx")
@@ -284,8 +350,10 @@ def _zip_bomb() -> bytes:
         for info in src.infolist():
             if info.filename == "xl/worksheets/sheet1.xml":
                 with dst.open(info.filename, "w") as part:
-                    part.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                               b'spreadsheetml/2006/main"><sheetData>')
+                    part.write(
+                        b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                        b'spreadsheetml/2006/main"><sheetData>'
+                    )
                     chunk = b" " * (1 << 20)
                     for _ in range(100):
                         part.write(chunk)
@@ -298,11 +366,14 @@ def _zip_bomb() -> bytes:
 def _xml_bomb() -> bytes:
     """Billion laughs in xl/sharedStrings.xml of an otherwise good workbook."""
     good = xlsx_bytes(roster_rows([["Nguyễn Văn A", _cccd(1)]]))
-    lol = ['<!ENTITY lol "lol">'] + [f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
-                                     for i in range(1, 10)]
-    bomb = ('<?xml version="1.0"?><!DOCTYPE sst [' + "".join(lol) + ']>'
-            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-            '<si><t>&lol9;</t></si></sst>').encode()
+    lol = ['<!ENTITY lol "lol">'] + [
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
+    ]
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE sst [' + "".join(lol) + "]>"
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+        "<si><t>&lol9;</t></si></sst>"
+    ).encode()
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         names = [i.filename for i in src.infolist()]
@@ -322,32 +393,44 @@ HOSTILE = {
     "xml bomb": ("bang.xlsx", _xml_bomb),
     "png named .xlsx": ("anh.xlsx", lambda: PNG),
     "html named .xls": ("trang.xls", lambda: b"<html><body><table><tr><td>x</td></tr></table></body></html>"),
-    "pdf named .csv": ("tep.csv", lambda: b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n" + bytes(range(256))),
+    "pdf named .csv": (
+        "tep.csv",
+        lambda: b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n" + bytes(range(256)),
+    ),
     "truncated zip": ("hong.xlsx", lambda: xlsx_bytes([["a"]])[:300]),
     "empty": ("rong.xlsx", lambda: b""),
 }
 
 
 @pytest.mark.parametrize("case", list(HOSTILE))
-def test_hostile_upload_gives_a_clear_error_and_changes_nothing(app: Flask, tiny_province, make_user,
-                                                                case: str) -> None:
+def test_hostile_upload_gives_a_clear_error_and_changes_nothing(
+    app: Flask, tiny_province, make_user, case: str
+) -> None:
     app.config["PROPAGATE_EXCEPTIONS"] = False
     make_user("drafter@lang-son", role=Role.DRAFTER)
     client = _signed_in(app, "drafter@lang-son")
-    counts = (db.session.scalar(db.select(db.func.count()).select_from(Person)),
-              db.session.scalar(db.select(db.func.count()).select_from(ImportBatch)))
+    counts = (
+        db.session.scalar(db.select(db.func.count()).select_from(Person)),
+        db.session.scalar(db.select(db.func.count()).select_from(ImportBatch)),
+    )
     filename, make = HOSTILE[case]
     response, token = upload(client, "20", "roster", make(), filename, unit="H20")
     assert response.status_code == 200, response.status_code
     page = html.unescape(response.get_data(as_text=True))
     # a message that says what is wrong with the file (shown as a flash or as an error row of the preview)
-    assert re.search(r"độc hại|DOCTYPE|hỏng|không phải bảng tính|HTML|rỗng|không đọc được|Không đọc được"
-                     r"|quá lớn|không hợp lệ|không nhận", page, re.IGNORECASE), page[-1500:]
+    assert re.search(
+        r"độc hại|DOCTYPE|hỏng|không phải bảng tính|HTML|rỗng|không đọc được|Không đọc được"
+        r"|quá lớn|không hợp lệ|không nhận",
+        page,
+        re.IGNORECASE,
+    ), page[-1500:]
     if token:  # a preview: confirming it must not write anything
         client.post("/p/20/imports/confirm", data={"token": token})
     db.session.expire_all()
-    assert (db.session.scalar(db.select(db.func.count()).select_from(Person)),
-            db.session.scalar(db.select(db.func.count()).select_from(ImportBatch))) == counts
+    assert (
+        db.session.scalar(db.select(db.func.count()).select_from(Person)),
+        db.session.scalar(db.select(db.func.count()).select_from(ImportBatch)),
+    ) == counts
 
 
 def test_oversized_upload_is_refused_with_413(app: Flask, tiny_province, make_user) -> None:
@@ -355,9 +438,11 @@ def test_oversized_upload_is_refused_with_413(app: Flask, tiny_province, make_us
     client = _signed_in(app, "drafter@lang-son")
     limit = app.config["MAX_CONTENT_LENGTH"]
     assert limit and limit <= 50 * 1024 * 1024
-    response = client.post("/p/20/imports/preview", data={
-        "kind": "roster", "unit": "H20", "file": (io.BytesIO(b"a" * (limit + 1)), "lon.csv")},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/p/20/imports/preview",
+        data={"kind": "roster", "unit": "H20", "file": (io.BytesIO(b"a" * (limit + 1)), "lon.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 413
     assert "Tệp quá lớn" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(ImportBatch)) == 0
@@ -381,7 +466,9 @@ def test_security_headers_on_every_page(app: Flask, world: World) -> None:
             headers = response.headers
             assert "frame-ancestors 'none'" in headers.get("Content-Security-Policy", ""), url
             assert "script-src 'self'" in headers["Content-Security-Policy"], url
-            assert "unsafe-inline" not in headers["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+            assert (
+                "unsafe-inline" not in headers["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+            )
             assert headers.get("X-Frame-Options") == "DENY", url
             assert headers.get("X-Content-Type-Options") == "nosniff", url
             assert headers.get("Cache-Control") == "no-store", url  # personal data is never cached
@@ -399,8 +486,9 @@ def _cookie(response, name: str = "session") -> str:
 
 def test_session_cookie_is_httponly_and_samesite_lax(app: Flask, world: World) -> None:
     client = app.test_client()
-    response = client.post("/login", data={"email": world.users["drafter"].email, "password": PASSWORD,
-                                           "remember": "y"})
+    response = client.post(
+        "/login", data={"email": world.users["drafter"].email, "password": PASSWORD, "remember": "y"}
+    )
     cookie = _cookie(response)
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # development over plain http on 127.0.0.1
@@ -408,7 +496,9 @@ def test_session_cookie_is_httponly_and_samesite_lax(app: Flask, world: World) -
     assert all("HttpOnly" in c for c in remember)
 
 
-def test_production_cookies_are_secure(tmp_path, monkeypatch, database_url: str, app: Flask, world: World) -> None:
+def test_production_cookies_are_secure(
+    tmp_path, monkeypatch, database_url: str, app: Flask, world: World
+) -> None:
     from staffing import create_app
 
     monkeypatch.setenv("STAFFING_INSTANCE", str(tmp_path / "prod"))
@@ -421,28 +511,46 @@ def test_production_cookies_are_secure(tmp_path, monkeypatch, database_url: str,
         assert prod.config["SECRET_KEY"] == "s" * 48
         prod.config.update(WTF_CSRF_ENABLED=False, HUEY_IMMEDIATE=True)
         client = prod.test_client()
-        response = client.post("/login", base_url="https://localhost",
-                               data={"email": world.users["drafter"].email, "password": PASSWORD, "remember": "y"})
+        response = client.post(
+            "/login",
+            base_url="https://localhost",
+            data={"email": world.users["drafter"].email, "password": PASSWORD, "remember": "y"},
+        )
         assert response.status_code == 302
         cookie = _cookie(response)
         assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
-        assert all("Secure" in c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token="))
+        assert all(
+            "Secure" in c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")
+        )
     finally:
         with prod.app_context():
             db.engine.dispose()
 
 
-EVIL_NEXT = ["//evil.example", "//evil.example/p/20", "https://evil.example/", "http:evil.example",
-             "/\\evil.example", "\\\\evil.example", "/%5Cevil.example", "/\t/evil.example", "javascript:alert(1)",
-             " //evil.example", "///evil.example"]
+EVIL_NEXT = [
+    "//evil.example",
+    "//evil.example/p/20",
+    "https://evil.example/",
+    "http:evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/%5Cevil.example",
+    "/\t/evil.example",
+    "javascript:alert(1)",
+    " //evil.example",
+    "///evil.example",
+]
 
 
 def test_login_next_cannot_leave_the_site(app: Flask, world: World) -> None:
     failures = []
     for target in EVIL_NEXT:
         client = app.test_client()
-        response = client.post("/login", query_string={"next": target},
-                               data={"email": world.users["drafter"].email, "password": PASSWORD})
+        response = client.post(
+            "/login",
+            query_string={"next": target},
+            data={"email": world.users["drafter"].email, "password": PASSWORD},
+        )
         assert response.status_code == 302
         location = response.headers["Location"]
         if not _stays_on_site(location):
@@ -468,6 +576,9 @@ def _stays_on_site(location: str) -> bool:
 
 def test_a_good_next_is_kept(app: Flask, world: World) -> None:
     client = app.test_client()
-    response = client.post("/login", query_string={"next": f"/plans/{world.own.plan}"},
-                           data={"email": world.users["drafter"].email, "password": PASSWORD})
+    response = client.post(
+        "/login",
+        query_string={"next": f"/plans/{world.own.plan}"},
+        data={"email": world.users["drafter"].email, "password": PASSWORD},
+    )
     assert response.headers["Location"].endswith(f"/plans/{world.own.plan}")

@@ -28,14 +28,17 @@ def _state(plan_id: int) -> tuple[JobState, int]:
     try:
         plan = db.session.get(Plan, plan_id)
         db.session.refresh(plan)
-        count = db.session.scalar(db.select(db.func.count()).select_from(Assignment)
-                                  .where(Assignment.plan_id == plan_id))
+        count = db.session.scalar(
+            db.select(db.func.count()).select_from(Assignment).where(Assignment.plan_id == plan_id)
+        )
         return plan.job_state, count or 0
     finally:
         db.session.remove()
 
 
-def test_worker_restart_resumes_queued_solve(app: Flask, tiny_province, tmp_path, database_url, monkeypatch) -> None:
+def test_worker_restart_resumes_queued_solve(
+    app: Flask, tiny_province, tmp_path, database_url, monkeypatch
+) -> None:
     """A solve queued while no worker runs (or before the worker died) is done by the next worker."""
     from huey import SqliteHuey
 
@@ -60,8 +63,14 @@ def test_worker_restart_resumes_queued_solve(app: Flask, tiny_province, tmp_path
     second = SqliteHuey("staffing", filename=str(queue_file))
     second.task(retries=0)(tasks.solve_plan_task.func)
     assert second.pending_count() == 1
-    consumer = second.create_consumer(workers=1, worker_type="thread", periodic=False, initial_delay=0.05,
-                                      max_delay=0.2, check_worker_health=False)
+    consumer = second.create_consumer(
+        workers=1,
+        worker_type="thread",
+        periodic=False,
+        initial_delay=0.05,
+        max_delay=0.2,
+        check_worker_health=False,
+    )
     saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     immediate = tasks.huey.immediate
     consumer.start()
@@ -130,19 +139,30 @@ def test_killed_solve_of_a_province_keeps_the_plan_and_can_run_again(app: Flask,
         .join(Department, Department.commune_id == MergerLink.commune_id)
         .join(Position, Position.department_id == Department.id)
         .where(Person.province_code == province.code)
-        .group_by(Person.id).order_by(Person.id).limit(300)).all()
+        .group_by(Person.id)
+        .order_by(Person.id)
+        .limit(300)
+    ).all()
     assert len(pairs) == 300 and people
-    db.session.add_all(Assignment(plan=plan, person_id=pid, position_id=pos, source="manual", reasons=[], gaps=[])
-                       for pid, pos in pairs)
+    db.session.add_all(
+        Assignment(plan=plan, person_id=pid, position_id=pos, source="manual", reasons=[], gaps=[])
+        for pid, pos in pairs
+    )
     db.session.commit()
     plan_id = plan.id
-    before = sorted(db.session.execute(db.select(Assignment.person_id, Assignment.position_id, Assignment.source)
-                                       .where(Assignment.plan_id == plan_id)).all())
+    before = sorted(
+        db.session.execute(
+            db.select(Assignment.person_id, Assignment.position_id, Assignment.source).where(
+                Assignment.plan_id == plan_id
+            )
+        ).all()
+    )
     db.session.remove()
 
     script = CHILD.format(repo=str(REPO), instance=str(tmp_path / "child"), url=url, plan_id=plan_id)
-    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         assert child.stdout.readline().strip() == "solving"
         # kill it once the solver itself reports progress (the model is built and search is under way)
@@ -155,7 +175,9 @@ def test_killed_solve_of_a_province_keeps_the_plan_and_can_run_again(app: Flask,
             if running or child.poll() is not None:
                 break
             time.sleep(0.1)
-        assert child.poll() is None, "the solve ended before it could be killed: " + child.stderr.read()[-2000:]
+        assert child.poll() is None, (
+            "the solve ended before it could be killed: " + child.stderr.read()[-2000:]
+        )
         time.sleep(0.5)
         os.kill(child.pid, signal.SIGKILL)
     finally:
@@ -166,8 +188,13 @@ def test_killed_solve_of_a_province_keeps_the_plan_and_can_run_again(app: Flask,
 
     plan = db.session.get(Plan, plan_id)
     assert plan.job_state == JobState.RUNNING  # nobody could write anything else
-    after = sorted(db.session.execute(db.select(Assignment.person_id, Assignment.position_id, Assignment.source)
-                                      .where(Assignment.plan_id == plan_id)).all())
+    after = sorted(
+        db.session.execute(
+            db.select(Assignment.person_id, Assignment.position_id, Assignment.source).where(
+                Assignment.plan_id == plan_id
+            )
+        ).all()
+    )
     assert after == before
     # the app's stale-job rule: a fresh heartbeat is presumed alive, an old one is marked failed
     assert not plans.expire_stale_job(plan)
@@ -181,7 +208,9 @@ def test_killed_solve_of_a_province_keeps_the_plan_and_can_run_again(app: Flask,
     db.session.expire_all()
     plan = db.session.get(Plan, plan_id)
     assert plan.job_state == JobState.DONE, plan.job_message
-    count = db.session.scalar(db.select(db.func.count()).select_from(Assignment).where(Assignment.plan_id == plan_id))
+    count = db.session.scalar(
+        db.select(db.func.count()).select_from(Assignment).where(Assignment.plan_id == plan_id)
+    )
     assert count == len(doc["people"])
 
 
@@ -213,8 +242,19 @@ def private_postgres(tmp_path_factory) -> Iterator[tuple[str, callable, callable
     log = base / "log"
 
     def start() -> None:
-        _as_postgres(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60",
-                     "-o", f"-p {PORT} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+        _as_postgres(
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(log),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-p {PORT} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        )
 
     def stop() -> None:
         _as_postgres(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop", check=False)
@@ -233,8 +273,16 @@ def test_app_answers_503_while_postgres_is_down_and_recovers(private_postgres, t
 
     url, stop, start = private_postgres
     monkeypatch.setenv("STAFFING_INSTANCE", str(tmp_path / "pg-instance"))
-    pg_app = create_app({"TESTING": True, "SECRET_KEY": "p" * 40, "SQLALCHEMY_DATABASE_URI": url,
-                         "WTF_CSRF_ENABLED": False, "HUEY_IMMEDIATE": True, "PROPAGATE_EXCEPTIONS": False})
+    pg_app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "p" * 40,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "HUEY_IMMEDIATE": True,
+            "PROPAGATE_EXCEPTIONS": False,
+        }
+    )
     assert pg_app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping") is True
     with pg_app.app_context():
         db.create_all()
@@ -317,7 +365,8 @@ def test_audit_chain_stays_linear_under_concurrent_writers(app: Flask, tiny_prov
     other.join(timeout=30)
     assert not errors, errors
     db.session.expire_all()
-    chain = db.session.execute(db.select(AuditEntry.id, AuditEntry.prev_hash, AuditEntry.hash)
-                               .order_by(AuditEntry.id)).all()
+    chain = db.session.execute(
+        db.select(AuditEntry.id, AuditEntry.prev_hash, AuditEntry.hash).order_by(AuditEntry.id)
+    ).all()
     assert len({prev for _id, prev, _h in chain}) == len(chain), f"two entries share a predecessor: {chain}"
     assert verify() == []

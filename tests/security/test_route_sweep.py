@@ -1,10 +1,9 @@
-"""Every route of the app, as every role, with the other province's ids: no IDOR, no 500, login always asked."""
+"""Every route, as every role, with the other province's ids: no IDOR, no 500, login always asked."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import pytest
 from flask import Flask
 from werkzeug.routing import Rule
 
@@ -50,7 +49,7 @@ def _call(client, method: str, url: str):
 
 
 def _probes(rule: Rule, world: World) -> list[str]:
-    """URLs naming the other province's objects: all of them, then the own plan/province with each foreign id."""
+    """URLs naming the other province's objects: all of them, then the own plan with each foreign id."""
     args = set(rule.arguments)
     foreign = world.other.url_args()
     own = world.own.url_args()
@@ -69,7 +68,8 @@ def _query_probes(world: World) -> list[str]:
         f"/plans/{o.plan}/change?" + urlencode({"kind": "lock", "person": x.person}),
         f"/plans/{o.plan}/check?" + urlencode({"kind": "move", "person": o.person, "position": x.position}),
         f"/plans/{o.plan}/change?" + urlencode({"kind": "swap", "person": o.person, "other": x.person}),
-        f"/plans/{o.plan}/check?" + urlencode({"kind": "forbid_commune", "person": o.person, "commune": x.commune}),
+        f"/plans/{o.plan}/check?"
+        + urlencode({"kind": "forbid_commune", "person": o.person, "commune": x.commune}),
         f"/plans/{o.plan}/compare?" + urlencode({"other": x.plan}),
     ]
 
@@ -115,8 +115,20 @@ def _foreign_sweep(app: Flask, world: World, role: str) -> list[str]:
     client = _signed_in(app, email)
     seen, failures = [], []
     for rule in _rules(app):
-        if not (set(rule.arguments) & {"code", "plan_id", "person_id", "position_id", "assignment_id",
-                                       "duplicate_id", "token", "job_id", "commune_code"}):
+        if not (
+            set(rule.arguments)
+            & {
+                "code",
+                "plan_id",
+                "person_id",
+                "position_id",
+                "assignment_id",
+                "duplicate_id",
+                "token",
+                "job_id",
+                "commune_code",
+            }
+        ):
             continue  # names no object of a province (index, login, templates, API lists): swept below
         if rule.endpoint == "auth.set_language":
             continue
@@ -137,7 +149,7 @@ def _foreign_sweep(app: Flask, world: World, role: str) -> list[str]:
 
 
 def test_own_province_routes_never_fail(app: Flask, world: World) -> None:
-    """Every route, every method, own ids, no form data, every role: a refusal or a page, never a server error."""
+    """Every route and method, own ids, no form data, every role: a refusal or a page, never a 500."""
     app.config["PROPAGATE_EXCEPTIONS"] = False
     failures = []
     for role in [r.value for r in ROLES]:
@@ -162,12 +174,20 @@ def _own_sweep(app: Flask, world: World, role: str) -> list[str]:
     return failures
 
 
-ODD_QUERIES = ("/api/v1/provinces", "/api/v1/provinces/20/plans", "/plans/{p}/seats/{s}?limit=abc",
-               "/plans/{p}/seats/{s}?limit=-5", "/plans/{p}/gaps?page=abc&q=%27%20OR%201%3D1--",
-               "/plans/{p}/audit?page=-1", "/plans/{p}/unplaced?page=x", "/plans/{p}/compare?other=abc",
-               "/plans/{p}/export/decisions.zip?mode=evil", "/plans/{p}/change?kind=lock&person=abc",
-               "/plans/{p}/check?kind=move&person={person}&position=999999999",
-               "/plans/{p}/change?kind=unforbid&person={person}&forbidden=-1")
+ODD_QUERIES = (
+    "/api/v1/provinces",
+    "/api/v1/provinces/20/plans",
+    "/plans/{p}/seats/{s}?limit=abc",
+    "/plans/{p}/seats/{s}?limit=-5",
+    "/plans/{p}/gaps?page=abc&q=%27%20OR%201%3D1--",
+    "/plans/{p}/audit?page=-1",
+    "/plans/{p}/unplaced?page=x",
+    "/plans/{p}/compare?other=abc",
+    "/plans/{p}/export/decisions.zip?mode=evil",
+    "/plans/{p}/change?kind=lock&person=abc",
+    "/plans/{p}/check?kind=move&person={person}&position=999999999",
+    "/plans/{p}/change?kind=unforbid&person={person}&forbidden=-1",
+)
 
 
 def test_odd_query_strings_never_fail(app: Flask, world: World) -> None:
@@ -190,11 +210,19 @@ def test_commune_scoped_user_cannot_see_the_other_commune(app: Flask, world: Wor
     make_user("xa@lang-son", role=Role.DRAFTER, province="20", communes=["06613"])
     client = _signed_in(app, "xa@lang-son")
     p = world.own.plan
-    pos_b = db.session.scalar(db.select(Position.id).join(Department).join(Department.commune)
-                              .where(Department.commune.has(code="06625")))
-    for url in ("/p/20/c/06625", f"/plans/{p}/c/06625", f"/plans/{p}/dashboard/c/06625",
-                f"/plans/{p}/seats/{pos_b}", f"/plans/{p}/check?kind=forbid_commune&person={world.own.person}"
-                "&commune=06625"):
+    pos_b = db.session.scalar(
+        db.select(Position.id)
+        .join(Department)
+        .join(Department.commune)
+        .where(Department.commune.has(code="06625"))
+    )
+    for url in (
+        "/p/20/c/06625",
+        f"/plans/{p}/c/06625",
+        f"/plans/{p}/dashboard/c/06625",
+        f"/plans/{p}/seats/{pos_b}",
+        f"/plans/{p}/check?kind=forbid_commune&person={world.own.person}&commune=06625",
+    ):
         response = client.get(url)
         assert response.status_code == 404, f"GET {url} -> {response.status_code}"
     # and its own commune is there
