@@ -11,12 +11,12 @@ from flask import Flask, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from . import labels
-from .extensions import db
+from .extensions import db, login_manager
 
 logger = logging.getLogger(__name__)
 # Who did what: one JSON line per request with ids only (no names, no CCCD, no query strings).
@@ -66,7 +66,9 @@ def install(app: Flask) -> None:
     @app.after_request
     def log_activity(response):  # type: ignore[no-untyped-def]
         if request.endpoint != "static":
-            user = current_user.get_id() if current_user and current_user.is_authenticated else None
+            # only a user already loaded by the request: never a database query here (the database may be down)
+            loaded = g.get("_login_user")
+            user = loaded.get_id() if loaded is not None and loaded.is_authenticated else None
             activity.info(
                 json.dumps(
                     {
@@ -89,8 +91,9 @@ def install(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.endpoint and request.endpoint != "static":
-            response.headers.setdefault("Cache-Control", "no-store")
+        if request.endpoint != "static":
+            # personal data, downloads included: never kept in a browser or proxy cache
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.errorhandler(HTTPException)
@@ -112,8 +115,14 @@ def install(app: Flask) -> None:
         ), 409
 
     @app.errorhandler(OperationalError)
-    def database_down(exc: OperationalError) -> ResponseReturnValue:
-        db.session.rollback()
+    @app.errorhandler(InterfaceError)
+    def database_down(exc: DBAPIError) -> ResponseReturnValue:
+        try:
+            db.session.rollback()
+        except DBAPIError:  # the connection is gone: nothing to roll back
+            db.session.close()
+        # the page must not look the user up in the database that just failed
+        g._login_user = login_manager.anonymous_user()
         logger.error("database error: %s", type(exc.orig).__name__ if exc.orig else "unknown")
         vi, en = ERROR_TEXT[503]
         return render_template("error.html", code=503, message=vi, detail=en), 503

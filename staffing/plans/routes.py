@@ -115,7 +115,7 @@ def unplaced(plan_id: int) -> ResponseReturnValue:
         {c.code for c in access.visible_communes(province, current_user)} if current_user.communes else None
     )
     try:
-        page = max(1, int(request.args.get("page", 1)))
+        page = max(1, request.args.get("page", 1, type=int) or 1)
     except ValueError:
         abort(400)
     total = plan_views.unplaced_count(plan, scope)
