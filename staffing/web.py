@@ -10,7 +10,6 @@ from typing import Any
 from flask import Flask, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
-from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -66,7 +65,7 @@ def install(app: Flask) -> None:
     @app.after_request
     def log_activity(response):  # type: ignore[no-untyped-def]
         if request.endpoint != "static":
-            # only a user already loaded by the request: never a database query here (the database may be down)
+            # only a user the request already loaded: no database query here (the database may be down)
             loaded = g.get("_login_user")
             user = loaded.get_id() if loaded is not None and loaded.is_authenticated else None
             activity.info(

@@ -423,7 +423,9 @@ def seat(plan_id: int, position_id: int) -> ResponseReturnValue:
         .where(Assignment.plan_id == plan.id, Assignment.position_id == pos.id)
         .options(selectinload(Assignment.person))
     ).all()
-    ranked = review.candidates(plan, pos, limit=min(200, max(1, request.args.get("limit", 40, type=int) or 40)))
+    ranked = review.candidates(
+        plan, pos, limit=min(200, max(1, request.args.get("limit", 40, type=int) or 40))
+    )
     return render_template(
         "review/seat.html",
         plan=plan,
