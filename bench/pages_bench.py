@@ -502,7 +502,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=40, help="requests per page")
     parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/pages-bench"))  # noqa: S108
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/pages-bench"))
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds for the solve of the plan")
     parser.add_argument("--reuse", action="store_true", help="keep the database of a previous run")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
@@ -526,7 +526,7 @@ def main() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = subprocess.Popen(  # noqa: S603  (this very script, as the server)
+    server = subprocess.Popen(
         [
             sys.executable,
             __file__,

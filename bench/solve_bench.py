@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             "--workers",
             str(args.workers),
         ]
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True)  # noqa: S603 (our own script)
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True)
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(json.dumps(rows[-1]), file=sys.stderr)
     print(table(rows))
