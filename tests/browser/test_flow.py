@@ -20,7 +20,7 @@ PASSWORD = "secret-pass-1"
 
 
 @pytest.fixture
-def flow_users(app) -> None:
+def flow_users(app, tiny_province) -> None:
     """The three users of the flow (a cheap hash: the browser logs in many times)."""
     app.config["SOLVER_TIME_LIMIT"] = 10.0
     fast = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
