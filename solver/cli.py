@@ -25,7 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--problem", required=True, type=Path, help="problem JSON (staffing-problem/1)")
     p.add_argument("--out", required=True, type=Path, help="where to write the plan JSON (staffing-plan/1)")
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
-    p.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
+    p.add_argument(
+        "--workers", type=int, default=2, help="CP-SAT workers and component processes (default 2)"
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--commune", action="append", default=None, help="re-solve only this commune (repeatable)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
@@ -76,7 +78,11 @@ def main(argv: list[str] | None = None) -> int:
             )
 
     options = SolveOptions(
-        time_limit=args.time_limit, workers=args.workers, seed=args.seed, communes=communes
+        time_limit=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        communes=communes,
+        processes=args.workers,
     )
     plan = solve(problem, options, progress)
     out = plan_to_dict(plan)

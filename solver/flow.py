@@ -209,6 +209,10 @@ def relation_search(
     import heapq
 
     locked = set(ctx.locked_pairs.values())
+    root_key = _lex_key(ctx, comp, root)
+    dived = _dive(ctx, comp, net, root, root_key, locked)
+    if dived is not None:
+        return dived
     # best bound first; among equal bounds the deepest node (closest to conflict-free) first
     heap: list[tuple[tuple[int, ...], int, int, frozenset[int], list[int]]] = [
         (_lex_key(ctx, comp, root), 0, 0, frozenset(), root)
@@ -234,6 +238,47 @@ def relation_search(
                 heapq.heappush(heap, (_lex_key(ctx, comp, sol), -len(nb), counter, nb, sol))
                 counter += 1
     logger.info("relation search gave up after %d nodes", counter)
+    return None
+
+
+def _dive(
+    ctx: SolveContext,
+    comp: Component,
+    net: FlowNet,
+    root: list[int],
+    root_key: tuple[int, ...],
+    locked: set[int],
+    rounds: int = 12,
+) -> tuple[list[int], frozenset[int]] | None:
+    """Exclude one seat of every broken relation at once and re-solve, while the flow keeps its value.
+
+    The root flow bounds every plan, so a conflict-free flow with the root's value (shortfall by
+    level, placed) is optimal for priorities 1-2: this settles in a few flows what the branch and
+    bound would do one relation at a time. The seat excluded is the lower-level one (its holder is
+    the easier to replace), the later pair on ties. None if the value drops or conflicts persist.
+    """
+    pos, positions = ctx.pairs.position, ctx.scope.positions
+    bans: set[int] = set()
+    chosen = root
+    for _ in range(rounds):
+        bad = ctx.violations(comp, chosen)
+        if not bad:
+            return chosen, frozenset(bans)
+        for a, b in bad:
+            if a < 0:
+                return None  # an overlapping cap
+            la, lb = LEVELS.index(positions[pos[a]].level), LEVELS.index(positions[pos[b]].level)
+            first, second = (a, b) if (la, a) > (lb, b) else (b, a)  # LEVELS runs key..staff
+            if first not in locked:
+                bans.add(first)
+            elif second not in locked:
+                bans.add(second)
+            else:
+                return None
+        sol = net.solve(banned=bans)
+        if sol is None or _lex_key(ctx, comp, sol) != root_key:
+            return None
+        chosen = sol
     return None
 
 

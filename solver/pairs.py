@@ -321,7 +321,7 @@ class Component:
     communes: list[str]
     people: list[int]
     positions: list[int]
-    pairs: list[int]
+    pairs: array[int]  # pair indices, compact: a national instance has tens of millions
 
 
 def components(problem: Problem, scope: Scope, pairs: Pairs) -> list[Component]:
@@ -351,7 +351,7 @@ def components(problem: Problem, scope: Scope, pairs: Pairs) -> list[Component]:
     groups: dict[str, Component] = {}
     for c in sorted(scope.communes):
         root = find(c)
-        groups.setdefault(root, Component([], [], [], [])).communes.append(c)
+        groups.setdefault(root, Component([], [], [], array("i"))).communes.append(c)
     for j, pos in enumerate(scope.positions):
         groups[find(pos.commune)].positions.append(j)
     for i, cs in sorted(person_communes.items()):
