@@ -50,7 +50,11 @@ def run_one(scale: int, seed: int, time_limit: float, workers: int, resolve: boo
     t0 = time.monotonic()
     problem = load_problem(json.loads(path.read_text(encoding="utf-8")))
     load_s = time.monotonic() - t0
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, processes=workers)
+    # the time limit bounds the whole run, as in `staffing solve`: reading and writing included
+    outside = load_s + 3e-4 * len(problem.people)
+    options = SolveOptions(
+        time_limit=time_limit, workers=workers, seed=seed, processes=workers, outside_s=outside
+    )
     plan = solve(problem, options)
     t1 = time.monotonic()
     (OUT / f"plan-{path.stem}-w{workers}.json").write_text(

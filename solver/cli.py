@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 
 from solver.options import SolveOptions
@@ -34,8 +36,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _process_age() -> float:
+    """Seconds since this process started (interpreter start and imports count against the limit)."""
+    try:
+        start_ticks = int(Path("/proc/self/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text(encoding="ascii").split()[0])
+        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns 0 (plan written), 1 (invalid problem) or 2 (infeasible)."""
+    started = time.monotonic() - _process_age()
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     try:
@@ -83,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         communes=communes,
         processes=args.workers,
+        # the limit bounds the whole run: reading the problem (spent) and writing the plan (estimated)
+        outside_s=(time.monotonic() - started) + 3e-4 * len(problem.people),
     )
     plan = solve(problem, options, progress)
     out = plan_to_dict(plan)

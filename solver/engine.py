@@ -186,7 +186,7 @@ class SolveResult:
 def run(problem: Problem, options: SolveOptions, progress: ProgressFn | None = None) -> SolveResult:
     """Solve the problem (or the communes of options.communes) and return the raw solution."""
     t0 = time.monotonic()
-    deadline = t0 + options.time_limit
+    deadline = t0 + options.time_limit - options.outside_s
     lock = threading.Lock()
     placed_sofar = 0
     short_sofar = [0, 0, 0, 0]
@@ -257,7 +257,7 @@ def run(problem: Problem, options: SolveOptions, progress: ProgressFn | None = N
         emit(2, 1.0, f"Ưu tiên 1-2: bố trí {placed_sofar} người, thiếu {sum(short_sofar)} chỗ tối thiểu")
 
         # leave time for the explanations and the plan after the solve
-        deadline3 = deadline - 0.05 * options.time_limit - 0.0003 * len(scope.people)
+        deadline3 = deadline - 0.05 * options.time_limit - 0.0006 * len(scope.people)
         todo = [i for i, r in enumerate(results) if not r.optimal_3]
         done = 0
         emit(3, 0.0, "Tối ưu chất lượng phương án")

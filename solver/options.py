@@ -20,6 +20,7 @@ class SolveOptions:
     gap_limit: float = 0.005  # relative gap to the bound at which priority 3 stops
     explain: bool = True
     processes: int = 1  # components solved in parallel (a process pool when > 1); same plan for any value
+    outside_s: float = 0.0  # part of time_limit used outside solve() (reading the problem, writing the plan)
 
 
 @dataclass(frozen=True)

@@ -506,7 +506,7 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
     t1 = time.monotonic()
     # the time limit bounds the whole run: past it, the rest of the plan is written without reasons
     # (a small reserve is kept for building and writing the plan); stats say how much was explained
-    stop_at = t0 + options.time_limit * 0.99 - 2e-5 * len(problem.people)
+    stop_at = t0 + options.time_limit * 0.99 - options.outside_s - 2e-5 * len(problem.people)
     skipped = [0]
 
     def explaining() -> bool:
