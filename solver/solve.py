@@ -519,29 +519,7 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
 
     ex = _Explainer(problem, result)
     people = problem.person_by_id
-    assignments = []
-    gaps_total = 0
-    for person_id, position_id in sorted(result.assignment.items(), key=lambda kv: (kv[1], kv[0])):
-        person, position = people[person_id], problem.position_by_id[position_id]
-        gaps = tuple(soft_gaps(problem, person_id, position_id))
-        gaps_total += len(gaps)
-        if person_id in result.scope.kept:
-            reasons: tuple[Reason, ...] = (Reason("kept_outside"),)
-        else:
-            reasons = ex.assignment_reasons(person, position) if explaining() else ()
-        assignments.append(Assignment(person_id, position_id, gaps, reasons))
-    unplaced = []
-    for person in problem.people:
-        if person.id in result.assignment:
-            continue
-        er = early_retirement(problem, person)
-        reasons = ex.unplaced_reasons(person) if explaining() else ()
-        if er.eligible:
-            reasons = (
-                *reasons,
-                Reason("early_retirement", {"years": er.years_to_retirement, "band": er.band}),
-            )
-        unplaced.append(Unplaced(person.id, reasons, er))
+    # the most useful explanations first, should time run out: shortfalls, unplaced, assignments
     count = Counter(result.assignment.values())
     shortfalls = []
     short_levels = [0, 0, 0, 0]
@@ -553,6 +531,29 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
                 shortfalls.append(ex.shortfall(position, missing))
             else:
                 shortfalls.append(Shortfall(position.id, missing))
+    unplaced = []
+    for person in problem.people:
+        if person.id in result.assignment:
+            continue
+        er = early_retirement(problem, person)
+        reasons: tuple[Reason, ...] = ex.unplaced_reasons(person) if explaining() else ()
+        if er.eligible:
+            reasons = (
+                *reasons,
+                Reason("early_retirement", {"years": er.years_to_retirement, "band": er.band}),
+            )
+        unplaced.append(Unplaced(person.id, reasons, er))
+    assignments = []
+    gaps_total = 0
+    for person_id, position_id in sorted(result.assignment.items(), key=lambda kv: (kv[1], kv[0])):
+        person, position = people[person_id], problem.position_by_id[position_id]
+        gaps = tuple(soft_gaps(problem, person_id, position_id))
+        gaps_total += len(gaps)
+        if person_id in result.scope.kept:
+            reasons = (Reason("kept_outside"),)
+        else:
+            reasons = ex.assignment_reasons(person, position) if explaining() else ()
+        assignments.append(Assignment(person_id, position_id, gaps, reasons))
     t2 = time.monotonic()
     res = result.results
     optimal_12 = all(r.optimal_12 for r in res)
