@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from solver.problem import LEADERSHIP, Commune, Person, Position, Problem, requirement_holds
 
 logger = logging.getLogger(__name__)
@@ -334,13 +336,19 @@ def components(problem: Problem, scope: Scope, pairs: Pairs) -> list[Component]:
             c = parent[c]
         return c
 
+    # distinct (person, commune) of the pairs, vectorised: a national instance has tens of millions
+    codes = sorted(scope.communes)
+    code_index = {c: t for t, c in enumerate(codes)}
+    commune_of = np.array([code_index[p.commune] for p in scope.positions], dtype=np.int64)
+    person_arr = np.frombuffer(pairs.person, dtype=np.int32) if len(pairs.person) else np.zeros(0, np.int32)
+    position_arr = (
+        np.frombuffer(pairs.position, dtype=np.int32) if len(pairs.position) else np.zeros(0, np.int32)
+    )
+    pair_commune = commune_of[position_arr] if len(position_arr) else np.zeros(0, np.int64)
+    key = np.unique(person_arr.astype(np.int64) * len(codes) + pair_commune)
     person_communes: dict[int, set[str]] = defaultdict(set)
-    commune_of = [p.commune for p in scope.positions]
-    last = (-1, -1)
-    for i, j in zip(pairs.person, pairs.position, strict=True):
-        if (i, j) != last:
-            person_communes[i].add(commune_of[j])
-            last = (i, j)
+    for v in key.tolist():
+        person_communes[v // len(codes)].add(codes[v % len(codes)])
     for cs in person_communes.values():
         if len(cs) > 1:
             first, *rest = sorted(cs)
@@ -349,14 +357,20 @@ def components(problem: Problem, scope: Scope, pairs: Pairs) -> list[Component]:
                 if a != b:
                     parent[max(a, b)] = min(a, b)
     groups: dict[str, Component] = {}
-    for c in sorted(scope.communes):
+    for c in codes:
         root = find(c)
         groups.setdefault(root, Component([], [], [], array("i"))).communes.append(c)
     for j, pos in enumerate(scope.positions):
         groups[find(pos.commune)].positions.append(j)
     for i, cs in sorted(person_communes.items()):
         groups[find(min(cs))].people.append(i)
-    root_of = {c: find(c) for c in scope.communes}
-    for k, j in enumerate(pairs.position):
-        groups[root_of[commune_of[j]]].pairs.append(k)
+    roots = sorted(groups)
+    root_index = {r: t for t, r in enumerate(roots)}
+    comp_of_commune = np.array([root_index[find(c)] for c in codes], dtype=np.int64)
+    if len(pair_commune):
+        pair_comp = comp_of_commune[pair_commune]
+        order = np.argsort(pair_comp, kind="stable").astype(np.int32)
+        bounds = np.searchsorted(pair_comp[order], np.arange(len(roots) + 1))
+        for t, r in enumerate(roots):
+            groups[r].pairs = array("i", order[bounds[t] : bounds[t + 1]].tobytes())
     return [g for g in groups.values() if g.positions]
