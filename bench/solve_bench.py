@@ -106,6 +106,8 @@ def run_one(scale: int, seed: int, time_limit: float, workers: int, resolve: boo
         row["resolve_violations"] = len(check_assignments(edited, again.mapping()))
         _ = plan_to_dict(again)
     row["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    # pool workers (--workers > 1): the largest one; they share the parent's pages until they write
+    row["worker_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     return row
 
 
@@ -132,6 +134,7 @@ COLUMNS = [
     ("violations", "{}"),
     ("resolve_s", "{}"),
     ("peak_rss_mb", "{}"),
+    ("worker_rss_mb", "{}"),
 ]
 
 

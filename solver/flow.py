@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
 
 from solver.context import CompResult, SolveContext, laminar_caps, nonlinear_penalty, tier_weights
@@ -17,6 +18,7 @@ from solver.problem import LEADERSHIP, LEVELS
 logger = logging.getLogger(__name__)
 
 _EMPTY = np.zeros(0, dtype=np.int32)
+Costs = Sequence[int] | NDArray[np.int64]  # quality costs aligned with FlowNet.free_pairs
 
 
 class FlowNet:
@@ -133,7 +135,7 @@ class FlowNet:
         self.forced = frozenset(level for level in range(4) if shortfall[level] == 0)
 
     def solve(
-        self, costs: Sequence[int] | None = None, placed: int | None = None, banned: Iterable[int] = ()
+        self, costs: Costs | None = None, placed: int | None = None, banned: Iterable[int] = ()
     ) -> list[int] | None:
         """Chosen pairs (locked ones included) of a min-cost flow, or None if costs do not fit.
 
@@ -308,7 +310,7 @@ def repair_flow(
     ctx: SolveContext,
     comp: Component,
     net: FlowNet,
-    costs: Sequence[int],
+    costs: Costs,
     placed: int,
     bans: frozenset[int],
     rounds: int = 8,
@@ -388,8 +390,10 @@ def lagrangian_stage3(
             units[code] = list(merged)
     net = FlowNet(ctx, comp)
     net.fix_levels(res.shortfall)
-    base = [pairs.cost[k] * scale for k in net.free_pairs]
+    cost_arr = np.array(pairs.cost, dtype=np.int64)
+    base = cost_arr[net._fp] * scale if len(net._fp) else np.zeros(0, dtype=np.int64)
     lead_free = [(t, k) for t, k in enumerate(net.free_pairs) if k in lead]
+    lead_t = np.array([t for t, _ in lead_free], dtype=np.int64)
     mult_g = dict.fromkeys(comp.communes, 0.0)
     alpha = {c: dict.fromkeys(us, 1.0) for c, us in units.items()}
     beta = {c: dict.fromkeys(us, 1.0) for c, us in units.items()}
@@ -447,9 +451,9 @@ def lagrangian_stage3(
                 v += w_bal * (ai[c][u] - bi[c][u])
             return v
 
-        costs = list(base)
-        for t, k in lead_free:
-            costs[t] += adjust(k)
+        costs = base.copy()
+        if len(lead_t):
+            costs[lead_t] += np.array([adjust(k) for _, k in lead_free], dtype=np.int64)
         flow = net.solve(costs, free_placed)
         if flow is None:
             break
@@ -457,10 +461,8 @@ def lagrangian_stage3(
         locked_value = sum(pairs.cost[k] * scale + (adjust(k) if k in lead else 0) for k in net.locked_chosen)
         if ctx.shortfall_of(comp, x) != (res.shortfall, res.placed):
             break  # the relaxation drifted from priorities 1-2: stop rather than trust it
-        chosen_free = set(x)
-        value = (
-            sum(c for t, c in enumerate(costs) if net.free_pairs[t] in chosen_free) + locked_value
-        ) / scale
+        in_x = np.isin(net._fp, np.array(x, dtype=np.int64))
+        value = (int(costs[in_x].sum()) + locked_value) / scale
         idle += 1
         if value > bound + 1e-9:
             if value > bound + 0.5:
