@@ -28,7 +28,8 @@ BASE_SALARY_HISTORY: tuple[tuple[date, int], ...] = (
     (date(2024, 7, 1), 2_340_000),  # Decree 73/2024
 )
 
-# Minimum compulsory social-insurance years for a pension (Law on Social Insurance 2024 Art. 64, from 1/7/2025).
+# Minimum compulsory social-insurance years for a pension
+# (Law on Social Insurance 2024 Art. 64, from 1/7/2025).
 MIN_PENSION_YEARS = Decimal(15)
 TRANSITION_YEARS = 5  # reach the staffing norm within five years of the restructuring decision
 PAY_PROTECTION_MONTHS = 6  # Res. 76/2025/UBTVQH15
@@ -286,7 +287,7 @@ def early_retirement(case: ExitCase) -> ExitResult:
     salary, salary_formula, missing = monthly_salary(case.pay, case.base_salary)
     if insured is None and band != "<2":
         missing = (*missing, "số năm đóng BHXH bắt buộc")
-    if salary is None or missing:
+    if salary is None or missing or (insured is None and band != "<2"):
         return ExitResult(path, True, missing=missing, band=band)
     late = from_month_13(case)
     lines: list[Line] = []
@@ -309,7 +310,7 @@ def early_retirement(case: ExitCase) -> ExitResult:
                 vnd(rate * salary * 60),
             )
         )
-    if band != "<2":
+    if band != "<2" and insured is not None:
         years = years_from_months(months)
         per_year = Decimal(5) if band == "2-5" else Decimal(4)
         lines.append(
@@ -319,7 +320,6 @@ def early_retirement(case: ExitCase) -> ExitResult:
                 vnd(per_year * years * salary),
             )
         )
-        assert insured is not None
         lines.append(insurance_line(round_years(insured), salary))
     reasons = [f"Tiền lương tháng: {salary_formula}."]
     if late:
@@ -353,13 +353,13 @@ def resignation(case: ExitCase) -> ExitResult:
         missing = (*missing, "ngày sinh hoặc giới tính (tuổi nghỉ hưu)")
     if case.retirement_date is not None and case.retirement_date <= case.leave_date:
         return ExitResult(path, False, ("Đã đến tuổi nghỉ hưu; nghỉ hưu theo chế độ.",))
-    if salary is None or missing:
+    retire, insured = case.retirement_date, case.pay.insurance_years
+    if salary is None or missing or retire is None or insured is None:
         return ExitResult(path, True, missing=missing)
-    assert case.retirement_date is not None and case.pay.insurance_years is not None
-    months = min(months_between(case.leave_date, case.retirement_date), RESIGNATION_MAX_MONTHS)
+    months = min(months_between(case.leave_date, retire), RESIGNATION_MAX_MONTHS)
     late = from_month_13(case)
     rate = Decimal("0.4") if late else Decimal("0.8")
-    years = round_years(case.pay.insurance_years)
+    years = round_years(insured)
     s = fmt_vnd(salary)
     lines = (
         Line("Trợ cấp thôi việc", f"{fmt_num(rate)} × {s} × {months} tháng", vnd(rate * salary * months)),
@@ -399,14 +399,13 @@ def end_part_time(case: ExitCase) -> ExitResult:
         missing += ("ngày bắt đầu công tác",)
     if case.retirement_date is None:
         missing += ("ngày sinh hoặc giới tính (tuổi nghỉ hưu)",)
-    if missing:
+    monthly, start, retire = case.pay.part_time_allowance, case.service_start, case.retirement_date
+    if missing or monthly is None or start is None or retire is None:
         return ExitResult(path, True, missing=missing)
-    assert case.pay.part_time_allowance is not None and case.service_start is not None
-    assert case.retirement_date is not None
-    allowance = Decimal(case.pay.part_time_allowance)
+    allowance = Decimal(monthly)
     a = fmt_vnd(allowance)
-    worked = months_between(case.service_start, case.leave_date)
-    to_retirement = months_between(case.leave_date, case.retirement_date)
+    worked = months_between(start, case.leave_date)
+    to_retirement = months_between(case.leave_date, retire)
     if worked < 60:
         months, why = worked, f"{worked} tháng công tác (dưới 5 năm)"
     elif to_retirement <= 60:
