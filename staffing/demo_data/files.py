@@ -29,6 +29,16 @@ from staffing.demo_data.tables import (
 )
 
 logger = logging.getLogger(__name__)
+
+# pay columns -> the Person attribute written there
+PAY_KINDS = {
+    "salary": "salary_coefficient",
+    "position_allowance": "position_allowance",
+    "seniority": "seniority_pct",
+    "other_allowances": "other_allowances",
+    "insurance": "insurance_years",
+    "part_time": "part_time_allowance",
+}
 # --- writing ------------------------------------------------------------------------------------
 
 
@@ -115,6 +125,8 @@ def write_roster(
         cell_c = wb.add_format({**f_base, "border": 1, "align": "center"})
         date_f = wb.add_format({**f_base, "border": 1, "align": "center", "num_format": "dd/mm/yyyy"})
         num_f = wb.add_format({**f_base, "border": 1, "num_format": "0"})
+        coef_f = wb.add_format({**f_base, "border": 1, "num_format": "0.00"})
+        money_f = wb.add_format({**f_base, "border": 1, "num_format": "#,##0"})
         plain_c = wb.add_format({**f_base, "align": "center"})
 
         ws = wb.add_worksheet("Danh sách")
@@ -227,6 +239,14 @@ def write_roster(
                         ws.write_string(row, c + j, text, cell) if text else ws.write_blank(
                             row, c + j, None, cell
                         )
+                elif kind in PAY_KINDS:
+                    number = getattr(p, PAY_KINDS[kind])
+                    if number is None or (kind != "salary" and not number and kind != "insurance"):
+                        ws.write_blank(row, c, None, cell)
+                    elif isinstance(number, int):
+                        ws.write_number(row, c, number, money_f)
+                    else:
+                        ws.write_number(row, c, number, coef_f)
                 elif kind == "stt":
                     ws.write_number(row, c, values["stt"], cell_c)
                 else:

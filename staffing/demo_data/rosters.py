@@ -42,10 +42,13 @@ from staffing.demo_data.tables import (
     MIDDLE_M,
     MONG_GIVEN_F,
     MONG_GIVEN_M,
+    PART_TIME_ALLOWANCES,
     PLANNED_LABELS,
     POLITICAL_BY_PROFILE,
+    POSITION_ALLOWANCE,
     PROVINCE_CCCD,
     RATING_ORDER,
+    SALARY_SCALES,
     STATE_BY_PROFILE,
     SURNAMES,
 )
@@ -109,6 +112,13 @@ class Person:
     preferences: tuple[str, ...] = ()
     retirement_date: date | None = None
     note: str = ""
+    # pay data (issue 14); None where the office left the cell blank
+    salary_coefficient: float | None = None
+    position_allowance: float | None = None
+    seniority_pct: float | None = None
+    other_allowances: int | None = None
+    insurance_years: float | None = None
+    part_time_allowance: int | None = None
 
 
 @dataclass(frozen=True)
@@ -489,7 +499,7 @@ def _make_person(
             pool.insert(0, home)
         preferences = tuple(pool[: rng.choice((1, 1, 2, 2, 3))])
 
-    return Person(
+    person = Person(
         id=_cccd(rng, birth, gender),
         name=_name(rng, ethnicity, gender),
         birth_date=birth,
@@ -515,6 +525,43 @@ def _make_person(
         disciplined_until=until,
         preferences=preferences,
     )
+    _add_pay(person, role.profile, unit.kind == "district_agency")
+    return person
+
+
+def _add_pay(person: Person, profile: str, district: bool) -> None:
+    """Plausible pay data from rank, years of service and post, drawn from its own seeded stream so the
+    other attributes (and the plan the demo solves) do not change."""
+    rng = random.Random(f"pay/{person.id}")
+    years = max((AS_OF - person.service_start).days / 365.25, 0.0)
+    if person.category == "khong_chuyen_trach":
+        person.part_time_allowance = rng.choice(PART_TIME_ALLOWANCES)
+        person.insurance_years = round(years, 2) if rng.random() < 0.7 else None
+        return
+    rank = (
+        "A2.1"
+        if person.state_management in ("chuyen_vien_chinh", "chuyen_vien_cao_cap")
+        else "A1"
+        if person.education in ("dai_hoc", "thac_si", "tien_si")
+        else "A0"
+        if person.education == "cao_dang"
+        else "B"
+    )
+    first, step_size, steps = SALARY_SCALES[rank]
+    step = min(1 + int(years // (3 if rank != "B" else 2)), steps)
+    person.salary_coefficient = round(first + step_size * (step - 1), 2)
+    at_top = int(years // 3) + 1 - steps
+    person.seniority_pct = float(min(5 + at_top - 1, 20)) if step == steps and at_top >= 1 else 0.0
+    person.position_allowance = POSITION_ALLOWANCE.get((profile, district), 0.0)
+    if person.category in ("can_bo", "cong_chuc"):  # public-service allowance, 25 % (Decree 34/2012)
+        monthly = (person.salary_coefficient + person.position_allowance) * 2_340_000 * 0.25
+        person.other_allowances = int(round(monthly, -3))
+    else:
+        person.other_allowances = 0
+    person.insurance_years = round(max(years - rng.choice((0, 0, 0, 0.5, 1)), 0.0), 2)
+    if rng.random() < 0.02:  # an office that left the pay cells blank for someone
+        person.salary_coefficient = None
+        person.insurance_years = None
 
 
 # --- the set ------------------------------------------------------------------------------------

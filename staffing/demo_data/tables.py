@@ -564,7 +564,37 @@ COLUMNS = (
     ("Kỷ luật đến ngày", "Thời hạn kỷ luật", "until"),
     ("Nguyện vọng", "Nguyện vọng công tác", "preferences"),
     ("Ngày nghỉ hưu", "Ngày nghỉ hưu", "retirement"),
+    ("Hệ số lương", "HSL", "salary"),
+    ("Hệ số phụ cấp chức vụ", "Phụ cấp chức vụ", "position_allowance"),
+    ("Phụ cấp thâm niên vượt khung (%)", "TNVK", "seniority"),
+    ("Phụ cấp khác (đồng/tháng)", "Phụ cấp khác", "other_allowances"),
+    ("Số năm đóng BHXH", "Thời gian đóng BHXH", "insurance"),
+    ("Mức phụ cấp hằng tháng (đồng)", "Phụ cấp hằng tháng", "part_time"),
     ("Ghi chú", "Ghi chú", "note"),
 )
 OPTIONAL = {"preferences", "retirement"}
 RATING_YEARS = (2022, 2023, 2024)
+
+
+# --- pay ---------------------------------------------------------------------------------------------
+
+# rank -> (first-step coefficient, step increment, number of steps) (Decree 204/2004, simplified)
+SALARY_SCALES: dict[str, tuple[float, float, int]] = {
+    "A2.1": (4.40, 0.34, 8),
+    "A1": (2.34, 0.33, 9),
+    "A0": (2.10, 0.31, 10),
+    "B": (1.86, 0.20, 12),
+}
+# (profile, district agency?) -> position allowance coefficient
+POSITION_ALLOWANCE: dict[tuple[str, bool], float] = {
+    ("key", False): 0.30,
+    ("key", True): 0.80,
+    ("head", False): 0.25,
+    ("head", True): 0.40,
+    ("deputy", False): 0.20,
+    ("deputy", True): 0.25,
+    ("mass", False): 0.15,
+    ("mass", True): 0.30,
+}
+# monthly allowance of a commune part-time worker, VND
+PART_TIME_ALLOWANCES = (1_755_000, 2_106_000, 2_340_000, 2_808_000, 3_510_000)
