@@ -101,3 +101,45 @@ def workbook(plan_id: int, out: Path) -> None:
     )
     db.session.commit()
     click.echo(f"Đã ghi bảng tính {out}.")
+
+
+@export.command("exits")
+@click.option("--plan", "plan_id", type=int, required=True, help="Plan id.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Output folder.",
+)
+@with_appcontext
+def exits(plan_id: int, out: Path) -> None:
+    """Write the đề án tinh giản annex (de-an-tinh-gian.xlsx) and the exit decisions (.docx)."""
+    from ..services.exits import load_exit_data
+    from .exit_decisions import exit_files
+
+    plan = _plan(plan_id)
+    data = load_exit_data(plan)
+    files = exit_files(data, service.document_settings(plan.province_code))
+    for name, blob in files:
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(blob)
+    uncomputed = sum(1 for r in data.rows if r.result.total is None)
+    total = sum(r.result.total or 0 for r in data.rows)
+    record(
+        "export",
+        "exits",
+        user=None,
+        entity_id=plan.id,
+        province_code=plan.province_code,
+        plan_id=plan.id,
+        after={"file": str(out), "people": len(data.rows), "decisions": len(files) - 1, "via": "cli"},
+    )
+    db.session.commit()
+    status = "" if plan.status.value == "approved" else " (DỰ THẢO: phương án chưa được phê duyệt)"
+    click.echo(
+        f"Đã ghi {out / files[0][0]}: {len(data.rows)} người không được bố trí, "
+        f"kinh phí {total:,} đồng".replace(",", ".")
+        + f" ({uncomputed} người chưa tính được); {len(files) - 1} quyết định{status}."
+    )

@@ -14,6 +14,7 @@ from ..audit import record
 from ..models import Plan, User
 from .compose import DecisionDoc, compose, routes_of
 from .decisions import Renderers, archive_name, render_all, write_zip
+from .exit_decisions import plan_exit_docs
 from .plandata import PlanData, load_plan_data
 from .settings import DocumentSettings, load_settings, search_dirs
 from .text import ascii_slug
@@ -78,6 +79,9 @@ def decisions_zip(
     data = load_plan_data(plan)  # numbered over the whole plan, then cut to the user's communes
     settings = document_settings(data.province_code)
     docs = scoped_decisions(plan, settings, mode, user, data)
+    docs += plan_exit_docs(
+        plan, settings, len(docs) + 1, set(user.communes) if user and user.communes else None
+    )
     index = index_workbook_bytes(data, docs, archive_name, str(settings.general.get("draft_mark", "DỰ THẢO")))
     write_zip(docs, Renderers(settings.template_for), out, index, INDEX_NAME, progress)
     logger.info("plan %s: %d decisions (%s) in %.1f s", plan.id, len(docs), mode, time.monotonic() - started)
@@ -91,6 +95,7 @@ def decisions_to_dir(
     data = plan_data(plan)
     settings = document_settings(data.province_code)
     docs = compose(data, settings, mode)
+    docs += plan_exit_docs(plan, settings, len(docs) + 1)  # exits and miễn nhiệm, batched with them
     out_dir.mkdir(parents=True, exist_ok=True)
     mark = str(settings.general.get("draft_mark", "DỰ THẢO"))
     index = out_dir / f"{draft_prefix(data, settings)}{INDEX_NAME}"
