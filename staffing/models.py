@@ -495,6 +495,21 @@ class ExitChoice(db.Model):
     person: Mapped[Person] = relationship()
 
 
+class DemotionReview(db.Model):
+    """A reviewer's verdict on a person placed lower than their old post (issue 14)."""
+
+    __tablename__ = "demotion_review"
+    __table_args__ = (UniqueConstraint("plan_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    status: Mapped[str] = mapped_column(String(20))  # accepted | another_seat
+    note: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class PlanComment(db.Model):
     """A reviewer's or approver's comment on a plan, with the workflow step it came with."""
 

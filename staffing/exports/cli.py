@@ -49,17 +49,27 @@ def export() -> None:
     help="Output folder, or a file ending in .zip.",
 )
 @click.option("--mode", type=click.Choice(MODES), default="per_person", show_default=True)
+@click.option(
+    "--with-exits",
+    is_flag=True,
+    help="Also the decisions for the people who leave and the miễn nhiệm of the old posts that end.",
+)
 @with_appcontext
-def decisions(plan_id: int, out: Path, mode: str) -> None:
+def decisions(plan_id: int, out: Path, mode: str, with_exits: bool) -> None:
     """Write the plan's decisions (.docx, a folder per commune) and their table of contents."""
     plan = _plan(plan_id)
     started = time.monotonic()
     if out.suffix.lower() == ".zip":
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("wb") as fh:
-            _name, count = service.decisions_zip(plan, fh, mode, progress=_progress("Quyết định"))
+            _name, count = service.decisions_zip(
+                plan, fh, mode, progress=_progress("Quyết định"), with_exits=with_exits
+            )
     else:
-        count = len(service.decisions_to_dir(plan, out, mode, progress=_progress("Quyết định"))) - 1
+        written = service.decisions_to_dir(
+            plan, out, mode, progress=_progress("Quyết định"), with_exits=with_exits
+        )
+        count = len(written) - 1
     record(
         "export",
         "decisions",

@@ -49,7 +49,8 @@ def decisions(plan_id: int) -> ResponseReturnValue:
         abort(400)
     # Large plans make ZIPs of tens of MB: spool to disk past 32 MB rather than hold them in memory.
     out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 (send_file closes it)
-    name, count = service.decisions_zip(plan, out, mode, current_user)
+    with_exits = request.args.get("exits") == "1"
+    name, count = service.decisions_zip(plan, out, mode, current_user, with_exits=with_exits)
     _audit(plan, "decisions", {"file": name, "mode": mode, "count": count})
     out.seek(0)
     return send_file(out, mimetype="application/zip", as_attachment=True, download_name=name)

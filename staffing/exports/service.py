@@ -73,15 +73,16 @@ def decisions_zip(
     mode: str = "per_person",
     user: User | None = None,
     progress: Progress | None = None,
+    with_exits: bool = False,
 ) -> tuple[str, int]:
     """Write the ZIP of the plan's decisions to `out`; returns (download name, number of decisions)."""
     started = time.monotonic()
     data = load_plan_data(plan)  # numbered over the whole plan, then cut to the user's communes
     settings = document_settings(data.province_code)
     docs = scoped_decisions(plan, settings, mode, user, data)
-    docs += plan_exit_docs(
-        plan, settings, len(docs) + 1, set(user.communes) if user and user.communes else None
-    )
+    if with_exits:  # nghỉ hưu trước tuổi, thôi việc, chấm dứt KCT and miễn nhiệm, batched with them
+        scope = set(user.communes) if user is not None and user.communes else None
+        docs += plan_exit_docs(plan, settings, len(docs) + 1, scope)
     index = index_workbook_bytes(data, docs, archive_name, str(settings.general.get("draft_mark", "DỰ THẢO")))
     write_zip(docs, Renderers(settings.template_for), out, index, INDEX_NAME, progress)
     logger.info("plan %s: %d decisions (%s) in %.1f s", plan.id, len(docs), mode, time.monotonic() - started)
@@ -89,13 +90,18 @@ def decisions_zip(
 
 
 def decisions_to_dir(
-    plan: Plan, out_dir: Path, mode: str = "per_person", progress: Progress | None = None
+    plan: Plan,
+    out_dir: Path,
+    mode: str = "per_person",
+    progress: Progress | None = None,
+    with_exits: bool = False,
 ) -> list[Path]:
     """Write every decision under `out_dir` (a folder per commune) and the table of contents."""
     data = plan_data(plan)
     settings = document_settings(data.province_code)
     docs = compose(data, settings, mode)
-    docs += plan_exit_docs(plan, settings, len(docs) + 1)  # exits and miễn nhiệm, batched with them
+    if with_exits:  # nghỉ hưu trước tuổi, thôi việc, chấm dứt KCT and miễn nhiệm, batched with them
+        docs += plan_exit_docs(plan, settings, len(docs) + 1)
     out_dir.mkdir(parents=True, exist_ok=True)
     mark = str(settings.general.get("draft_mark", "DỰ THẢO"))
     index = out_dir / f"{draft_prefix(data, settings)}{INDEX_NAME}"
