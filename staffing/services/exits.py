@@ -27,6 +27,7 @@ from policy.exits import (
     months_between,
     suggest,
 )
+from solver.pairs import title_level
 from solver.problem import statutory_retirement
 
 from ..audit import record
@@ -53,22 +54,10 @@ SOURCES: dict[ExitPath, str] = {
 }
 LEVEL_RANK = {"key": 3, "head": 2, "deputy": 1, "staff": 0}
 
-# Old titles -> level (first match on the lower-cased title); the posts whose holders get a miễn nhiệm.
-_DEPUTY = ("phó bí thư", "phó chủ tịch", "phó trưởng", "phó chánh", "phó giám đốc", "phó chỉ huy")
-_KEY = ("bí thư", "chủ tịch")
-_HEAD = ("trưởng", "chánh", "giám đốc", "chỉ huy trưởng", "chủ nhiệm")
-
 
 def old_level(title: str | None) -> str:
-    """The level of an old post from its title: key, head, deputy or staff."""
-    t = (title or "").strip().lower()
-    if t.startswith(_DEPUTY):
-        return "key" if t.startswith(("phó bí thư", "phó chủ tịch")) else "deputy"
-    if t.startswith(_KEY):
-        return "key"
-    if t.startswith(_HEAD):
-        return "head"
-    return "staff"
+    """The level of an old post from its title, as the solver reads it: key, head, deputy or staff."""
+    return title_level(title)
 
 
 @dataclass(frozen=True)

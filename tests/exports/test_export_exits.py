@@ -33,6 +33,7 @@ def test_old_levels() -> None:
     assert old_level("Bí thư Đảng ủy") == "key"
     assert old_level("Phó Chủ tịch UBND") == "key"
     assert old_level("Trưởng phòng Nội vụ") == "head"
+    assert old_level("Chủ tịch Ủy ban MTTQ") == "head"
     assert old_level("Phó Trưởng phòng") == "deputy"
     assert old_level("Chuyên viên") == "staff"
     assert old_level(None) == "staff"
