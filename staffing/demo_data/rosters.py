@@ -20,6 +20,7 @@ import random
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -361,7 +362,7 @@ def _district_roles(unit: Unit, rng: random.Random) -> list[Role]:
 # --- attribute draws ----------------------------------------------------------------------------
 
 
-def _pick(rng: random.Random, weights: dict[str, float]) -> str:
+def _pick(rng: random.Random, weights: Mapping[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
@@ -424,7 +425,7 @@ def _make_person(
     unit: Unit,
     district_communes: list[str],
     seat: str,
-    ethnicities: dict[str, float],
+    ethnicities: Mapping[str, float],
 ) -> Person:
     gender = "F" if rng.random() < role.female else "M"
     ethnicity = _pick(rng, ethnicities)

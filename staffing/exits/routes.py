@@ -140,6 +140,7 @@ def demotions(plan_id: int) -> ResponseReturnValue:
     return render_template(
         "exits/demotions.html",
         plan=plan,
+        base_salary=data.base_salary,
         lower=lower,
         reasons=reasons,
         reviews=reviews,

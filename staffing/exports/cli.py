@@ -148,8 +148,8 @@ def exits(plan_id: int, out: Path) -> None:
     )
     db.session.commit()
     status = "" if plan.status.value == "approved" else " (DỰ THẢO: phương án chưa được phê duyệt)"
+    amount = f"{total:,}".replace(",", ".")
     click.echo(
-        f"Đã ghi {out / files[0][0]}: {len(data.rows)} người không được bố trí, "
-        f"kinh phí {total:,} đồng".replace(",", ".")
-        + f" ({uncomputed} người chưa tính được); {len(files) - 1} quyết định{status}."
+        f"Đã ghi {out / files[0][0]}: {len(data.rows)} người không được bố trí, kinh phí {amount} đồng "
+        f"({uncomputed} người chưa tính được); {len(files) - 1} quyết định{status}."
     )

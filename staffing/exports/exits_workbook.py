@@ -193,5 +193,25 @@ def exits_workbook_bytes(data: ExitData, draft_mark: str = "DỰ THẢO") -> byt
             else:
                 ws4.write_string(r4, col, str(v), cell)
         r4 += 1
+    # the 6-month pay protection of the people placed lower (Res. 76/2025/UBTVQH15)
+    ws5 = book.add_worksheet("Bảo lưu phụ cấp 6 tháng")
+    ws5.write_string(0, 0, "BẢO LƯU PHỤ CẤP CHỨC VỤ 6 THÁNG (NGHỊ QUYẾT 76/2025/UBTVQH15)", title)
+    cols5 = ("Họ và tên", "Chức vụ cũ", "Vị trí mới", "Xã, phường", "Cách tính", "Số tiền (đồng)", "Ghi chú")
+    for c, h in enumerate(cols5):
+        ws5.write_string(2, c, h, head)
+    ws5.set_column(0, 3, 26)
+    ws5.set_column(4, 4, 50)
+    ws5.set_column(5, 6, 24)
+    r5 = 3
+    for post, line, why in data.protections():
+        for c, v in enumerate((post.name, post.title, post.new_title, post.commune_name)):
+            ws5.write_string(r5, c, v, cell)
+        ws5.write_string(r5, 4, line.formula if line else "", cell)
+        if line:
+            ws5.write_number(r5, 5, line.amount, money)
+        else:
+            ws5.write_blank(r5, 5, None, money)
+        ws5.write_string(r5, 6, why, cell)
+        r5 += 1
     book.close()
     return buf.getvalue()

@@ -21,10 +21,12 @@ from policy.exits import (
     ExitCase,
     ExitPath,
     ExitResult,
+    Line,
     Pay,
     base_salary_on,
     compute,
     months_between,
+    pay_protection,
     suggest,
 )
 from solver.pairs import title_level
@@ -131,6 +133,20 @@ class EndedPost:
         """Placed on a lower level than the old post (key > head > deputy > staff)."""
         return self.new_level is not None and LEVEL_RANK[self.new_level] < LEVEL_RANK[self.level]
 
+    def protection(self, base_salary: int) -> tuple[Line | None, str]:
+        """The cost of keeping the old position allowance for 6 months (Res. 76/2025/UBTVQH15), or why not.
+
+        Positions carry no allowance coefficient yet: a move to a staff post loses the whole allowance;
+        for a move to a lower leadership post the new coefficient is unknown and the cost is not computed."""
+        if not self.demoted:
+            return None, ""
+        if self.position_allowance is None:
+            return None, "Thiếu hệ số phụ cấp chức vụ cũ."
+        if self.new_level != "staff":
+            return None, "Chưa có hệ số phụ cấp của chức vụ mới."
+        old = Decimal(str(self.position_allowance))
+        return pay_protection(old, Decimal(0), base_salary), ""
+
 
 @dataclass(frozen=True)
 class ExitData:
@@ -158,6 +174,27 @@ class ExitData:
             if r.result.total:
                 out[r.case.leave_date.year, r.source] += r.result.total
         return dict(sorted(out.items()))
+
+    def protections(self) -> list[tuple[EndedPost, Line | None, str]]:
+        """Every demotion with the cost of its 6-month pay protection, or why it is not computed."""
+        out = []
+        for post in self.ended:
+            if post.demoted:
+                line, why = post.protection(self.base_salary)
+                out.append((post, line, why))
+        return out
+
+    def protection_by_commune(self) -> dict[str, tuple[str, int, int, int]]:
+        """commune code -> (name, people, computed cost VND, not computed)."""
+        acc: dict[str, list[Any]] = {}
+        for post, line, _why in self.protections():
+            c = acc.setdefault(post.commune_code, [post.commune_name, 0, 0, 0])
+            c[1] += 1
+            if line is None:
+                c[3] += 1
+            else:
+                c[2] += line.amount
+        return {k: (v[0], v[1], v[2], v[3]) for k, v in sorted(acc.items())}
 
     def by_commune(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
