@@ -57,6 +57,8 @@ def parse_decimal(text: str) -> float | None:
 def parse_money(text: str) -> int | None:
     """'1.200.000' / '1,200,000' / '1200000' / '1.200.000 đ' -> 1200000; None when unreadable."""
     t = re.sub(r"\s*(đồng|đ|vnd|VNĐ|VND)\s*$", "", text.strip(), flags=re.IGNORECASE)
+    if re.fullmatch(r"\d+[.,]\d{1,2}", t):  # a number cell read back as text ("2340000.0"): a decimal
+        return round(float(t.replace(",", ".")))
     digits = t.replace(".", "").replace(",", "").replace(" ", "")
     if not digits.isdigit():
         # a float cell read back as text ("1200000.0")
