@@ -15,7 +15,7 @@ from typing import Any, cast
 from policy.exits import PAY_PROTECTION_MONTHS, ExitPath, fmt_num, fmt_vnd
 
 from ..labels import label
-from ..services.exits import EndedPost, ExitData, ExitRow
+from .exitdata import EndedPost, ExitData, ExitRow
 from .compose import DecisionDoc, PersonLine, _decision
 from .decisions import Renderers, render_all
 from .exits_workbook import ANNEX_NAME, exits_workbook_bytes
@@ -212,12 +212,3 @@ def exit_files(data: ExitData, settings: DocumentSettings) -> list[tuple[str, by
     docs = compose_exits(data, settings)
     out += list(render_all(docs, Renderers(settings.template_for)))
     return out
-
-
-def plan_exit_docs(
-    plan: Any, settings: DocumentSettings, start: int, communes: set[str] | None = None
-) -> list[DecisionDoc]:
-    """The exit and miễn nhiệm decisions of a plan, numbered on from `start`, for the batch exports."""
-    from ..services.exits import load_exit_data
-
-    return compose_exits(load_exit_data(plan, communes), settings, start)

@@ -11,7 +11,7 @@ import xlsxwriter
 from policy.exits import PATH_LABELS, ExitPath, fmt_vnd
 
 from ..labels import label
-from ..services.exits import ExitData, months_early
+from .exitdata import ExitData, months_early
 
 ANNEX_NAME = "de-an-tinh-gian.xlsx"
 PEOPLE_HEADERS = (
