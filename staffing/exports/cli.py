@@ -11,7 +11,8 @@ from flask.cli import with_appcontext
 from ..audit import record
 from ..extensions import db
 from ..models import Plan
-from . import service
+from ..services import exits as exits_service
+from ..services import exports
 from .compose import MODES
 
 
@@ -22,7 +23,7 @@ def _plan(plan_id: int) -> Plan:
     return plan
 
 
-def _progress(label: str) -> service.Progress:
+def _progress(label: str) -> exports.Progress:
     last = [0.0]
 
     def report(done: int, total: int) -> None:
@@ -59,15 +60,16 @@ def decisions(plan_id: int, out: Path, mode: str, with_exits: bool) -> None:
     """Write the plan's decisions (.docx, a folder per commune) and their table of contents."""
     plan = _plan(plan_id)
     started = time.monotonic()
+    extra = exits_service.exit_docs_for(plan) if with_exits else None
     if out.suffix.lower() == ".zip":
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("wb") as fh:
-            _name, count = service.decisions_zip(
-                plan, fh, mode, progress=_progress("Quyết định"), with_exits=with_exits
+            _name, count = exports.decisions_zip(
+                plan, fh, mode, progress=_progress("Quyết định"), extra_docs=extra
             )
     else:
-        written = service.decisions_to_dir(
-            plan, out, mode, progress=_progress("Quyết định"), with_exits=with_exits
+        written = exports.decisions_to_dir(
+            plan, out, mode, progress=_progress("Quyết định"), extra_docs=extra
         )
         count = len(written) - 1
     record(
@@ -97,7 +99,7 @@ def decisions(plan_id: int, out: Path, mode: str, with_exits: bool) -> None:
 def workbook(plan_id: int, out: Path) -> None:
     """Write the plan's workbook (.xlsx)."""
     plan = _plan(plan_id)
-    _name, blob = service.workbook(plan)
+    _name, blob = exports.workbook(plan)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(blob)
     record(
@@ -125,12 +127,9 @@ def workbook(plan_id: int, out: Path) -> None:
 @with_appcontext
 def exits(plan_id: int, out: Path) -> None:
     """Write the đề án tinh giản annex (de-an-tinh-gian.xlsx) and the exit decisions (.docx)."""
-    from ..services.exits import load_exit_data
-    from .exit_decisions import exit_files
-
     plan = _plan(plan_id)
-    data = load_exit_data(plan)
-    files = exit_files(data, service.document_settings(plan.province_code))
+    data = exits_service.load_exit_data(plan)
+    files = exits_service.exit_files(data, exports.document_settings(plan.province_code))
     for name, blob in files:
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,13 +15,11 @@ from typing import Any, cast
 from policy.exits import PAY_PROTECTION_MONTHS, ExitPath, fmt_num, fmt_vnd
 
 from ..labels import label
-from .exitdata import EndedPost, ExitData, ExitRow
 from .compose import DecisionDoc, PersonLine, _decision
-from .decisions import Renderers, render_all
-from .exits_workbook import ANNEX_NAME, exits_workbook_bytes
+from .exitdata import EndedPost, ExitData, ExitRow
 from .plandata import CommuneRow, PlanData
 from .settings import DocumentSettings
-from .text import ascii_slug, long_date, province_names, short_date
+from .text import long_date, province_names, short_date
 
 KIND_OF_PATH = {
     ExitPath.EARLY_RETIREMENT: "nghi_huu_truoc_tuoi",
@@ -202,13 +200,3 @@ def kept_allowance(post: EndedPost, base: dict[str, Any]) -> str:
         f"{months:02d} tháng kể từ ngày Quyết định này có hiệu lực theo Nghị quyết số 76/2025/UBTVQH15 "
         f"của Ủy ban Thường vụ Quốc hội (chức vụ mới: {post.new_title})"
     )
-
-
-def exit_files(data: ExitData, settings: DocumentSettings) -> list[tuple[str, bytes]]:
-    """(path inside the output folder, bytes): the annex workbook, then each decision under its commune."""
-    mark = str(settings.general.get("draft_mark", "DỰ THẢO"))
-    prefix = f"{ascii_slug(mark)}_" if data.status != "approved" else ""
-    out = [(f"{prefix}{ANNEX_NAME}", exits_workbook_bytes(data, mark))]
-    docs = compose_exits(data, settings)
-    out += list(render_all(docs, Renderers(settings.template_for)))
-    return out

@@ -173,10 +173,6 @@ class ExitData:
         return dict(sorted(out.items()))
 
 
-
-
 def months_early(row: ExitRow) -> int | None:
     retire = row.case.retirement_date
     return months_between(row.case.leave_date, retire) if retire else None
-
-

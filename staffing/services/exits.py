@@ -7,6 +7,7 @@ Rows in, plain dataclasses out: the exports (annex workbook, decisions) and the 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -26,7 +27,13 @@ from solver.pairs import title_level
 from solver.problem import statutory_retirement
 
 from ..audit import record
+from ..exports.compose import DecisionDoc
+from ..exports.decisions import Renderers, render_all
+from ..exports.exit_decisions import compose_exits
 from ..exports.exitdata import EndedPost, ExitData, ExitRow
+from ..exports.exits_workbook import ANNEX_NAME, exits_workbook_bytes
+from ..exports.settings import DocumentSettings
+from ..exports.text import ascii_slug
 from ..extensions import db
 from ..models import (
     Assignment,
@@ -40,6 +47,7 @@ from ..models import (
     Province,
     User,
 )
+from .exports import document_settings
 
 
 def old_level(title: str | None) -> str:
@@ -76,9 +84,7 @@ def default_leave_date(decided: date) -> date:
 
 def decision_date(plan: Plan) -> date:
     """The restructuring decision: the documents' decision date when set, else the province's as-of date."""
-    from ..exports.service import document_settings  # the same date the decisions carry
-
-    settings = document_settings(plan.province_code)
+    settings = document_settings(plan.province_code)  # the same date the decisions carry
     value = settings.general.get("decision_date")
     if isinstance(value, date):
         return value
@@ -268,3 +274,25 @@ def choose_exit(
         },
     )
     return choice
+
+
+def exit_files(data: ExitData, settings: DocumentSettings) -> list[tuple[str, bytes]]:
+    """(path inside the output folder, bytes): the annex workbook, then each decision under its commune."""
+    mark = str(settings.general.get("draft_mark", "DỰ THẢO"))
+    prefix = f"{ascii_slug(mark)}_" if data.status != "approved" else ""
+    out = [(f"{prefix}{ANNEX_NAME}", exits_workbook_bytes(data, mark))]
+    out += list(render_all(compose_exits(data, settings), Renderers(settings.template_for)))
+    return out
+
+
+def exit_docs_for(
+    plan: Plan, user: User | None = None
+) -> Callable[[DocumentSettings, int], list[DecisionDoc]]:
+    """The exit and miễn nhiệm decisions of a plan, to batch after its appointments (numbered from `start`),
+    limited to the user's communes when their scope has some."""
+    scope = set(user.communes) if user is not None and user.communes else None
+
+    def make(settings: DocumentSettings, start: int) -> list[DecisionDoc]:
+        return compose_exits(load_exit_data(plan, scope), settings, start)
+
+    return make
