@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from solver.attributes import _cached_attrs
 from solver.problem import (
     LEADERSHIP,
     Commune,
@@ -16,7 +17,6 @@ from solver.problem import (
     Position,
     Problem,
     Requirement,
-    _cached_attrs,
     requirement_holds,
 )
 
