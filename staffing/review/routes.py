@@ -220,7 +220,7 @@ def person(plan_id: int, person_id: int) -> ResponseReturnValue:
         .limit(50)
     ).all()
     violations: list[Any] = []
-    if a is not None and a.position_id is not None:
+    if a is not None and a.position is not None:
         local = review.build_local(plan, {a.position.department.commune_id}, {who.id})
         from solver.check import check_assignments
 
@@ -233,18 +233,18 @@ def person(plan_id: int, person_id: int) -> ResponseReturnValue:
         ]
     from ..models import Relation
 
-    relatives = (
-        db.session.execute(
+    relatives = [
+        *db.session.execute(
             db.select(Relation.kind, Person)
             .join(Person, Person.id == Relation.person_b_id)
             .where(Relation.person_a_id == who.id)
-        ).all()
-        + db.session.execute(
+        ).all(),
+        *db.session.execute(
             db.select(Relation.kind, Person)
             .join(Person, Person.id == Relation.person_a_id)
             .where(Relation.person_b_id == who.id)
-        ).all()
-    )
+        ).all(),
+    ]
     form = WorkflowForm(version=plan.version)
     return render_template(
         "review/person.html",
@@ -464,9 +464,10 @@ def complete(plan_id: int) -> ResponseReturnValue:
         current_user.id,
     )
     db.session.expire_all()
-    plan = db.session.get(Plan, plan_id)
-    if plan is None:
+    reloaded = db.session.get(Plan, plan_id)
+    if reloaded is None:
         abort(404)
+    plan = reloaded
     job_id = getattr(result, "id", None)
     if job_id and review.is_solving(plan):
         review.remember_job(plan, job_id)
