@@ -13,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -39,6 +38,7 @@ from ..models import (
 from ..services import compare as compare_service
 from ..services import dashboard as dashboard_service
 from ..services import review, training
+from ..web import xlsx_download
 from .forms import ChangeForm, CompleteForm, CopyForm, WorkflowForm
 
 bp = Blueprint("review", __name__)
@@ -615,7 +615,6 @@ def gaps(plan_id: int) -> ResponseReturnValue:
 @access.any_role
 def gaps_xlsx(plan_id: int) -> ResponseReturnValue:
     """The gaps as filtered on the page, and the training needs, as an .xlsx workbook."""
-    import io
 
     plan = access.get_plan(plan_id, current_user)
     _province, communes = _scope(plan)
@@ -637,12 +636,7 @@ def gaps_xlsx(plan_id: int) -> ResponseReturnValue:
     # the same plan version and filters give the same workbook: HR downloads it again and again
     key = (tuple(sorted(c.id for c in communes)), lang, tuple(sorted(f.items())))
     data = cached("gaps.xlsx", plan, key, build)
-    return send_file(
-        io.BytesIO(data),
-        as_attachment=True,
-        download_name=f"thieu-hut-phuong-an-{plan.id}.xlsx",
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_download(data, f"thieu-hut-phuong-an-{plan.id}.xlsx")
 
 
 # ---------------------------------------------------------------- dashboard
