@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from solver.attributes import _cached_attrs
 from solver.problem import (
     LEADERSHIP,
     Commune,
@@ -19,6 +18,7 @@ from solver.problem import (
     Requirement,
     requirement_holds,
 )
+from solver.records import _cached_attrs
 
 RULE_CODES = (
     "unknown",  # an id that is not in the problem

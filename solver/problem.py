@@ -4,21 +4,16 @@ The work is split by job; this module keeps every public name importable from on
 
 - solver/vocabulary.py  levels, kinds, scales and attribute names of the exchange format
 - solver/errors.py      ProblemError, naming the JSON path of what is wrong
-- solver/records.py     the frozen dataclasses (Problem, Person, Position, ...), canonical JSON, dump_problem
-- solver/attributes.py  a person's attribute values, retirement dates, whether a requirement holds
+- solver/records.py     the frozen dataclasses (Problem, Person, Position, ...), a person's attribute values,
+                        canonical JSON, dump_problem
+- solver/dates.py       statutory retirement, years between dates, age
+- solver/requirements.py whether a person's attribute values meet a requirement
 - solver/reading.py     load_problem: reading and validating the exchange format
 """
 
 from __future__ import annotations
 
-from solver.attributes import (
-    person_attrs,
-    requirement_holds,
-    retirement_date,
-    statutory_retirement,
-    whole_years,
-    years_between,
-)
+from solver.dates import statutory_retirement, whole_years, years_between
 from solver.errors import ProblemError
 from solver.reading import load_problem
 from solver.records import (
@@ -33,7 +28,10 @@ from solver.records import (
     Requirement,
     Unit,
     dump_problem,
+    person_attrs,
+    retirement_date,
 )
+from solver.requirements import requirement_holds
 from solver.vocabulary import (
     ATTRS,
     BLOCKS,

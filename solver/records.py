@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
-from solver.attributes import _cached_attrs
-from solver.vocabulary import FORMAT
+from solver.dates import statutory_retirement, whole_years, years_between
+from solver.vocabulary import FORMAT, GENDERS
 from solver.weights import Weights
 
 
@@ -289,6 +289,53 @@ def _canonical(value: Any) -> str:
 
 
 # ---------------------------------------------------------------- derived attributes, lazily
+
+
+def retirement_date(person: Person) -> dt.date | None:
+    """The person's own retirement date, else the statutory one."""
+    if person.retirement_date is not None:
+        return person.retirement_date
+    if person.birth_date is None or person.gender not in GENDERS:
+        return None
+    return statutory_retirement(person.birth_date, person.gender)
+
+
+def person_attrs(person: Person, as_of: dt.date) -> dict[str, Any]:
+    """All attribute values of a person that requirements may test (None when unknown)."""
+    ret = retirement_date(person)
+    ratings = sorted(person.ratings)
+    return {
+        "id": person.id,
+        "name": person.name,
+        "gender": person.gender,
+        "ethnicity": person.ethnicity,
+        "unit": person.unit,
+        "home_commune": person.home_commune,
+        "category": person.category,
+        "current_title": person.current_title,
+        "job_family": person.job_family,
+        "education": person.education,
+        "field": person.field,
+        "political_theory": person.political_theory,
+        "state_management": person.state_management,
+        "party_member": person.party_member,
+        "planned_for": person.planned_for,
+        "disciplined": person.disciplined,
+        "preferences": person.preferences,
+        "birth_date": person.birth_date,
+        "service_start": person.service_start,
+        "retirement_date": ret,
+        "age": whole_years(person.birth_date, as_of) if person.birth_date else None,
+        "years_to_retirement": years_between(as_of, ret) if ret else None,
+        "years_of_service": years_between(person.service_start, as_of) if person.service_start else None,
+        "last_rating": ratings[-1][1] if ratings else None,
+    }
+
+
+@lru_cache(maxsize=200_000)
+def _cached_attrs(person: Person, as_of: dt.date) -> dict[str, Any]:
+    """person_attrs, shared by problems that hold the same person (a re-solve reloads everyone)."""
+    return person_attrs(person, as_of)
 
 
 class _LazyAttrs(dict[str, dict[str, Any]]):
