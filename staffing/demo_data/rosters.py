@@ -352,9 +352,9 @@ def _district_roles(unit: Unit, rng: random.Random) -> list[Role]:
         ("Nhân viên văn thư (hợp đồng)", "van_phong", 0.8, (0, 1)),
         ("Nhân viên phục vụ (hợp đồng)", None, 0.9, (0, 1)),
     )
-    for title, family, female, n in support:
+    for title, support_family, female, n in support:
         roles += [
-            Role(title, "hop_dong", family, "contract", "support", female, (24, 58), 0.2)
+            Role(title, "hop_dong", support_family, "contract", "support", female, (24, 58), 0.2)
         ] * rng.randint(*n)
     return roles
 

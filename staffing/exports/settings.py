@@ -184,10 +184,10 @@ def validate(settings: DocumentSettings) -> None:
                 problems.append(f"routing.{key}: unknown issuer {issuer!r}")
     for key, spec in settings.issuers.items():
         problems += [f"issuers.{key}.{f} is missing" for f in ISSUER_FIELDS if f not in spec]
-    for kind, rule in settings.exit_routing.items():
+    for kind, exit_rule in settings.exit_routing.items():
         if kind not in settings.kinds:
             problems.append(f"exit_routing.{kind}: unknown kind")
-        for issuer in rule.values():
+        for issuer in exit_rule.values():
             if issuer not in settings.issuers:
                 problems.append(f"exit_routing.{kind}: unknown issuer {issuer!r}")
     if "*.*" not in settings.routing:
