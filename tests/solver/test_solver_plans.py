@@ -140,7 +140,9 @@ def test_determinism(solved: tuple[Any, Any]) -> None:
 
 def test_same_plan_with_a_process_pool() -> None:
     """Components solved in two processes give the plan one process gives; stats per component."""
-    problem = load_problem(make.make_problem(scale=1, seed=4, districts=[3, 2, 2], extra_links=0, relations_rate=0.05))
+    problem = load_problem(
+        make.make_problem(scale=1, seed=4, districts=[3, 2, 2], extra_links=0, relations_rate=0.05)
+    )
     one = solve(problem, SolveOptions(time_limit=20, workers=1, processes=1))
     two = solve(problem, SolveOptions(time_limit=20, workers=1, processes=2))
     assert one.stats["components"] > 1
