@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
+from solver.fields import PERSON_FIELDS, PERSON_KEYS, person_dict
+from solver.fields import SCALES as PERSON_SCALES
 from solver.weights import Weights
 
 FORMAT = "staffing-problem/1"
@@ -26,9 +28,7 @@ CATEGORIES = frozenset({"can_bo", "cong_chuc", "vien_chuc", "hop_dong", "khong_c
 RELATION_KINDS = frozenset({"spouse", "parent", "child", "sibling", "in_law"})
 
 SCALES: dict[str, tuple[str, ...]] = {
-    "education": ("none", "trung_cap", "cao_dang", "dai_hoc", "thac_si", "tien_si"),
-    "political_theory": ("none", "so_cap", "trung_cap", "cao_cap"),
-    "state_management": ("none", "chuyen_vien", "chuyen_vien_chinh", "chuyen_vien_cao_cap"),
+    **PERSON_SCALES,
     "last_rating": ("khong_hoan_thanh", "hoan_thanh", "tot", "xuat_sac"),
 }
 RATING_VALUES = SCALES["last_rating"]
@@ -63,6 +63,7 @@ ATTRS = frozenset(
     }
 )
 RULES = frozenset({"non_local"})
+SOLVER_FIELDS = tuple(f for f in PERSON_FIELDS if f.solver)
 
 TOP_KEYS = (
     "format",
@@ -654,32 +655,6 @@ def _check_ranges(reqs: Sequence[Requirement], path: str) -> None:
             raise ProblemError(f"{path}[{i}].min", reqs[i].value, f"min above the max of {attr}")
 
 
-PERSON_KEYS = (
-    "id",
-    "name",
-    "birth_date",
-    "gender",
-    "ethnicity",
-    "unit",
-    "home_commune",
-    "category",
-    "current_title",
-    "job_family",
-    "education",
-    "field",
-    "political_theory",
-    "state_management",
-    "party_member",
-    "service_start",
-    "ratings",
-    "planned_for",
-    "disciplined",
-    "disciplined_until",
-    "preferences",
-    "retirement_date",
-)
-
-
 def _load_person(d: Any, path: str, units: Mapping[str, Unit]) -> Person:
     r = _Reader.obj(d, path)
     pid = _Reader.string(r, "id", path)
@@ -687,7 +662,7 @@ def _load_person(d: Any, path: str, units: Mapping[str, Unit]) -> Person:
     pid, unit = _must(pid), _must(unit)
     if unit not in units:
         raise ProblemError(f"{path}.unit", unit, "unknown unit code")
-    for key in ("education", "political_theory", "state_management"):
+    for key in PERSON_SCALES:
         _Reader.enum(r, key, path, SCALES[key], required=False)
     ratings = []
     for i, rt in enumerate(_Reader.arr(r.get("ratings"), f"{path}.ratings")):
@@ -966,31 +941,7 @@ def _date(d: dt.date | None) -> str | None:
 
 
 def _dump_person(p: Person) -> dict[str, Any]:
-    return {
-        **p.extra,
-        "id": p.id,
-        "name": p.name,
-        "birth_date": _date(p.birth_date),
-        "gender": p.gender,
-        "ethnicity": p.ethnicity,
-        "unit": p.unit,
-        "home_commune": p.home_commune,
-        "category": p.category,
-        "current_title": p.current_title,
-        "job_family": p.job_family,
-        "education": p.education,
-        "field": p.field,
-        "political_theory": p.political_theory,
-        "state_management": p.state_management,
-        "party_member": p.party_member,
-        "service_start": _date(p.service_start),
-        "ratings": [{"year": y, "value": v} for y, v in p.ratings],
-        "planned_for": list(p.planned_for),
-        "disciplined": p.disciplined,
-        "disciplined_until": _date(p.disciplined_until),
-        "preferences": list(p.preferences),
-        **({"retirement_date": _date(p.retirement_date)} if p.retirement_date else {}),
-    }
+    return {**p.extra, **person_dict(lambda name: getattr(p, name), SOLVER_FIELDS)}
 
 
 def _dump_position(p: Position) -> dict[str, Any]:
