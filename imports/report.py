@@ -86,6 +86,11 @@ def report_to_dict(result: ImportResult[Any]) -> dict[str, Any]:
         ]
     else:
         out["people"] = [r.to_problem_dict() for r in result.records if isinstance(r, PersonRecord)]
+        # the file as read: every row that is not a person (title, header, section, total,
+        # signature, rejected), with why; data rows only counted
+        layout = result.extra.get("layout", ())
+        out["layout"] = [dict(entry) for entry in layout if entry["kind"] != "data"]
+        out["layout_people_rows"] = sum(1 for entry in layout if entry["kind"] == "data")
     return out
 
 

@@ -228,14 +228,18 @@ def test_cli_import_reports_bad_rows_with_position(runner, lang_son, tmp_path: P
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Loại cán bộ\n"
-        "Nguyễn Văn A,31/02/1980,Nam,020080000001,Công chức\n",
+        "Nguyễn Văn A,31/02/1980,Nam,,Công chức\n",
         encoding="utf-8",
     )
     result = runner.invoke(args=["import", "roster", str(bad), "--unit", "06622", "--json"])
     report = json.loads(result.output)
     assert result.exit_code == 1
+    # the impossible date is a warning naming its cell; with no CCCD either, nothing identifies
+    # the person, and that rejects the row (issue 11)
+    warning = next(e for e in report["errors"] if e["value"] == "31/02/1980")
+    assert warning["row"] == 2 and "Ngày sinh" in warning["column"] and warning["severity"] == "warning"
     error = next(e for e in report["errors"] if e["severity"] == "error")
-    assert error["row"] == 2 and error["value"] == "31/02/1980" and "Ngày sinh" in error["column"]
+    assert error["row"] == 2 and "không xác định được người này" in error["message"]
 
 
 def test_a_running_check_shows_progress_and_another_user_cannot_see_it(

@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy.orm import selectinload
 
 from imports.records import Framework, ImportResult, MergerRow, PersonRecord, PositionRecord, RelationRecord
+from solver.fields import PERSON_FIELDS as EXCHANGE_FIELDS
+from solver.fields import exchange_value
 
 from ..extensions import db
 from ..models import (
@@ -273,36 +275,28 @@ def _lay_out(
     return requirements
 
 
+# The stored person's values from a record: every exchange field but the id and unit (which are
+# the row's key and foreign key), from the one list in solver/fields.py, plus what the reader
+# keeps beside them.
 PERSON_FIELDS = (
-    "name",
-    "birth_date",
-    "gender",
-    "ethnicity",
-    "home_commune",
-    "category",
-    "current_title",
-    "job_family",
-    "education",
-    "field",
-    "political_theory",
-    "state_management",
-    "party_member",
-    "service_start",
-    "planned_for",
-    "disciplined",
-    "disciplined_until",
-    "preferences",
-    "retirement_date",
-    "ratings",
+    *(f.name for f in EXCHANGE_FIELDS if f.name not in ("id", "unit")),
     "has_cccd",
+    "raw",
+    "import_notes",
 )
 
 
 def _record_values(rec: PersonRecord) -> dict[str, Any]:
-    values = {f: getattr(rec, f) for f in PERSON_FIELDS}
-    values["ratings"] = [{"year": r.year, "value": r.value} for r in rec.ratings]
-    values["planned_for"] = list(rec.planned_for)
-    values["preferences"] = list(rec.preferences)
+    values: dict[str, Any] = {}
+    for spec in EXCHANGE_FIELDS:
+        if spec.name in ("id", "unit"):
+            continue
+        value = getattr(rec, spec.name)
+        # dates stay dates for the database; lists and ratings become JSON-ready lists
+        values[spec.name] = value if spec.kind == "date" else exchange_value(spec, value)
+    values["has_cccd"] = rec.has_cccd
+    values["raw"] = [list(pair) for pair in rec.raw]
+    values["import_notes"] = [list(note) for note in rec.notes]
     return values
 
 
@@ -398,7 +392,13 @@ def load_roster(province: Province, unit_code: str, result: ImportResult[PersonR
                 }
             )
             continue
-        changed = [f for f, v in values.items() if _comparable(getattr(person, f)) != _comparable(v)]
+        # the raw record and notes follow the file but are not a change of the person
+        person.raw, person.import_notes = values["raw"], values["import_notes"]
+        changed = [
+            f
+            for f, v in values.items()
+            if f not in ("raw", "import_notes") and _comparable(getattr(person, f)) != _comparable(v)
+        ]
         if person.key != rec.id and rec.has_cccd:
             changed.append("key")
             person.key = rec.id

@@ -26,7 +26,17 @@ def test_report_dict_has_exactly_the_cli_keys() -> None:
         quirky_roster(), "bac_xa.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1)
     )
     report = report_to_dict(result)
-    assert list(report) == ["file", "rows", "accepted", "rejected", "errors", "duplicates", "people"]
+    assert list(report) == [
+        "file",
+        "rows",
+        "accepted",
+        "rejected",
+        "errors",
+        "duplicates",
+        "people",
+        "layout",  # the file as read (issue 11)
+        "layout_people_rows",
+    ]
     assert (report["file"], report["rows"], report["accepted"], report["rejected"]) == (
         "bac_xa.xlsx",
         5,
