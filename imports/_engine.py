@@ -105,6 +105,7 @@ def load(data: bytes, row_limit: int, column_limit: int) -> list[dict[str, Any]]
 
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(.*?)</c>', re.S)
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"(?![^>]*\bt="(?:e|str)")[^>]*>((?:(?!</c>).)*?<f>([^<]*)</f>(?:(?!</c>).)*?)</c>', re.S)
 _ATTR_ID = re.compile(rb'\bId="([^"]+)"')
 _ATTR_TARGET = re.compile(rb'\bTarget="([^"]+)"')
 _ATTR_NAME = re.compile(rb'\bname="([^"]*)"')
@@ -137,20 +138,29 @@ def xlsx_error_cells(data: bytes) -> dict[str, list[tuple[int, int, str]]]:
             if path not in names:
                 continue
             xml = zf.read(path)
-            if b't="e"' not in xml:
+            if b't="e"' not in xml and b"<f>" not in xml:
                 continue
             found = []
             for cell in _ERROR_CELL.finditer(xml):
                 value = _VALUE.search(cell[3])
-                col = 0
-                for ch in cell[1]:
-                    col = col * 26 + ch - 64
                 text = value[1].decode() if value else "#ERROR"
-                found.append((int(cell[2]) - 1, col - 1, text))
+                found.append((int(cell[2]) - 1, _column(cell[1]) - 1, text))
+            for cell in _FORMULA_CELL.finditer(xml):
+                # a formula never calculated (no cached value): the engine reads it blank; keep its text
+                if _VALUE.search(cell[3]) is None or b"<v></v>" in cell[3] or b"<v/>" in cell[3]:
+                    formula = html.unescape(cell[4].decode("utf-8"))
+                    found.append((int(cell[2]) - 1, _column(cell[1]) - 1, "=" + formula))
             out[html.unescape(name[1].decode("utf-8"))] = found
         return out
     except (zipfile.BadZipFile, KeyError, ValueError):
         return {}
+
+
+def _column(letters: bytes) -> int:
+    col = 0
+    for ch in letters:
+        col = col * 26 + ch - 64
+    return col
 
 
 def _limit() -> None:

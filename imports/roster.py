@@ -694,6 +694,9 @@ def _category(row: _Row, context: _FileContext) -> str | None:
         if code is not None:
             context.section_category_used += 1
             return code
+    sheet_code = section_category(row.table.sheet.name) or CATEGORY.lookup(row.table.sheet.name)
+    if sheet_code is not None:  # one sheet per category ("Cán bộ", "Công chức", "KCT")
+        return sheet_code
     if text:
         return None
     if context.office_category is not None:
