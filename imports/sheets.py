@@ -487,7 +487,11 @@ def is_signature(cells: list[str]) -> bool:
 def is_total(cells: list[str]) -> bool:
     """Whether a row is a total ("Tổng cộng: 25 người") rather than a record."""
     first = [fold(t) for t in cells if t][:3]
-    return any(k.startswith(("tong cong", "tong so", "cong ")) or k == "cong" for k in first)
+    # "Cộng", "Cộng: 5", "Cộng khối Đảng" — but never "Công chức" (folded "cong chuc")
+    return any(k.startswith(("tong cong", "tong so")) or _SUBTOTAL.fullmatch(k) is not None for k in first)
+
+
+_SUBTOTAL = re.compile(r"cong(?: (?:\d.*|so .*|toan bo.*|chung.*|nguoi.*|khoi .*|muc .*|[ivxlc]+|[a-z]))?")
 
 
 def locate(sheet: Sheet, cmap: ColumnMap, file: str, *, warn_unknown: bool = True) -> Table | None:
