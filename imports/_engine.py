@@ -105,7 +105,11 @@ def load(data: bytes, row_limit: int, column_limit: int) -> list[dict[str, Any]]
 
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(.*?)</c>', re.S)
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
-_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"(?![^>]*\bt="(?:e|str)")[^>]*>((?:(?!</c>).)*?<f>([^<]*)</f>(?:(?!</c>).)*?)</c>', re.S)
+_FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"(?![^>]*\bt="(?:e|str)")[^>]*>'
+    rb"((?:(?!</c>).)*?<f>([^<]*)</f>(?:(?!</c>).)*?)</c>",
+    re.S,
+)
 _ATTR_ID = re.compile(rb'\bId="([^"]+)"')
 _ATTR_TARGET = re.compile(rb'\bTarget="([^"]+)"')
 _ATTR_NAME = re.compile(rb'\bname="([^"]*)"')
@@ -125,15 +129,15 @@ def xlsx_error_cells(data: bytes) -> dict[str, list[tuple[int, int, str]]]:
         rels = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
         targets: dict[str, str] = {}
         for rel in re.finditer(rb"<Relationship\b[^>]*>", rels):
-            rid, target = _ATTR_ID.search(rel[0]), _ATTR_TARGET.search(rel[0])
-            if rid and target:
-                targets[rid[1].decode()] = target[1].decode()
+            rel_id, rel_target = _ATTR_ID.search(rel[0]), _ATTR_TARGET.search(rel[0])
+            if rel_id and rel_target:
+                targets[rel_id[1].decode()] = rel_target[1].decode()
         out: dict[str, list[tuple[int, int, str]]] = {}
         for m in re.finditer(rb"<sheet\b[^>]*>", book):
-            name, rid = _ATTR_NAME.search(m[0]), _ATTR_RID.search(m[0])
-            if not (name and rid):
+            name, sheet_rid = _ATTR_NAME.search(m[0]), _ATTR_RID.search(m[0])
+            if not (name and sheet_rid):
                 continue
-            target = targets.get(rid[1].decode(), "")
+            target = targets.get(sheet_rid[1].decode(), "")
             path = target.lstrip("/") if target.startswith("/") else "xl/" + target
             if path not in names:
                 continue

@@ -69,7 +69,8 @@ def read_rank(text: str) -> RankRead:
         if named is not None and named.code != rank.code:
             return RankRead(
                 rank,
-                f"Mã ngạch {code} là '{rank.name}' nhưng tên ghi là '{named.name}'; đã đọc theo mã, cần kiểm tra.",
+                f"Mã ngạch {code} là '{rank.name}' nhưng tên ghi là '{named.name}'; "
+                "đã đọc theo mã, cần kiểm tra.",
             )
         return RankRead(rank)
     if named is not None:

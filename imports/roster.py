@@ -376,7 +376,8 @@ def _date_order(tables: list[Table], filename: str, errors: list[RowError]) -> s
         errors.append(
             problem(
                 filename,
-                f"Không xác định được thứ tự ngày/tháng của tệp: mọi ngày có cả ngày và tháng ≤ 12 (ví dụ '{text}' "
+                "Không xác định được thứ tự ngày/tháng của tệp: mọi ngày có cả ngày và tháng ≤ 12 "
+                f"(ví dụ '{text}' "
                 f"ở dòng {row}). Đã đọc theo ngày/tháng/năm; cần kiểm tra {len(ambiguous)} ngày.",
                 sheet=sheet,
                 severity="warning",
@@ -403,7 +404,8 @@ def _context_warnings(filename: str, table: Table, context: _FileContext) -> lis
         out.append(
             problem(
                 filename,
-                f"Không có cột 'Loại cán bộ': {context.category_used} người của cơ quan '{context.office}' được "
+                f"Không có cột 'Loại cán bộ': {context.category_used} người của cơ quan "
+                f"'{context.office}' được "
                 "ghi là Công chức.",
                 sheet=sheet,
                 severity="warning",
@@ -413,7 +415,8 @@ def _context_warnings(filename: str, table: Table, context: _FileContext) -> lis
         out.append(
             problem(
                 filename,
-                f"{context.no_category} người chưa có loại cán bộ (không có cột 'Loại cán bộ' hoặc ô trống, và "
+                f"{context.no_category} người chưa có loại cán bộ (không có cột 'Loại cán bộ' "
+                "hoặc ô trống, và "
                 "không có dòng mục như 'I. CÁN BỘ'); cần bổ sung khi xem lại.",
                 sheet=sheet,
                 severity="warning",
@@ -571,7 +574,8 @@ def _person(
         row.report(
             "cccd",
             raw_id,
-            "Không có số CCCD/CMND và không có ngày sinh đọc được: không xác định được người này; dòng bị loại.",
+            "Không có số CCCD/CMND và không có ngày sinh đọc được: không xác định được người này; "
+            "dòng bị loại.",
             "error",
         )
 
@@ -587,7 +591,8 @@ def _person(
             row.report(
                 "education",
                 education_text,
-                "Không hiểu trình độ chuyên môn (cần Tiến sĩ, Thạc sĩ, Đại học, Cao đẳng, Trung cấp, Sơ cấp); "
+                "Không hiểu trình độ chuyên môn (cần Tiến sĩ, Thạc sĩ, Đại học, Cao đẳng, Trung cấp, "
+                "Sơ cấp); "
                 "giữ nguyên giá trị gốc, trường để trống.",
             )
     else:  # blank means no training; no column means not known
@@ -707,7 +712,8 @@ def _category(row: _Row, context: _FileContext) -> str | None:
 
 
 def section_category(heading: str) -> str | None:
-    """The category a section heading names ("II. CÔNG CHỨC" -> cong_chuc), None for a block or mixed heading."""
+    """The category a section heading names ("II. CÔNG CHỨC" -> cong_chuc); None for a block or a
+    mixed heading."""
     key = re.sub(r"^(?:[ivxlc]+|[a-z]|\d{1,2}) ", "", fold(heading))
     if "khong chuyen trach" in key:
         return "khong_chuyen_trach"
@@ -903,7 +909,8 @@ def _job_family(row: _Row, title: str | None, context: _FileContext) -> str | No
             row.report(
                 "job_family",
                 text,
-                "Không hiểu nhóm công việc (cần một mã như dia_chinh, tu_phap, van_phong); giữ nguyên giá trị gốc.",
+                "Không hiểu nhóm công việc (cần một mã như dia_chinh, tu_phap, van_phong); "
+                "giữ nguyên giá trị gốc.",
             )
         return code
     code = job_family(title) if title else None

@@ -452,7 +452,8 @@ def _two_row(
                 keys.append(sk)
                 if gk != sk:
                     found.append(
-                        f"Tiêu đề '{g}' / '{s}' khớp với hai trường ({gk}, {sk}); đã đọc theo dòng dưới là {sk}."
+                        f"Tiêu đề '{g}' / '{s}' khớp với hai trường ({gk}, {sk}); "
+                        f"đã đọc theo dòng dưới là {sk}."
                     )
             elif gk is not None and not group_of_years:
                 texts.append(g)

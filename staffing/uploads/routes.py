@@ -141,7 +141,6 @@ def _layout_kinds() -> dict[str, str]:
     }
 
 
-
 @bp.get("/p/<code>/imports/<token>/status")
 @access.role_required(Role.DRAFTER)
 def preview_status(code: str, token: str) -> ResponseReturnValue:

@@ -16,7 +16,7 @@ from test_import_roster import COMMUNES, quirky_roster
 
 from imports.framework import read_framework
 from imports.merger_map import read_merger_map
-from imports.report import ERROR_FILL, SUMMARY_SHEET, WARNING_FILL, annotated_copy, report_to_dict
+from imports.report import SUMMARY_SHEET, WARNING_FILL, annotated_copy, report_to_dict
 from imports.roster import read_roster
 from imports.templates import blank_framework_template, blank_merger_map_template, blank_roster_template
 

@@ -29,7 +29,9 @@ def score_file(expected_path: Path) -> tuple[int, int, list[str]]:
     """(right, total, what was wrong) for one roster of the corpus."""
     expected: dict[str, Any] = json.loads(expected_path.read_text(encoding="utf-8"))
     path = CORPUS / expected["file"]
-    result = read_roster(path, expected["file"], unit=expected["unit"], as_of=date.fromisoformat(expected["as_of"]))
+    result = read_roster(
+        path, expected["file"], unit=expected["unit"], as_of=date.fromisoformat(expected["as_of"])
+    )
     right = total = 0
     misses: list[str] = []
 
@@ -41,7 +43,10 @@ def score_file(expected_path: Path) -> tuple[int, int, list[str]]:
             misses.append(what)
 
     people = {p.name: p for p in result.records}
-    point(len({p.id for p in result.records}) == expected["people_count"], f"people {len(people)} != {expected['people_count']}")
+    point(
+        len({p.id for p in result.records}) == expected["people_count"],
+        f"people {len(people)} != {expected['people_count']}",
+    )
     for want in expected["people"]:
         got = people.get(want["name"])
         point(got is not None, f"{want['name']} not found")
@@ -49,10 +54,13 @@ def score_file(expected_path: Path) -> tuple[int, int, list[str]]:
         for field, value in want["fields"].items():
             point(item.get(field) == value, f"{want['name']}.{field}: {item.get(field)!r} != {value!r}")
         for header, text in want.get("raw", []):
-            point(got is not None and (header, text) in got.raw, f"{want['name']} raw {header}={text} missing")
+            point(
+                got is not None and (header, text) in got.raw, f"{want['name']} raw {header}={text} missing"
+            )
     for w in expected["warnings"]:
         found = any(
-            e.severity == "warning" and e.row == w["row"] and w["contains"] in e.message for e in result.errors
+            e.severity == "warning" and e.row == w["row"] and w["contains"] in e.message
+            for e in result.errors
         )
         point(found, f"no warning at row {w['row']} with '{w['contains']}'")
     rows_read = {p.source.row for p in result.records if p.source}

@@ -53,7 +53,16 @@ PEOPLE = [
     },
 ]
 KEYS = list(PEOPLE[0])
-FIELDS = ("id", "birth_date", "gender", "category", "education", "political_theory", "state_management", "rank")
+FIELDS = (
+    "id",
+    "birth_date",
+    "gender",
+    "category",
+    "education",
+    "political_theory",
+    "state_management",
+    "rank",
+)
 
 # spellings of each header that mean only that field
 SPELLINGS = {key: [ROSTER.by_key(key).header, *ROSTER.by_key(key).aliases] for key in KEYS}

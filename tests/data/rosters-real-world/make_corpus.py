@@ -281,7 +281,9 @@ def table(people: list[dict[str, Any]], columns: list[tuple[str, str]] | None = 
     return rows
 
 
-def expected_people(people: list[dict[str, Any]], columns: list[tuple[str, str]] | None = None) -> list[dict[str, Any]]:
+def expected_people(
+    people: list[dict[str, Any]], columns: list[tuple[str, str]] | None = None
+) -> list[dict[str, Any]]:
     """The expected fields of each person, limited to what the file's columns carry."""
     keys = {k for k, _ in (columns or COLUMNS)}
     needs = {
@@ -405,8 +407,16 @@ def convert(source: Path, target_ext: str) -> bool:
         return False
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(
-            [soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", target_ext,
-             "--outdir", tmp, str(source)],
+            [
+                soffice,
+                "--headless",
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--convert-to",
+                target_ext,
+                "--outdir",
+                tmp,
+                str(source),
+            ],
             check=True,
             capture_output=True,
             timeout=180,
@@ -427,7 +437,12 @@ def build() -> None:
     add("01_clean.xlsx", {"Danh sách": table(base)}, base, note="one header row, every column")
 
     # 2. title rows, a numbering row, the signature block
-    rows = [["ỦY BAN NHÂN DÂN XÃ BẮC XA"], ["DANH SÁCH CÁN BỘ, CÔNG CHỨC"], ["(Kèm theo Công văn số 12/UBND)"], []]
+    rows = [
+        ["ỦY BAN NHÂN DÂN XÃ BẮC XA"],
+        ["DANH SÁCH CÁN BỘ, CÔNG CHỨC"],
+        ["(Kèm theo Công văn số 12/UBND)"],
+        [],
+    ]
     t = table(base)
     numbering = [f"({i})" for i in range(1, len(t[0]) + 1)]
     rows += [t[0], numbering, *t[1:], *SIGNATURE]
@@ -442,7 +457,11 @@ def build() -> None:
 
     # 3. sections give the category; no category column; a total row
     cols = [c for c in COLUMNS if c[0] != "category"]
-    groups = [("I. CÁN BỘ", [1, 4]), ("II. CÔNG CHỨC", [0, 2, 5]), ("III. NGƯỜI HOẠT ĐỘNG KHÔNG CHUYÊN TRÁCH", [3])]
+    groups = [
+        ("I. CÁN BỘ", [1, 4]),
+        ("II. CÔNG CHỨC", [0, 2, 5]),
+        ("III. NGƯỜI HOẠT ĐỘNG KHÔNG CHUYÊN TRÁCH", [3]),
+    ]
     rows = [[h for _, h in cols]]
     section_rows = []
     ordered = []
@@ -481,7 +500,7 @@ def build() -> None:
         skip.append(len(rows))
         for i in members:
             n += 1
-            rows.append(table([base[i]])[1][:0] + [n] + table([base[i]])[1][1:])
+            rows.append([n, *table([base[i]])[1][1:]])
         if members:
             rows.append(["", "Cộng", "", "", "", "", "", "", "", "", "", "", "", "", "", ""])
             skip.append(len(rows))
@@ -495,19 +514,69 @@ def build() -> None:
     )
 
     # 5. two header rows with merged groups: Trình độ over CM/LLCT/QLNN, Ngày sinh over Nam/Nữ
-    top = ["STT", "Họ và tên", "Số CCCD", "Ngày sinh", "", "Loại cán bộ", "Chức vụ", "Trình độ", "", "", "Xếp loại", ""]
-    sub = ["", "", "", "Nam", "Nữ", "", "", "Chuyên môn", "Lý luận chính trị", "Quản lý nhà nước", "2023", "2024"]
+    top = [
+        "STT",
+        "Họ và tên",
+        "Số CCCD",
+        "Ngày sinh",
+        "",
+        "Loại cán bộ",
+        "Chức vụ",
+        "Trình độ",
+        "",
+        "",
+        "Xếp loại",
+        "",
+    ]
+    sub = [
+        "",
+        "",
+        "",
+        "Nam",
+        "Nữ",
+        "",
+        "",
+        "Chuyên môn",
+        "Lý luận chính trị",
+        "Quản lý nhà nước",
+        "2023",
+        "2024",
+    ]
     rows = [top, sub]
     for n, p in enumerate(base, start=1):
         w = p["write"]
         male = w["gender"] == "Nam"
         rows.append(
-            [n, w["name"], w["cccd"], w["birth"] if male else "", "" if male else w["birth"], w["category"], w["title"],
-             w["education"], w["llct"], w["qlnn"], w["r2023"], w["r2024"]]
+            [
+                n,
+                w["name"],
+                w["cccd"],
+                w["birth"] if male else "",
+                "" if male else w["birth"],
+                w["category"],
+                w["title"],
+                w["education"],
+                w["llct"],
+                w["qlnn"],
+                w["r2023"],
+                w["r2024"],
+            ]
         )
     merges = ["A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:F2", "G1:G2", "H1:J1", "K1:L1"]
-    cols5 = [("stt", ""), ("name", ""), ("cccd", ""), ("birth", ""), ("gender", ""), ("category", ""), ("title", ""),
-             ("education", ""), ("llct", ""), ("qlnn", ""), ("r2023", ""), ("r2024", "")]
+    cols5 = [
+        ("stt", ""),
+        ("name", ""),
+        ("cccd", ""),
+        ("birth", ""),
+        ("gender", ""),
+        ("category", ""),
+        ("title", ""),
+        ("education", ""),
+        ("llct", ""),
+        ("qlnn", ""),
+        ("r2023", ""),
+        ("r2024", ""),
+    ]
     add(
         "05_two_header_rows_merged.xlsx",
         {"DS": rows},
@@ -517,16 +586,41 @@ def build() -> None:
     )
 
     # 6. QLNN and Ngạch side by side (class 1 of the issue: QLNN was swallowed as a second Ngạch)
-    cols6 = [("stt", "TT"), ("name", "Họ tên"), ("cccd", "CCCD"), ("birth", "Ngày tháng năm sinh"), ("gender", "Giới tính"),
-             ("category", "Loại"), ("rank", "Ngạch công chức"), ("qlnn", "QLNN"), ("llct", "LLCT")]
+    cols6 = [
+        ("stt", "TT"),
+        ("name", "Họ tên"),
+        ("cccd", "CCCD"),
+        ("birth", "Ngày tháng năm sinh"),
+        ("gender", "Giới tính"),
+        ("category", "Loại"),
+        ("rank", "Ngạch công chức"),
+        ("qlnn", "QLNN"),
+        ("llct", "LLCT"),
+    ]
     add("06_qlnn_and_ngach.xlsx", {"Sheet1": table(base, cols6)}, expected_people(base, cols6))
 
     # 7. rank codes in every spelling
-    spellings = ["01.003", "Chuyên viên chính (01.002)", "Kế toán viên (06.031)", "", "01.002 - Chuyên viên chính",
-                 "Cán sự"]
+    spellings = [
+        "01.003",
+        "Chuyên viên chính (01.002)",
+        "Kế toán viên (06.031)",
+        "",
+        "01.002 - Chuyên viên chính",
+        "Cán sự",
+    ]
     ranked = [person(i, rank=spellings[i]) for i in everyone]
-    ranked.append(person(0, name="Lục Văn Mới", cccd="020088001111", birth="02/03/1988", rank="99.999",
-                         expect_id="020088001111", expect_birth_date="1988-03-02", expect_rank=None))
+    ranked.append(
+        person(
+            0,
+            name="Lục Văn Mới",
+            cccd="020088001111",
+            birth="02/03/1988",
+            rank="99.999",
+            expect_id="020088001111",
+            expect_birth_date="1988-03-02",
+            expect_rank=None,
+        )
+    )
     add(
         "07_rank_codes.xlsx",
         {"DS": table(ranked)},
@@ -538,8 +632,12 @@ def build() -> None:
     # 8. rating labels, full and short; an ambiguous 'HTT' asks
     rated = [person(i) for i in everyone]
     rated[0] = person(0, r2023="HTT", expect_ratings=[{"year": 2024, "value": "xuat_sac"}])
-    rated[2] = person(2, r2023="Hoàn thành tốt nhiệm vụ", r2024="HT tốt NV",
-                      expect_ratings=[{"year": 2023, "value": "tot"}, {"year": 2024, "value": "tot"}])
+    rated[2] = person(
+        2,
+        r2023="Hoàn thành tốt nhiệm vụ",
+        r2024="HT tốt NV",
+        expect_ratings=[{"year": 2023, "value": "tot"}, {"year": 2024, "value": "tot"}],
+    )
     add("08_rating_labels.xlsx", {"DS": table(rated)}, expected_people(rated), warnings=[(2, "HTT")])
 
     # 9. identity numbers: 9-digit CMND, 10 digits (an error said, the person kept by name and birth date),
@@ -571,8 +669,12 @@ def build() -> None:
     formula = [person(i) for i in everyone]
     formula[0] = person(0, title="=Công chức Địa chính", expect_job_family=None)
     formula[3] = person(3, ethnicity="@Kinh")
-    add("11_formula_like_text.xlsx", {"DS": table(formula)}, expected_people(formula),
-        warnings=[(2, "công thức"), (5, "công thức")])
+    add(
+        "11_formula_like_text.xlsx",
+        {"DS": table(formula)},
+        expected_people(formula),
+        warnings=[(2, "công thức"), (5, "công thức")],
+    )
 
     # 12. Excel error values in cells
     errs = table(base)
@@ -590,35 +692,75 @@ def build() -> None:
     ages = [person(i) for i in everyone]
     ages[0] = person(0, birth="12/04/2009", expect_birth_date="2009-04-12")
     ages[3] = person(3, birth="17/02/1955", expect_birth_date="1955-02-17")
-    add("14_implausible_ages.xlsx", {"DS": table(ages)}, expected_people(ages), warnings=[(2, "tuổi"), (5, "tuổi")])
+    add(
+        "14_implausible_ages.xlsx",
+        {"DS": table(ages)},
+        expected_people(ages),
+        warnings=[(2, "tuổi"), (5, "tuổi")],
+    )
 
     # 15. month/day/year typed dates; the file's own dates show it
     mdy = [person(i) for i in everyone]
     for p in mdy:
         d, m, y = p["write"]["birth"].split("/")
         p["write"]["birth"] = f"{m}/{d}/{y}"
-    add("15_month_first_dates.csv", {"csv": table(mdy)}, expected_people(mdy), kind="csv",
-        warnings=[(0, "tháng/ngày/năm")])
+    add(
+        "15_month_first_dates.csv",
+        {"csv": table(mdy)},
+        expected_people(mdy),
+        kind="csv",
+        warnings=[(0, "tháng/ngày/năm")],
+    )
 
     # 16. dates that cannot decide the order: said, read day first
-    undecided = [person(i, birth=b, expect_birth_date=e) for i, b, e in (
-        (0, "05/06/1975", "1975-06-05"), (1, "03/02/1980", "1980-02-03"), (2, "11/10/1985", "1985-10-11"))]
-    add("16_undecidable_dates.csv", {"csv": table(undecided)}, expected_people(undecided), kind="csv",
-        warnings=[(0, "Không xác định được thứ tự ngày/tháng")])
+    undecided = [
+        person(i, birth=b, expect_birth_date=e)
+        for i, b, e in (
+            (0, "05/06/1975", "1975-06-05"),
+            (1, "03/02/1980", "1980-02-03"),
+            (2, "11/10/1985", "1985-10-11"),
+        )
+    ]
+    add(
+        "16_undecidable_dates.csv",
+        {"csv": table(undecided)},
+        expected_people(undecided),
+        kind="csv",
+        warnings=[(0, "Không xác định được thứ tự ngày/tháng")],
+    )
 
     # 17. a district agency by its title row: job family and category inferred once
-    cols17 = [("stt", "STT"), ("name", "Họ và tên"), ("cccd", "Số CCCD"), ("birth", "Ngày sinh"), ("gender", "Giới tính"),
-              ("education", "Trình độ chuyên môn"), ("llct", "Lý luận chính trị"), ("qlnn", "Quản lý nhà nước")]
-    agency = [person(i, **{"expect_job_family": "tai_chinh", "expect_category": "cong_chuc"}) for i in (0, 2, 5)]
+    cols17 = [
+        ("stt", "STT"),
+        ("name", "Họ và tên"),
+        ("cccd", "Số CCCD"),
+        ("birth", "Ngày sinh"),
+        ("gender", "Giới tính"),
+        ("education", "Trình độ chuyên môn"),
+        ("llct", "Lý luận chính trị"),
+        ("qlnn", "Quản lý nhà nước"),
+    ]
+    agency = [
+        person(i, **{"expect_job_family": "tai_chinh", "expect_category": "cong_chuc"}) for i in (0, 2, 5)
+    ]
     for p in agency:
         p["force"] = ("job_family",)
-    rows = [["UBND HUYỆN ĐÌNH LẬP"], ["DANH SÁCH CÔNG CHỨC PHÒNG TÀI CHÍNH - KẾ HOẠCH HUYỆN ĐÌNH LẬP"], [],
-            *table(agency, cols17)]
+    rows = [
+        ["UBND HUYỆN ĐÌNH LẬP"],
+        ["DANH SÁCH CÔNG CHỨC PHÒNG TÀI CHÍNH - KẾ HOẠCH HUYỆN ĐÌNH LẬP"],
+        [],
+        *table(agency, cols17),
+    ]
     exp = expected_people(agency, cols17)
     for e in exp:
         e["fields"]["category"] = "cong_chuc"
-    add("17_agency_by_title_row.xlsx", {"Sheet1": rows}, exp,
-        warnings=[(0, "tai_chinh"), (0, "Công chức")], not_people=[1, 2])
+    add(
+        "17_agency_by_title_row.xlsx",
+        {"Sheet1": rows},
+        exp,
+        warnings=[(0, "tai_chinh"), (0, "Công chức")],
+        not_people=[1, 2],
+    )
 
     # 18. an agency by its sheet name
     agency18 = [person(i, expect_job_family="noi_vu") for i in (0, 5)]
@@ -627,7 +769,12 @@ def build() -> None:
     exp = expected_people(agency18, cols17)
     for e in exp:
         e["fields"]["category"] = "cong_chuc"
-    add("18_agency_by_sheet_name.xlsx", {"Phòng Nội vụ": table(agency18, cols17)}, exp, warnings=[(0, "noi_vu")])
+    add(
+        "18_agency_by_sheet_name.xlsx",
+        {"Phòng Nội vụ": table(agency18, cols17)},
+        exp,
+        warnings=[(0, "noi_vu")],
+    )
 
     # 19. an agency by the file's name
     agency19 = [person(i, expect_job_family="van_phong") for i in (2, 5)]
@@ -636,8 +783,13 @@ def build() -> None:
     exp = expected_people(agency19, cols17)
     for e in exp:
         e["fields"]["category"] = "cong_chuc"
-    add("19_Van phong HDND UBND huyen Loc Binh.csv", {"csv": table(agency19, cols17)}, exp, kind="csv",
-        warnings=[(0, "van_phong")])
+    add(
+        "19_Van phong HDND UBND huyen Loc Binh.csv",
+        {"csv": table(agency19, cols17)},
+        exp,
+        kind="csv",
+        warnings=[(0, "van_phong")],
+    )
 
     # 20. Ban Tổ chức Huyện ủy
     agency20 = [person(i, expect_job_family="xay_dung_dang") for i in (1, 4)]
@@ -646,12 +798,23 @@ def build() -> None:
     exp = expected_people(agency20, cols17)
     for e in exp:
         e["fields"]["category"] = "cong_chuc"
-    add("20_ban_to_chuc_huyen_uy.xlsx", {"DS": [["BAN TỔ CHỨC HUYỆN ỦY CAO LỘC"], [], *table(agency20, cols17)]}, exp,
-        warnings=[(0, "xay_dung_dang")])
+    add(
+        "20_ban_to_chuc_huyen_uy.xlsx",
+        {"DS": [["BAN TỔ CHỨC HUYỆN ỦY CAO LỘC"], [], *table(agency20, cols17)]},
+        exp,
+        warnings=[(0, "xay_dung_dang")],
+    )
 
     # 21-24. text files in the encodings Excel writes
     add("21_utf8_bom.csv", {"csv": table(base)}, expected_people(base), kind="csv", encoding="utf-8-sig")
-    add("22_utf16_tab.csv", {"csv": table(base)}, expected_people(base), kind="csv", encoding="utf-16", delimiter="\t")
+    add(
+        "22_utf16_tab.csv",
+        {"csv": table(base)},
+        expected_people(base),
+        kind="csv",
+        encoding="utf-16",
+        delimiter="\t",
+    )
     add("23_cp1258.csv", {"csv": table(base)}, expected_people(base), kind="csv", encoding="cp1258")
     add("24_semicolon_utf8.csv", {"csv": table(base)}, expected_people(base), kind="csv", delimiter=";")
 
@@ -671,8 +834,13 @@ def build() -> None:
     # 26. hidden columns: a known one is read, an unknown one kept in the raw record
     cols26 = [*COLUMNS, ("phone", "Số điện thoại")]
     hidden = [person(i, phone=f"09120000{i:02d}") for i in everyone]
-    add("26_hidden_columns.xlsx", {"DS": table(hidden, cols26)}, expected_people(hidden, cols26),
-        hidden_columns={"DS": ["F", "Q"]}, warnings=[(1, "bản ghi gốc")])
+    add(
+        "26_hidden_columns.xlsx",
+        {"DS": table(hidden, cols26)},
+        expected_people(hidden, cols26),
+        hidden_columns={"DS": ["F", "Q"]},
+        warnings=[(1, "bản ghi gốc")],
+    )
     for e, p in zip(CORPUS[-1]["people"], hidden, strict=True):
         e["raw"] = [["Số điện thoại", p["write"]["phone"]]]
 
@@ -683,15 +851,27 @@ def build() -> None:
     CORPUS[-1]["people"][0]["raw"] = [["Ghi chú", "Điều động từ xã Bính Xá 2023"]]
 
     # 28. name split in two columns, birth date by gender columns
-    cols28 = [("stt", "STT"), ("family", "Họ đệm"), ("given", "Tên"), ("cccd", "Số CCCD"), ("birth_m", "Ngày sinh Nam"),
-              ("birth_f", "Ngày sinh Nữ"), ("category", "Loại cán bộ"), ("education", "Trình độ chuyên môn")]
+    cols28 = [
+        ("stt", "STT"),
+        ("family", "Họ đệm"),
+        ("given", "Tên"),
+        ("cccd", "Số CCCD"),
+        ("birth_m", "Ngày sinh Nam"),
+        ("birth_f", "Ngày sinh Nữ"),
+        ("category", "Loại cán bộ"),
+        ("education", "Trình độ chuyên môn"),
+    ]
     split = []
     for i in everyone:
         p = person(i)
         family, given = p["write"]["name"].rsplit(" ", 1)
         male = p["write"]["gender"] == "Nam"
-        p["write"].update(family=family, given=given, birth_m=p["write"]["birth"] if male else "",
-                          birth_f="" if male else p["write"]["birth"])
+        p["write"].update(
+            family=family,
+            given=given,
+            birth_m=p["write"]["birth"] if male else "",
+            birth_f="" if male else p["write"]["birth"],
+        )
         split.append(p)
     exp = expected_people(split, cols28)
     for e, p in zip(exp, split, strict=True):
@@ -713,32 +893,62 @@ def build() -> None:
     )
 
     # 30. a header naming two fields; a field headed twice (the second fills in)
-    cols30 = [("stt", "STT"), ("name", "Họ và tên"), ("cccd", "Số CCCD"), ("birth", "Ngày sinh"), ("gender", "Giới tính"),
-              ("category", "Loại cán bộ"), ("rank", "Ngạch (QLNN)"), ("title", "Chức vụ"), ("title2", "Chức danh")]
+    cols30 = [
+        ("stt", "STT"),
+        ("name", "Họ và tên"),
+        ("cccd", "Số CCCD"),
+        ("birth", "Ngày sinh"),
+        ("gender", "Giới tính"),
+        ("category", "Loại cán bộ"),
+        ("rank", "Ngạch (QLNN)"),
+        ("title", "Chức vụ"),
+        ("title2", "Chức danh"),
+    ]
     twice = [person(i, title2="") for i in everyone]
     twice[3] = person(3, title="", title2="Phó Chỉ huy trưởng Quân sự")
-    add("30_header_conflicts.xlsx", {"DS": table(twice, cols30)}, expected_people(twice, cols30),
-        warnings=[(1, "hai trường"), (1, "cùng là trường")])
+    add(
+        "30_header_conflicts.xlsx",
+        {"DS": table(twice, cols30)},
+        expected_people(twice, cols30),
+        warnings=[(1, "hai trường"), (1, "cùng là trường")],
+    )
 
     # 31. .xls made by LibreOffice from a sectioned roster
-    add("31_sections_legacy.xls", deepcopy(CORPUS[2]["sheets"]), deepcopy(CORPUS[2]["people"]),
-        not_people=CORPUS[2]["not_people"], kind="xls")
+    add(
+        "31_sections_legacy.xls",
+        deepcopy(CORPUS[2]["sheets"]),
+        deepcopy(CORPUS[2]["people"]),
+        not_people=CORPUS[2]["not_people"],
+        kind="xls",
+    )
     # 32. .ods of the two-header-row roster
-    add("32_two_header_rows.ods", deepcopy(CORPUS[4]["sheets"]), deepcopy(CORPUS[4]["people"]),
-        merges=CORPUS[4]["merges"], kind="ods")
+    add(
+        "32_two_header_rows.ods",
+        deepcopy(CORPUS[4]["sheets"]),
+        deepcopy(CORPUS[4]["people"]),
+        merges=CORPUS[4]["merges"],
+        kind="ods",
+    )
 
     # 33. a messy real-world mix: titles, sections, KCT section, notes, signature, near misses, CMND
     cols33 = [c for c in COLUMNS if c[0] != "category"] + [("note", "Ghi chú")]
     mix = [person(i) for i in everyone]
     mix[1] = person(1, cccd="123456780", expect_id="cmnd-123456780", expect_cmnd="123456780")
     mix[2] = person(2, education="Dai hoc")
-    rows = [["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"], ["Độc lập - Tự do - Hạnh phúc"], [],
-            ["DANH SÁCH TRÍCH NGANG CÁN BỘ, CÔNG CHỨC, NGƯỜI HOẠT ĐỘNG KHÔNG CHUYÊN TRÁCH XÃ THỤY HÙNG"],
-            [h for _, h in cols33]]
+    rows = [
+        ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+        ["Độc lập - Tự do - Hạnh phúc"],
+        [],
+        ["DANH SÁCH TRÍCH NGANG CÁN BỘ, CÔNG CHỨC, NGƯỜI HOẠT ĐỘNG KHÔNG CHUYÊN TRÁCH XÃ THỤY HÙNG"],
+        [h for _, h in cols33],
+    ]
     skip = [1, 2, 4]
     ordered = []
-    for heading, members in (("I. CÁN BỘ", [1, 4]), ("II. CÔNG CHỨC", [0, 2, 5]),
-                             ("III. NGƯỜI HOẠT ĐỘNG KHÔNG CHUYÊN TRÁCH", [3])):
+    for heading, members in (
+        ("I. CÁN BỘ", [1, 4]),
+        ("II. CÔNG CHỨC", [0, 2, 5]),
+        ("III. NGƯỜI HOẠT ĐỘNG KHÔNG CHUYÊN TRÁCH", [3]),
+    ):
         rows.append(["", heading])
         skip.append(len(rows))
         for i in members:
@@ -750,13 +960,26 @@ def build() -> None:
     exp = expected_people(ordered, cols33)
     for e, p in zip(exp, ordered, strict=True):
         e["fields"]["category"] = p["expect"]["category"]
-    add("33_messy_commune_roster.xlsx", {"Thụy Hùng": rows}, exp, not_people=skip,
-        warnings=[(7, "CMND"), (11, "Đại học")])
+    add(
+        "33_messy_commune_roster.xlsx",
+        {"Thụy Hùng": rows},
+        exp,
+        not_people=skip,
+        warnings=[(7, "CMND"), (11, "Đại học")],
+    )
 
     # 34. UTF-8 CSV without BOM, headers spelt without accents
-    cols34 = [("stt", "TT"), ("name", "Ho va ten"), ("cccd", "CCCD"), ("birth", "Ngay sinh"), ("gender", "Gioi tinh"),
-              ("category", "Loai can bo"), ("education", "Trinh do chuyen mon"), ("llct", "Trinh do LLCT"),
-              ("qlnn", "Trinh do QLNN")]
+    cols34 = [
+        ("stt", "TT"),
+        ("name", "Ho va ten"),
+        ("cccd", "CCCD"),
+        ("birth", "Ngay sinh"),
+        ("gender", "Gioi tinh"),
+        ("category", "Loai can bo"),
+        ("education", "Trinh do chuyen mon"),
+        ("llct", "Trinh do LLCT"),
+        ("qlnn", "Trinh do QLNN"),
+    ]
     add("34_unaccented_headers.csv", {"csv": table(base, cols34)}, expected_people(base, cols34), kind="csv")
 
 
