@@ -90,12 +90,20 @@ def exchange_value(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
+_PLAIN = frozenset({"str", "code", "scale", "bool", "number"})
+
+
 def person_dict(get: Callable[[str], Any], fields: Iterable[FieldSpec] = PERSON_FIELDS) -> dict[str, Any]:
     """A person as an item of the problem's `people` array, reading each field with `get(name)`."""
     out: dict[str, Any] = {}
     for spec in fields:
-        value = exchange_value(spec, get(spec.name))
-        if value is None and spec.omit_none:
-            continue
-        out[spec.name] = value
+        value = get(spec.name)
+        if value is None:
+            if spec.omit_none:
+                continue
+            out[spec.name] = [] if spec.kind in ("list", "ratings") else None
+        elif spec.kind in _PLAIN:  # the common case, without a call
+            out[spec.name] = value
+        else:
+            out[spec.name] = exchange_value(spec, value)
     return out

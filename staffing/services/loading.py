@@ -393,7 +393,10 @@ def load_roster(province: Province, unit_code: str, result: ImportResult[PersonR
             )
             continue
         # the raw record and notes follow the file but are not a change of the person
-        person.raw, person.import_notes = values["raw"], values["import_notes"]
+        if person.raw != values["raw"]:
+            person.raw = values["raw"]
+        if person.import_notes != values["import_notes"]:
+            person.import_notes = values["import_notes"]
         changed = [
             f
             for f, v in values.items()
