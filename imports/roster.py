@@ -66,6 +66,7 @@ EXCEL_ERRORS = frozenset(
     {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!"}
 )
 FORMULA_START = ("=", "+", "-", "@")
+FORMULA_FIRST = frozenset(FORMULA_START)
 # free-text columns where a leading =, +, -, @ is a formula risk (CSV injection) worth a word
 TEXT_KEYS = (
     "name",
@@ -109,6 +110,8 @@ class _Row:
         self.cells = list(cells)
         self.order = order
         self.errors: list[RowError] = []
+        if EXCEL_ERRORS.isdisjoint(cells):
+            return
         for col, text in enumerate(self.cells):
             if text in EXCEL_ERRORS:
                 self.errors.append(
@@ -147,10 +150,12 @@ class _Row:
 
     def raw(self) -> tuple[tuple[str, str], ...]:
         """Every non-blank cell as (header, text), then the sections the row sits under."""
-        out: list[tuple[str, str]] = []
-        for col, text in enumerate(self.raw_cells):
-            if text:
-                out.append((self.table.headers.get(col) or f"Cột {_letters(col)}", text))
+        headers = self.table.headers
+        out = [
+            (headers.get(col) or f"Cột {_letters(col)}", text)
+            for col, text in enumerate(self.raw_cells)
+            if text
+        ]
         out.extend(("Mục", heading) for heading in self.table.sections.get(self.row, ()))
         return tuple(out)
 
@@ -671,6 +676,10 @@ def _said(row: _Row, key: str, text: str, match: Match) -> None:
 
 def _formula_like(row: _Row) -> None:
     for key in TEXT_KEYS:
+        col = row.table.columns.get(key)
+        quick_no = col is None or col >= len(row.cells) or row.cells[col][:1] not in FORMULA_FIRST
+        if quick_no and key not in row.table.more:
+            continue
         text = row.text(key)
         if len(text) > 1 and text.startswith(FORMULA_START) and not re.fullmatch(r"[-+]?[\d.,\s]+", text):
             row.report(

@@ -487,7 +487,12 @@ def is_signature(cells: list[str]) -> bool:
 
 def is_total(cells: list[str]) -> bool:
     """Whether a row is a total ("Tổng cộng: 25 người") rather than a record."""
-    first = [fold(t) for t in cells if t][:3]
+    first = []
+    for t in cells:
+        if t:
+            first.append(fold(t))
+            if len(first) == 3:
+                break
     # "Cộng", "Cộng: 5", "Cộng khối Đảng" — but never "Công chức" (folded "cong chuc")
     return any(k.startswith(("tong cong", "tong so")) or _SUBTOTAL.fullmatch(k) is not None for k in first)
 
@@ -692,6 +697,9 @@ def _fill_merged_down(sheet: Sheet, start: int) -> None:
 
 
 def _is_numbering(cells: list[str]) -> bool:
+    first = next((t for t in cells if t), "")
+    if not _NUMBERING.match(first):
+        return False
     nums = [t for t in cells if t]
     if len(nums) < 3 or not all(_NUMBERING.match(t) for t in nums):
         return False
@@ -704,6 +712,8 @@ _SECTION_PREFIX = re.compile(r"^(?:[IVXLC]+|[A-Za-zĐđ]|\d{1,2})[.)]\s+\S")
 
 def _is_section(cells: list[str], columns: dict[str, int]) -> bool:
     """A heading row inside the table ("I. CÁN BỘ", "A | Khối Đảng", "III. NGƯỜI HOẠT ĐỘNG ...")."""
+    if len(cells) - cells.count("") > 2:  # a record, the common case: said fast
+        return False
     filled = [(c, t) for c, t in enumerate(cells) if t]
     mapped = {c: k for k, c in columns.items()}
     if len(filled) == 1:
