@@ -242,6 +242,9 @@ def _summary(workbook: Any, errors: Sequence[RowError]) -> None:
         cell.font = Font(bold=True)
     for e in errors:
         ws.append(list(_summary_row(e)))
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                cell.data_type = "s"  # a value like "=HYPERLINK(...)" is quoted text, never a formula
     for letter, width in zip("ABCDEF", (18, 8, 24, 24, 10, 90), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
