@@ -78,6 +78,13 @@ class PersonRecord:
     rank: str | None = None  # civil-service rank code (mã ngạch), e.g. 01.003; see imports/data/ranks.csv
     cmnd: str | None = None  # legacy 9-digit identity card number (never mixed with the CCCD)
     has_cccd: bool = True  # False when `id` was made by the reader
+    # pay data (issue 14): not part of the solver's exchange format; read by imports/pay.py
+    salary_coefficient: float | None = None
+    position_allowance: float | None = None
+    seniority_pct: float | None = None
+    other_allowances: int | None = None  # VND a month
+    insurance_years: float | None = None
+    part_time_allowance: int | None = None  # VND a month, part-time workers
     source: Provenance | None = None
     # every non-empty cell of the row as written: (header, text); what a field could not hold stays here
     raw: tuple[tuple[str, str], ...] = ()

@@ -17,6 +17,7 @@ from imports.cells import Parsed, date_order_evidence, parse_cccd, parse_date, p
 from imports.columns import RELATIONS, ROSTER
 from imports.communes import CommuneIndex
 from imports.duplicates import find_duplicates
+from imports.pay import read_pay
 from imports.ranks import read_rank
 from imports.records import (
     Duplicate,
@@ -632,6 +633,8 @@ def _person(
     preferences = _preferences(row, index)
     ethnicity = clean(row.text("ethnicity")) or None
 
+    pay = read_pay(row.text, row.report, lambda key: key in row.table.columns, category)
+
     if row.failed:
         return None
     return PersonRecord(
@@ -660,6 +663,12 @@ def _person(
         rank=rank,
         cmnd=identity.cmnd,
         has_cccd=has_cccd,
+        salary_coefficient=pay.salary_coefficient,
+        position_allowance=pay.position_allowance,
+        seniority_pct=pay.seniority_pct,
+        other_allowances=pay.other_allowances,
+        insurance_years=pay.insurance_years,
+        part_time_allowance=pay.part_time_allowance,
         source=Provenance(row.table.file, row.table.sheet.name, row.row),
         raw=row.raw(),
         notes=row.notes(),

@@ -5,7 +5,8 @@ Everything else is derived from `PERSON_FIELDS`: the keys the solver reads
 (`imports.records.PersonRecord.to_problem_dict`), and the stored person's problem item
 (`staffing.models.Person.to_problem_dict`). Adding a field (state-management training,
 a rank, pay data) is one entry here, plus the attribute on the record and the column on
-the model that hold it.
+the model that hold it. A field kept with the person but outside the exchange document (pay
+data) says `exchange=False`.
 
 A field the solver does not reason about (`solver=False`) still travels in the exchange
 document: the solver keeps it in `Person.extra` and writes it back unchanged.
@@ -29,6 +30,7 @@ class FieldSpec:
     kind: Kind
     solver: bool = True  # a typed attribute of solver.problem.Person (False: carried in `extra`)
     omit_none: bool = False  # left out of the document when it has no value
+    exchange: bool = True  # False: stored with the person, never written in the exchange document
     scale: tuple[str, ...] = ()  # ordinal values, lowest first, for kind "scale"
 
 
@@ -62,10 +64,18 @@ PERSON_FIELDS: tuple[FieldSpec, ...] = (
     # carried for people and reviewers, not used by the rules (yet): kept in Person.extra
     FieldSpec("rank", "code", solver=False, omit_none=True),  # civil-service rank code, e.g. 01.003
     FieldSpec("cmnd", "str", solver=False, omit_none=True),  # legacy 9-digit identity card number
+    # pay data (issue 14): read from rosters, stored with the person, not in the exchange format
+    FieldSpec("salary_coefficient", "number", solver=False, exchange=False),
+    FieldSpec("position_allowance", "number", solver=False, exchange=False),
+    FieldSpec("seniority_pct", "number", solver=False, exchange=False),
+    FieldSpec("other_allowances", "number", solver=False, exchange=False),  # VND a month
+    FieldSpec("insurance_years", "number", solver=False, exchange=False),
+    FieldSpec("part_time_allowance", "number", solver=False, exchange=False),  # VND a month
 )
 
 BY_NAME: dict[str, FieldSpec] = {f.name: f for f in PERSON_FIELDS}
 PERSON_KEYS: tuple[str, ...] = tuple(f.name for f in PERSON_FIELDS if f.solver)
+EXCHANGE_FIELDS: tuple[FieldSpec, ...] = tuple(f for f in PERSON_FIELDS if f.exchange)
 SCALES: dict[str, tuple[str, ...]] = {f.name: f.scale for f in PERSON_FIELDS if f.kind == "scale"}
 
 
@@ -97,6 +107,8 @@ def person_dict(get: Callable[[str], Any], fields: Iterable[FieldSpec] = PERSON_
     """A person as an item of the problem's `people` array, reading each field with `get(name)`."""
     out: dict[str, Any] = {}
     for spec in fields:
+        if not spec.exchange:
+            continue
         value = get(spec.name)
         if value is None:
             if spec.omit_none:

@@ -80,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .api.routes import bp as api_bp
     from .auth.routes import bp as auth_bp
+    from .exits.routes import bp as exits_bp
     from .exports.routes import bp as exports_bp
     from .main.routes import bp as main_bp
     from .plans.routes import bp as plans_bp
@@ -88,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(exits_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(plans_bp)

@@ -14,10 +14,21 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("staffing", "solver", "imports")
+PACKAGES = ("staffing", "solver", "imports", "policy")
 FORBIDDEN_BELOW = {
     "imports": ("staffing", "flask", "flask_sqlalchemy", "flask_login", "sqlalchemy", "psycopg"),
     "solver": ("staffing", "flask", "flask_sqlalchemy", "flask_login", "sqlalchemy", "psycopg", "imports"),
+    # the exit-allowance formulas: pure functions of their inputs (issue 14)
+    "policy": (
+        "staffing",
+        "flask",
+        "flask_sqlalchemy",
+        "flask_login",
+        "sqlalchemy",
+        "psycopg",
+        "imports",
+        "solver",
+    ),
 }
 
 

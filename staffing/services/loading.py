@@ -16,7 +16,7 @@ from sqlalchemy import Text, cast
 from sqlalchemy.orm import defer, selectinload
 
 from imports.records import Framework, ImportResult, MergerRow, PersonRecord, PositionRecord, RelationRecord
-from solver.fields import PERSON_FIELDS as EXCHANGE_FIELDS
+from solver.fields import PERSON_FIELDS as ALL_FIELDS
 from solver.fields import exchange_value
 
 from ..extensions import db
@@ -281,14 +281,14 @@ def _lay_out(
 # the row's key and foreign key), from the one list in solver/fields.py, plus what the reader
 # keeps beside them.
 PERSON_FIELDS = (
-    *(f.name for f in EXCHANGE_FIELDS if f.name not in ("id", "unit")),
+    *(f.name for f in ALL_FIELDS if f.name not in ("id", "unit")),
     "has_cccd",
     "raw",
     "import_notes",
 )
 
 
-_STORED_SPECS = tuple(f for f in EXCHANGE_FIELDS if f.name not in ("id", "unit"))
+_STORED_SPECS = tuple(f for f in ALL_FIELDS if f.name not in ("id", "unit"))
 _AS_IS = frozenset({"str", "code", "scale", "bool", "number", "date"})  # dates stay dates for the database
 
 

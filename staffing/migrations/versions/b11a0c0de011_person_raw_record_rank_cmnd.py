@@ -4,7 +4,7 @@ Issue 11: a roster row is rejected only without a name or an identity; every oth
 reader cannot use stays in the person's raw record with a note, and the field stays empty.
 
 Revision ID: b11a0c0de011
-Revises: 67d806e8cd85
+Revises: a7ae2bde55d4
 Create Date: 2026-12-04 15:05:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = 'b11a0c0de011'
-down_revision = '67d806e8cd85'
+down_revision = 'a7ae2bde55d4'
 branch_labels = None
 depends_on = None
 
