@@ -51,7 +51,7 @@ def run_one(scale: int, seed: int, time_limit: float, workers: int, resolve: boo
     problem = load_problem(json.loads(path.read_text(encoding="utf-8")))
     load_s = time.monotonic() - t0
     # the time limit bounds the whole run, as in `staffing solve`: reading and writing included
-    outside = load_s + 3e-4 * len(problem.people)
+    outside = load_s + 1.5e-4 * len(problem.people)
     options = SolveOptions(
         time_limit=time_limit, workers=workers, seed=seed, processes=workers, outside_s=outside
     )

@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         communes=communes,
         processes=args.workers,
         # the limit bounds the whole run: reading the problem (spent) and writing the plan (estimated)
-        outside_s=(time.monotonic() - started) + 3e-4 * len(problem.people),
+        outside_s=(time.monotonic() - started) + 1.5e-4 * len(problem.people),
     )
     plan = solve(problem, options, progress)
     out = plan_to_dict(plan)

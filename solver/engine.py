@@ -119,6 +119,8 @@ def _job3(i: int, budget: float, report: ReportFn | None, res: CompResult | None
     if _JOB is None or res is None:
         raise RuntimeError("no solve in progress")
     ctx, comps = _JOB
+    if budget <= 0.0:
+        return res  # no time left for quality: keep the plan of priorities 1-2 (not built again)
     if res.method in ("flow", "flow+branch"):
         lagrangian_stage3(ctx, comps[i], res, budget, ctx.options.gap_limit, report)
     else:
@@ -257,7 +259,7 @@ def run(problem: Problem, options: SolveOptions, progress: ProgressFn | None = N
         emit(2, 1.0, f"Ưu tiên 1-2: bố trí {placed_sofar} người, thiếu {sum(short_sofar)} chỗ tối thiểu")
 
         # leave time for the explanations and the plan after the solve
-        deadline3 = deadline - 0.05 * options.time_limit - 0.0006 * len(scope.people)
+        deadline3 = deadline - 0.05 * options.time_limit - 0.0004 * len(scope.people)
         todo = [i for i, r in enumerate(results) if not r.optimal_3]
         done = 0
         emit(3, 0.0, "Tối ưu chất lượng phương án")
