@@ -78,6 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .api.routes import bp as api_bp
     from .auth.routes import bp as auth_bp
+    from .clerk.routes import bp as clerk_bp
     from .exports.routes import bp as exports_bp
     from .main.routes import bp as main_bp
     from .plans.routes import bp as plans_bp
@@ -91,6 +92,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(plans_bp)
     app.register_blueprint(uploads_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(clerk_bp)
 
     from . import web
 
