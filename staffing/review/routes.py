@@ -30,7 +30,6 @@ from ..models import (
     Department,
     Forbidden,
     JobState,
-    MergerLink,
     Person,
     Plan,
     Position,
@@ -55,21 +54,12 @@ def _scope(plan: Plan) -> tuple[Any, list[Commune]]:
 
 
 def _person(plan: Plan, person_id: int) -> Person:
-    """A person of the plan's province the user may see (404 otherwise)."""
+    """A person of the plan's province the user may see (404 otherwise): see access.person_scope_filter."""
     person = db.session.get(Person, person_id)
     if person is None or person.province_code != plan.province_code:
         abort(404)
-    if current_user.communes:
-        codes = set(current_user.communes)
-        fed = set(
-            db.session.scalars(
-                db.select(Commune.code)
-                .join(MergerLink, MergerLink.commune_id == Commune.id)
-                .where(MergerLink.old_unit_id == person.unit_id)
-            )
-        )
-        if not fed & codes:
-            abort(404)
+    if not access.can_see_person(current_user, person, plan):
+        abort(404)
     return person
 
 

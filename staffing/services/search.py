@@ -197,11 +197,20 @@ def _people(
 
 
 def search(
-    province: Province, user: User, query: str, plan: Plan | None = None, limit: int = LIMIT
+    province: Province,
+    user: User,
+    query: str,
+    plan: Plan | None = None,
+    limit: int = LIMIT,
+    use_current: bool = True,
 ) -> Results:
-    """People, communes and departments of the province matching the query, within the user's scope."""
+    """People, communes and departments of the province matching the query, within the user's scope.
+
+    Seats are those of `plan`, else (with `use_current`) of the province's current plan.
+    """
     query = (query or "").strip()[:100]
-    plan = plan if plan is not None else current_plan(province.code)
+    if plan is None and use_current:
+        plan = current_plan(province.code)
     out = Results(query=query, plan=plan)
     if not query:
         return out
