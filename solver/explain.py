@@ -302,3 +302,36 @@ def matching_audit(problem: Problem, plan: Plan, limit: int = 200) -> Audit:
         if len(blocking) >= limit:
             break
     return Audit(tuple(below), tuple(blocking), {"below_level": len(below), "blocking_pairs": len(blocking)})
+
+
+@dataclass(frozen=True)
+class SeatOption:
+    """A seat a person could legally move to, and what the plan would see if they did."""
+
+    position: str
+    displaces: str | None
+    gaps: tuple[Mapping[str, Any], ...]
+    delta: Delta
+    pair_quality: int
+
+
+def seats_for(problem: Problem, plan: Plan, person_id: str, limit: int = 10) -> list[SeatOption]:
+    """The seats a person could legally take instead, ranked as `candidates` ranks people (the objective)."""
+    state = _State(problem, plan)
+    out: list[SeatOption] = []
+    for position_id in state.idx.by_person.get(person_id, []):
+        result = state.move(person_id, position_id)
+        if result is None:
+            continue
+        delta, displaced = result
+        out.append(
+            SeatOption(
+                position_id,
+                displaced,
+                tuple(soft_gaps(problem, person_id, position_id)),
+                delta,
+                state.idx.cost[(person_id, position_id)],
+            )
+        )
+    out.sort(key=lambda o: (*o.delta.shortfall, -o.delta.placed, o.delta.quality, o.position))
+    return out[:limit]

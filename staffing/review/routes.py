@@ -236,8 +236,15 @@ def person(plan_id: int, person_id: int) -> ResponseReturnValue:
         ).all()
     )
     form = WorkflowForm(version=plan.version)
+    from ..services import person_page, ranking
+
+    values, source = person_page.record_values(who)
     return render_template(
         "review/person.html",
+        values=values,
+        source=source,
+        alternatives=ranking.person_alternatives(plan, who, current_user, limit=10),
+        decisions=person_page.decisions_for(plan, a),
         plan=plan,
         province=province,
         person=who,
@@ -413,16 +420,20 @@ def seat(plan_id: int, position_id: int) -> ResponseReturnValue:
         .where(Assignment.plan_id == plan.id, Assignment.position_id == pos.id)
         .options(selectinload(Assignment.person))
     ).all()
-    ranked = review.candidates(
-        plan, pos, limit=min(200, max(1, request.args.get("limit", 40, type=int) or 40))
-    )
+    limit = min(200, max(1, request.args.get("limit", 40, type=int) or 40))
+    from ..services import ranking
+
+    # the legal candidates in the solver's own order (solver.explain); then who could not, and why
+    ranked = ranking.seat_candidates(plan, pos, limit=limit)
+    barred = [c for c in review.candidates(plan, pos, limit=200) if c.hard][:limit]
     return render_template(
         "review/seat.html",
         plan=plan,
         province=province,
         pos=pos,
         holders=holders,
-        candidates=ranked,
+        ranked=ranked,
+        candidates=barred,
         can_edit=plan.editable and current_user.has_role(Role.DRAFTER),
     )
 
