@@ -121,14 +121,15 @@ def _people(
     digits = "".join(_DIGITS.findall(query))
     if digits and len(digits) >= 3 and len(digits) >= len(query.replace(" ", "")) - 1:
         # CCCD (or a legacy number kept as the key): whole, or its last digits
-        take(
-            db.session.scalars(
-                base.where(db.or_(Person.key == digits, Person.key.like("%" + digits)))
-                .order_by(Person.name_norm)
-                .limit(limit)
-            ),
-            "key",
-        )
+        # the whole number first (the unique index), then numbers ending with it (a scan of that index)
+        take(db.session.scalars(base.where(Person.key == digits).limit(limit)), "key")
+        if len(found) < limit:
+            take(
+                db.session.scalars(
+                    base.where(Person.key.like("%" + digits)).order_by(Person.key).limit(limit)
+                ),
+                "key",
+            )
         return found
     q = fold(query)
     if len(q) < 2:
@@ -163,8 +164,8 @@ def _people(
             ),
             "unit",
         )
-    # 3. one typing slip in the name
-    if len(found) < limit and len(q) >= 3:
+    # 3. one typing slip in the name, when what was typed matched few names as it is
+    if len(found) < 5 and len(q) >= 3:
         if _postgres():
             rows = db.session.execute(
                 base.add_columns(Person.name_norm)

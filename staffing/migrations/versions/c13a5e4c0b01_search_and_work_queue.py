@@ -53,6 +53,10 @@ def upgrade():
         postgresql_ops={"name_norm": "gin_trgm_ops"},
     )
 
+    op.create_index(
+        "ix_person_province_name_norm", "person", ["province_code", "name_norm", "title_norm", "unit_id"]
+    )
+
     op.create_table(
         "commune_status",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -92,6 +96,7 @@ def upgrade():
 def downgrade():
     op.drop_table("commune_comment")
     op.drop_table("commune_status")
+    op.drop_index("ix_person_province_name_norm", table_name="person")
     op.drop_index("ix_person_name_norm_trgm", table_name="person")
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.drop_column("title_norm")
