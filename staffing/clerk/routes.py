@@ -48,3 +48,5 @@ def search() -> ResponseReturnValue:
 
 
 __all__ = ["bp", "db"]
+
+from . import queue as _queue  # noqa: E402,F401  (its routes join this blueprint)

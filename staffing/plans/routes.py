@@ -10,7 +10,7 @@ from flask_login import current_user
 from .. import access
 from ..extensions import db
 from ..models import JobState, Plan, Role
-from ..services import plan_views, plans
+from ..services import plan_views, plans, worklist
 from .forms import ProposeForm
 
 bp = Blueprint("plans", __name__)
@@ -169,6 +169,8 @@ def commune(plan_id: int, commune_code: str) -> ResponseReturnValue:
         unplaced=unplaced,
         filled=filled,
         can_edit=plan.editable and current_user.has_role(Role.DRAFTER),
+        queue_state=worklist.state(plan, com),
+        queue_labels=worklist.STATUS_LABELS,
     )
 
 
