@@ -453,22 +453,10 @@ def complete(plan_id: int) -> ResponseReturnValue:
         abort(400)
     if not review.check_version(plan, form.version.data):
         return _stale(plan)
-    if plan.job_state in (JobState.QUEUED, JobState.RUNNING):
+    if review.is_solving(plan):
         flash(_("Phương án đang được giải."), "warning")
         return redirect(url_for("plans.show", plan_id=plan.id))
-    plan.job_state, plan.job_progress, plan.job_message = JobState.QUEUED, 0.0, _("Đang chờ xử lý…")
-    plan.infeasible = None
-    from ..audit import record
-
-    record(
-        "complete",
-        "plan",
-        user=current_user,
-        entity_id=plan.id,
-        province_code=plan.province_code,
-        plan_id=plan.id,
-        after={"time_limit": current_app.config["SOLVER_TIME_LIMIT"]},
-    )
+    review.queue_resolve(plan, current_user, current_app.config["SOLVER_TIME_LIMIT"])
     db.session.commit()
     result = solve_plan_task(
         plan.id,
@@ -481,11 +469,8 @@ def complete(plan_id: int) -> ResponseReturnValue:
     if plan is None:
         abort(404)
     job_id = getattr(result, "id", None)
-    if job_id and plan.job_state in (JobState.QUEUED, JobState.RUNNING):
-        from sqlalchemy import update
-
-        with db.engine.begin() as conn:  # not a change of the plan: leave its version alone
-            conn.execute(update(Plan.__table__).where(Plan.__table__.c.id == plan.id).values(job_id=job_id))
+    if job_id and review.is_solving(plan):
+        review.remember_job(plan, job_id)
     flash(
         _("Đang hoàn thiện phương án: các phân công đã khóa và điều kiện loại trừ được giữ nguyên."),
         "success",
