@@ -171,10 +171,11 @@ class _State:
         quality = self.idx.cost[(person_id, position_id)]
         if current is not None:
             gaps -= len(soft_gaps(problem, person_id, current))
-            quality -= self.idx.cost[(person_id, current)]
+            # a seat held against a hard rule (a written override) is no eligible pair: it costs nothing here
+            quality -= self.idx.cost.get((person_id, current), 0)
         if displaced is not None:
             gaps -= len(soft_gaps(problem, displaced, position_id))
-            quality -= self.idx.cost[(displaced, position_id)]
+            quality -= self.idx.cost.get((displaced, position_id), 0)
         if swap and displaced is not None and current is not None:
             gaps += len(soft_gaps(problem, displaced, current))
             quality += self.idx.cost[(displaced, current)]

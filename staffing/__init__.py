@@ -78,7 +78,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .api.routes import bp as api_bp
     from .auth.routes import bp as auth_bp
-    from .clerk.routes import bp as clerk_bp
+    from .clerk import queue as _clerk_queue  # noqa: F401  (registers its routes on the blueprint)
+    from .clerk import routes as _clerk_routes  # noqa: F401
+    from .clerk.blueprint import bp as clerk_bp
     from .exports.routes import bp as exports_bp
     from .main.routes import bp as main_bp
     from .plans.routes import bp as plans_bp

@@ -12,8 +12,8 @@ from .. import access
 from ..extensions import db
 from ..models import Assignment, Commune, JobState, Person, Plan, Position, Role
 from ..services import bulk, review, undo, worklist
+from .blueprint import bp
 from .forms import BulkForm, StatusForm, UndoForm
-from .routes import bp
 
 
 def _communes(plan: Plan) -> list[Commune]:

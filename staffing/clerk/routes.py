@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -10,8 +10,7 @@ from .. import access
 from ..extensions import db
 from ..models import Province
 from ..services import search as search_service
-
-bp = Blueprint("clerk", __name__)
+from .blueprint import bp
 
 
 def _province() -> Province:
@@ -48,5 +47,3 @@ def search() -> ResponseReturnValue:
 
 
 __all__ = ["bp", "db"]
-
-from . import queue as _queue  # noqa: E402,F401  (its routes join this blueprint)

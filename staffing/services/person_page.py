@@ -92,11 +92,10 @@ def decisions_for(plan: Plan, assignment: Assignment | None) -> list[Decision]:
         return []
     commune = assignment.position.department.commune.code
     try:
-        from ..exports import service
-        from ..exports.plandata import load_plan_data
+        from . import exports
 
-        settings = service.document_settings(plan.province_code)
-        routes = service.assignment_routes(load_plan_data(plan, communes=[commune]), settings)
+        settings = exports.document_settings(plan.province_code)
+        routes = exports.assignment_routes(exports.load_plan_data(plan, communes=[commune]), settings)
     except Exception:  # a broken document setting must not hide the person's page
         logger.exception("decisions of assignment %s", assignment.id)
         return []
