@@ -55,6 +55,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "staffing" / "migrations"))
     csrf.init_app(app)
+    from . import form_messages
+
+    form_messages.install()
     from .translations import compile_catalogs
 
     compile_catalogs()
