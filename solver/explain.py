@@ -102,6 +102,11 @@ class _State:
         for p, s in sorted(self.assignment.items()):
             self.holders[s].append(p)
         self.locked = {k.person for k in problem.locks}
+        # leaders seated per commune, in the assignment's order (each move asks for one or two communes)
+        self.leaders: dict[str, list[str]] = defaultdict(list)
+        for p, s in self.assignment.items():
+            if pos[s].level in LEADERSHIP:
+                self.leaders[pos[s].commune].append(p)
 
     def _shortfall_change(self, position: Position, change: int) -> list[int]:
         out = [0, 0, 0, 0]
@@ -111,12 +116,8 @@ class _State:
         return out
 
     def _leaders(self, commune: str, drop: set[str], add: list[str]) -> list[Person]:
-        pos, people = self.problem.position_by_id, self.problem.person_by_id
-        out = [
-            people[p]
-            for p, s in self.assignment.items()
-            if p not in drop and pos[s].commune == commune and pos[s].level in LEADERSHIP
-        ]
+        people = self.problem.person_by_id
+        out = [people[p] for p in self.leaders.get(commune, []) if p not in drop]
         return out + [people[p] for p in add]
 
     def move(self, person_id: str, position_id: str) -> tuple[Delta, str | None] | None:
