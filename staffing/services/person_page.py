@@ -87,17 +87,30 @@ class Decision:
 
 
 def decisions_for(plan: Plan, assignment: Assignment | None) -> list[Decision]:
-    """The decisions the plan's exports will issue for this person (kind and issuing body)."""
+    """The decisions the plan's exports will issue for this person: kind and issuing body.
+
+    The same routing as the exports (settings.route, compose.routes_of), for this one seat only.
+    """
     if assignment is None or assignment.position is None:
         return []
-    commune = assignment.position.department.commune.code
+    pos = assignment.position
+    commune = pos.department.commune
     try:
+        from ..exports.settings import render_text
+        from ..exports.text import commune_names, province_names
+        from ..labels import label
+        from ..models import UnitKind
         from . import exports
 
         settings = exports.document_settings(plan.province_code)
-        routes = exports.assignment_routes(exports.load_plan_data(plan, communes=[commune]), settings)
+        district = assignment.person.unit.kind == UnitKind.DISTRICT_AGENCY
+        kind, issuer = settings.route(pos.department.block.value, pos.level.value, district)
+        ctx = {
+            "commune": commune_names(commune.name, label("commune_kind", commune.kind.value)),
+            "province": {**province_names(commune.province.name), **settings.province},
+        }
+        issuer_label = render_text(settings.issuers[issuer]["label"], ctx)
+        return [Decision(assignment.id, settings.kinds[kind]["label"], issuer_label)]
     except Exception:  # a broken document setting must not hide the person's page
         logger.exception("decisions of assignment %s", assignment.id)
         return []
-    found = routes.get(assignment.id)
-    return [Decision(assignment.id, found[0], found[1])] if found else []
