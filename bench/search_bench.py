@@ -143,13 +143,16 @@ def slip(text: str, rng: random.Random) -> str:
 
 def grow(instance: Path, people: int) -> Path:
     """A copy of the demo database grown to `people` people (SQLite), reused when already built."""
-    target = instance.parent / f"{instance.name}-{people}"
-    if (target / "staffing.db").exists():
-        return target
-    target.mkdir(parents=True, exist_ok=True)
-    for name in ("staffing.db", "secret_key"):
-        if (instance / name).exists():
-            shutil.copy(instance / name, target / name)
+    if os.environ.get("DATABASE_URL"):
+        target = instance  # PostgreSQL: the database named by DATABASE_URL grows in place
+    else:
+        target = instance.parent / f"{instance.name}-{people}"
+        if (target / "staffing.db").exists():
+            return target
+        target.mkdir(parents=True, exist_ok=True)
+        for name in ("staffing.db", "secret_key"):
+            if (instance / name).exists():
+                shutil.copy(instance / name, target / name)
     os.environ["STAFFING_INSTANCE"] = str(target)
     from staffing import create_app
     from staffing.extensions import db
@@ -190,8 +193,9 @@ def grow(instance: Path, people: int) -> Path:
         if batch:
             db.session.execute(db.insert(Person), batch)
             db.session.commit()
-        db.session.execute(db.text("ANALYZE"))
         db.session.commit()
+        with db.engine.connect() as conn:  # fresh statistics for the planner
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(db.text("ANALYZE"))
     return target
 
 
