@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from . import config as config_module
@@ -20,7 +20,9 @@ logger = logging.getLogger(__name__)
 
 
 def select_locale() -> str:
-    """Vietnamese first; English when the user picked it."""
+    """Vietnamese first; English when the user picked it. Outside a request (task, command): Vietnamese."""
+    if not has_request_context():
+        return "vi"
     chosen = session.get("lang")
     if chosen in ("vi", "en"):
         return str(chosen)

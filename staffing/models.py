@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -26,6 +26,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
 from .folding import fold, fold_default
+
+if TYPE_CHECKING:  # what db.Model is, for the type checker (Flask-SQLAlchemy builds it at run time)
+    from .extensions import Base as Model
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime:
@@ -99,7 +104,7 @@ def _enum(cls: type[enum.Enum]) -> Enum:
     )
 
 
-class Province(db.Model):
+class Province(Model):
     __tablename__ = "province"
 
     code: Mapped[str] = mapped_column(String(8), primary_key=True)
@@ -110,7 +115,7 @@ class Province(db.Model):
     communes: Mapped[list[Commune]] = relationship(back_populates="province", order_by="Commune.code")
 
 
-class OldUnit(db.Model):
+class OldUnit(Model):
     """An old commune/ward/township, or an agency of an abolished district."""
 
     __tablename__ = "old_unit"
@@ -128,7 +133,7 @@ class OldUnit(db.Model):
     people: Mapped[list[Person]] = relationship(back_populates="unit")
 
 
-class Commune(db.Model):
+class Commune(Model):
     """A new commune, ward or special zone (xã, phường, đặc khu)."""
 
     __tablename__ = "commune"
@@ -150,7 +155,7 @@ class Commune(db.Model):
     caps: Mapped[list[SharedCap]] = relationship(back_populates="commune", cascade="all, delete-orphan")
 
 
-class MergerLink(db.Model):
+class MergerLink(Model):
     """Old unit -> new commune; a split old commune links to several communes."""
 
     __tablename__ = "merger_link"
@@ -168,7 +173,7 @@ class MergerLink(db.Model):
     commune: Mapped[Commune] = relationship(back_populates="links")
 
 
-class Department(db.Model):
+class Department(Model):
     """A body of a commune, identified by (commune, block, name)."""
 
     __tablename__ = "department"
@@ -185,7 +190,7 @@ class Department(db.Model):
     )
 
 
-class Position(db.Model):
+class Position(Model):
     """One kind of seat; min..max people may hold it."""
 
     __tablename__ = "position"
@@ -206,7 +211,7 @@ class Position(db.Model):
     )
 
 
-class Requirement(db.Model):
+class Requirement(Model):
     """One predicate of the spec's requirement language, hard or soft."""
 
     __tablename__ = "requirement"
@@ -226,7 +231,7 @@ class Requirement(db.Model):
         return {"attr": self.attr, self.op: self.value, "hard": self.hard}
 
 
-class SharedCap(db.Model):
+class SharedCap(Model):
     """A ceiling shared by several positions of a commune (e.g. pooled deputies)."""
 
     __tablename__ = "shared_cap"
@@ -240,7 +245,7 @@ class SharedCap(db.Model):
     commune: Mapped[Commune] = relationship(back_populates="caps")
 
 
-class Person(db.Model):
+class Person(Model):
     """A cadre, civil servant or employee of an old unit, with the 2C profile fields the rules need."""
 
     __tablename__ = "person"
@@ -340,7 +345,7 @@ def _trigram_extension(_table: Any, connection: Any, **_kw: Any) -> None:
         connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
 
 
-class Relation(db.Model):
+class Relation(Model):
     """Two related people (spouse, parent, child, sibling, in-law)."""
 
     __tablename__ = "relation"
@@ -355,7 +360,7 @@ class Relation(db.Model):
     person_b: Mapped[Person] = relationship(foreign_keys=[person_b_id])
 
 
-class PersonDuplicate(db.Model):
+class PersonDuplicate(Model):
     """A roster row naming a person already stored under another unit: a reviewer decides, nothing dropped."""
 
     __tablename__ = "person_duplicate"
@@ -375,7 +380,7 @@ class PersonDuplicate(db.Model):
     unit: Mapped[OldUnit] = relationship()
 
 
-class ImportBatch(db.Model):
+class ImportBatch(Model):
     """One imported file: what it was, who sent it, what it changed."""
 
     __tablename__ = "import_batch"
@@ -396,7 +401,7 @@ class ImportBatch(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Plan(db.Model):
+class Plan(Model):
     """A named staffing scenario of a province (phương án nhân sự)."""
 
     __tablename__ = "plan"
@@ -441,7 +446,7 @@ class Plan(db.Model):
         return self.status == PlanStatus.DRAFT
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """Person -> position in a plan, or the person left unplaced (position_id is null)."""
 
     __tablename__ = "assignment"
@@ -463,7 +468,7 @@ class Assignment(db.Model):
     position: Mapped[Position | None] = relationship()
 
 
-class Shortfall(db.Model):
+class Shortfall(Model):
     """A position left below its minimum by a plan, with why."""
 
     __tablename__ = "shortfall"
@@ -479,7 +484,7 @@ class Shortfall(db.Model):
     position: Mapped[Position] = relationship()
 
 
-class Forbidden(db.Model):
+class Forbidden(Model):
     """A person barred from a seat or from a whole commune in one plan."""
 
     __tablename__ = "forbidden"
@@ -497,7 +502,7 @@ class Forbidden(db.Model):
     commune: Mapped[Commune | None] = relationship()
 
 
-class PlanComment(db.Model):
+class PlanComment(Model):
     """A reviewer's or approver's comment on a plan, with the workflow step it came with."""
 
     __tablename__ = "plan_comment"
@@ -513,7 +518,7 @@ class PlanComment(db.Model):
     user: Mapped[User | None] = relationship()
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -542,7 +547,7 @@ class User(UserMixin, db.Model):
         return self.role == Role.ADMIN or self.role in roles
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for the JSON API (another system reading plans); only its hash is stored."""
 
     __tablename__ = "api_token"
@@ -557,7 +562,7 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """Who changed what, when, from what to what, and why; chained by hash."""
 
     __tablename__ = "audit_entry"
@@ -580,7 +585,7 @@ class AuditEntry(db.Model):
     user: Mapped[User | None] = relationship()
 
 
-class CommuneStatus(db.Model):
+class CommuneStatus(Model):
     """Where the work on one commune of a plan stands (the clerk's work queue)."""
 
     __tablename__ = "commune_status"
@@ -598,7 +603,7 @@ class CommuneStatus(db.Model):
     updated_by: Mapped[User | None] = relationship()
 
 
-class CommuneComment(db.Model):
+class CommuneComment(Model):
     """A comment on one commune of a plan, with the status change it came with (if any)."""
 
     __tablename__ = "commune_comment"

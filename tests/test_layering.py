@@ -44,17 +44,11 @@ MODULES = _modules()
 def _imported(name: str, path: Path) -> Iterator[tuple[str, int]]:
     """(imported module, line) for every import statement of a module, at any depth (lazy ones too).
 
-    `from package import name` counts as importing `package.name` when that is a module, else `package`;
-    imports under `if TYPE_CHECKING:` are skipped (they never run)."""
+    `from package import name` counts as importing `package.name` when that is a module, else `package`.
+    Imports under `if TYPE_CHECKING:` count too: a circle of types is still a circle to the reader."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     is_package = path.name == "__init__.py"
-    skip: set[int] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            skip.update(id(child) for stmt in node.body for child in ast.walk(stmt))
-    for node in ast.walk(tree):
-        if id(node) in skip:
-            continue
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, node.lineno

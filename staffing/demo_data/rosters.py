@@ -20,6 +20,7 @@ import random
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -808,9 +809,9 @@ def _district_roles(unit: Unit, rng: random.Random) -> list[Role]:
         ("Nhân viên văn thư (hợp đồng)", "van_phong", 0.8, (0, 1)),
         ("Nhân viên phục vụ (hợp đồng)", None, 0.9, (0, 1)),
     )
-    for title, family, female, n in support:
+    for title, support_family, female, n in support:
         roles += [
-            Role(title, "hop_dong", family, "contract", "support", female, (24, 58), 0.2)
+            Role(title, "hop_dong", support_family, "contract", "support", female, (24, 58), 0.2)
         ] * rng.randint(*n)
     return roles
 
@@ -818,7 +819,7 @@ def _district_roles(unit: Unit, rng: random.Random) -> list[Role]:
 # --- attribute draws ----------------------------------------------------------------------------
 
 
-def _pick(rng: random.Random, weights: dict[str, float]) -> str:
+def _pick(rng: random.Random, weights: Mapping[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
@@ -912,7 +913,7 @@ def _make_person(
     unit: Unit,
     district_communes: list[str],
     seat: str,
-    ethnicities: dict[str, float],
+    ethnicities: Mapping[str, float],
 ) -> Person:
     gender = "F" if rng.random() < role.female else "M"
     ethnicity = _pick(rng, ethnicities)

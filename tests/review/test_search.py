@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 
+from conftest import FAST_HASH  # tests/review/conftest.py (rootdir-relative import)
+
 from staffing.extensions import db
 from staffing.folding import fold, near_match, within_one_edit
 from staffing.models import ApiToken, Person, PlanStatus, Role, User
 from staffing.services import search
-
-from conftest import FAST_HASH  # tests/review/conftest.py (rootdir-relative import)
 
 
 def test_folding_and_slips():
