@@ -102,7 +102,7 @@ class Results:
 
 
 def _people(
-    province: Province, user: User, plan: Plan | None, query: str, limit: int
+    province: Province, user: User, plan: Plan | None, query: str, limit: int, slips: bool = True
 ) -> list[tuple[int, str]]:
     """(person id, how it matched), best first."""
     scope = access.person_scope_filter(user, province, plan)
@@ -123,7 +123,7 @@ def _people(
         # CCCD (or a legacy number kept as the key): whole, or its last digits
         # the whole number first (the unique index), then numbers ending with it (a scan of that index)
         take(db.session.scalars(base.where(Person.key == digits).limit(limit)), "key")
-        if len(found) < limit:
+        if not found or len(digits) < 12:
             take(
                 db.session.scalars(
                     base.where(Person.key.like("%" + digits)).order_by(Person.key).limit(limit)
@@ -164,8 +164,8 @@ def _people(
             ),
             "unit",
         )
-    # 3. one typing slip in the name, when what was typed matched few names as it is
-    if len(found) < 5 and len(q) >= 3:
+    # 3. one typing slip in the name, when what was typed matched nothing as it is
+    if not found and slips and len(q) >= 3:
         if _postgres():
             rows = db.session.execute(
                 base.add_columns(Person.name_norm)
@@ -215,29 +215,6 @@ def search(
     out = Results(query=query, plan=plan)
     if not query:
         return out
-    ids = _people(province, user, plan, query, limit)
-    if ids:
-        people = {
-            p.id: p
-            for p in db.session.scalars(
-                db.select(Person).where(Person.id.in_([i for i, _ in ids])).options(selectinload(Person.unit))
-            )
-        }
-        seats: dict[int, Assignment] = {}
-        if plan is not None:
-            seats = {
-                a.person_id: a
-                for a in db.session.scalars(
-                    db.select(Assignment)
-                    .where(Assignment.plan_id == plan.id, Assignment.person_id.in_(list(people)))
-                    .options(
-                        selectinload(Assignment.position)
-                        .selectinload(Position.department)
-                        .selectinload(Department.commune)
-                    )
-                )
-            }
-        out.people = [PersonHit(people[i], seats.get(i), how) for i, how in ids if i in people]
     q = fold(query)
     if len(q) >= 2 and not _DIGITS.search(q):
         visible = [c.id for c in access.visible_communes(province, user)]
@@ -260,6 +237,30 @@ def search(
                 .limit(limit)
             )
         )
+    # a commune's or department's name is no misspelt person's name
+    ids = _people(province, user, plan, query, limit, slips=not (out.communes or out.departments))
+    if ids:
+        people = {
+            p.id: p
+            for p in db.session.scalars(
+                db.select(Person).where(Person.id.in_([i for i, _ in ids])).options(selectinload(Person.unit))
+            )
+        }
+        seats: dict[int, Assignment] = {}
+        if plan is not None:
+            seats = {
+                a.person_id: a
+                for a in db.session.scalars(
+                    db.select(Assignment)
+                    .where(Assignment.plan_id == plan.id, Assignment.person_id.in_(list(people)))
+                    .options(
+                        selectinload(Assignment.position)
+                        .selectinload(Position.department)
+                        .selectinload(Department.commune)
+                    )
+                )
+            }
+        out.people = [PersonHit(people[i], seats.get(i), how) for i, how in ids if i in people]
     return out
 
 
