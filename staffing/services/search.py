@@ -166,7 +166,22 @@ def _people(
         )
     # 3. one typing slip in the name, when what was typed matched nothing as it is
     if not found and slips and len(q) >= 3:
-        if _postgres():
+        if _postgres() and len(words) >= 2:
+            # a slip changes one word: the others are there as typed (the trigram index finds them), and the
+            # closest whole names come first
+            others = [
+                db.and_(
+                    *[Person.name_norm.like(_like(w), escape="\\") for j, w in enumerate(words) if j != i]
+                )
+                for i in range(len(words))
+            ]
+            rows = db.session.execute(
+                base.add_columns(Person.name_norm)
+                .where(db.or_(*others))
+                .order_by(func.similarity(Person.name_norm, literal(q)).desc())
+                .limit(200)
+            ).all()
+        elif _postgres():
             rows = db.session.execute(
                 base.add_columns(Person.name_norm)
                 .where(literal(q).op("<%")(Person.name_norm))
