@@ -74,6 +74,13 @@ class PersonRecord:
     preferences: tuple[str, ...] = ()  # NEW commune codes, most wanted first
     retirement_date: date | None = None
     has_cccd: bool = True  # False when `id` was made by the reader
+    # pay data (issue 14): not part of the solver's exchange format; read by imports/pay.py
+    salary_coefficient: float | None = None
+    position_allowance: float | None = None
+    seniority_pct: float | None = None
+    other_allowances: int | None = None  # VND a month
+    insurance_years: float | None = None
+    part_time_allowance: int | None = None  # VND a month, part-time workers
     source: Provenance | None = None
 
     def to_problem_dict(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from imports.cells import Parsed, parse_cccd, parse_date
 from imports.columns import RELATIONS, ROSTER
 from imports.communes import CommuneIndex
 from imports.duplicates import find_duplicates
+from imports.pay import read_pay
 from imports.records import (
     Duplicate,
     ImportResult,
@@ -350,6 +351,8 @@ def _person(row: _Row, unit: str, index: CommuneIndex, reference: date) -> Perso
     preferences = _preferences(row, index)
     ethnicity = clean(row.text("ethnicity")) or None
 
+    pay = read_pay(row.text, row.report, lambda key: key in row.table.columns, category)
+
     if row.failed or birth_date is None or gender is None or category is None:
         return None
     if cccd.value:
@@ -387,6 +390,12 @@ def _person(row: _Row, unit: str, index: CommuneIndex, reference: date) -> Perso
         preferences=preferences,
         retirement_date=retirement,
         has_cccd=has_cccd,
+        salary_coefficient=pay.salary_coefficient,
+        position_allowance=pay.position_allowance,
+        seniority_pct=pay.seniority_pct,
+        other_allowances=pay.other_allowances,
+        insurance_years=pay.insurance_years,
+        part_time_allowance=pay.part_time_allowance,
         source=Provenance(row.table.file, row.table.sheet.name, row.row),
     )
 

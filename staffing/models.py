@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -276,6 +277,13 @@ class Person(Model):
     disciplined_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     preferences: Mapped[list[str]] = mapped_column(JSON, default=list)
     retirement_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # pay data (issue 14); None where the roster did not say
+    salary_coefficient: Mapped[float | None] = mapped_column(Float, nullable=True)
+    position_allowance: Mapped[float | None] = mapped_column(Float, nullable=True)
+    seniority_pct: Mapped[float | None] = mapped_column(Float, nullable=True)
+    other_allowances: Mapped[int | None] = mapped_column(Integer, nullable=True)  # VND a month
+    insurance_years: Mapped[float | None] = mapped_column(Float, nullable=True)
+    part_time_allowance: Mapped[int | None] = mapped_column(Integer, nullable=True)  # VND a month
     # provenance: which file and row the current values came from
     source_file: Mapped[str] = mapped_column(String(255), default="")
     source_sheet: Mapped[str] = mapped_column(String(100), default="")
@@ -500,6 +508,45 @@ class Forbidden(Model):
     person: Mapped[Person] = relationship()
     position: Mapped[Position | None] = relationship()
     commune: Mapped[Commune | None] = relationship()
+
+
+class ExitChoice(Model):
+    """A reviewer's pick of the exit path for a person the plan does not appoint (issue 14).
+
+    The facts that exclude a person from Decree 178 (maternity, investigation) are recorded here, by the
+    reviewer, since rosters do not carry them; discipline comes from the person."""
+
+    __tablename__ = "exit_choice"
+    __table_args__ = (UniqueConstraint("plan_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    path: Mapped[str] = mapped_column(String(20))  # policy.exits.ExitPath
+    leave_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    maternity: Mapped[bool] = mapped_column(Boolean, default=False)
+    volunteers: Mapped[bool] = mapped_column(Boolean, default=False)
+    under_investigation: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    person: Mapped[Person] = relationship()
+
+
+class DemotionReview(Model):
+    """A reviewer's verdict on a person placed lower than their old post (issue 14)."""
+
+    __tablename__ = "demotion_review"
+    __table_args__ = (UniqueConstraint("plan_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    status: Mapped[str] = mapped_column(String(20))  # accepted | another_seat
+    note: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class PlanComment(Model):

@@ -14,10 +14,21 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("staffing", "solver", "imports")
+PACKAGES = ("staffing", "solver", "imports", "policy")
 FORBIDDEN_BELOW = {
     "imports": ("staffing", "flask", "flask_sqlalchemy", "flask_login", "sqlalchemy", "psycopg"),
     "solver": ("staffing", "flask", "flask_sqlalchemy", "flask_login", "sqlalchemy", "psycopg", "imports"),
+    # the exit-allowance formulas: pure functions of their inputs (issue 14)
+    "policy": (
+        "staffing",
+        "flask",
+        "flask_sqlalchemy",
+        "flask_login",
+        "sqlalchemy",
+        "psycopg",
+        "imports",
+        "solver",
+    ),
 }
 
 
@@ -134,5 +145,20 @@ def test_lower_layers_stay_free_of_the_app(package: str) -> None:
         if name.split(".")[0] == package
         for target, line in _imported(name, path)
         if target.split(".")[0] in FORBIDDEN_BELOW[package]
+    ]
+    assert not bad, "\n".join(bad)
+
+
+def test_export_rendering_never_reads_the_database() -> None:
+    """staffing/exports renders finished records; reading the plan is the service layer's job."""
+    adapters = {"routes", "cli", "service", "jobs"}  # the blueprint, the command, names kept for old callers
+    bad = [
+        f"{name}:{line} imports {target}"
+        for name, path in MODULES.items()
+        if name.startswith("staffing.exports.") and name.rsplit(".", 1)[1] not in adapters
+        for target, line in _imported(name, path)
+        if target.split(".")[0] in ("sqlalchemy", "flask", "flask_sqlalchemy")
+        or target in ("staffing.extensions", "staffing.audit")
+        or target.startswith("staffing.services")
     ]
     assert not bad, "\n".join(bad)

@@ -13,7 +13,7 @@ from werkzeug.exceptions import NotFound
 from .. import access
 from ..extensions import db
 from ..models import Plan
-from ..services import export_jobs, exports
+from ..services import exits, export_jobs, exports
 from ..web import DOCX, download, xlsx_download
 from .compose import MODES
 
@@ -46,7 +46,8 @@ def decisions(plan_id: int) -> ResponseReturnValue:
         abort(400)
     # Large plans make ZIPs of tens of MB: spool to disk past 32 MB rather than hold them in memory.
     out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 (send_file closes it)
-    name, count = exports.decisions_zip(plan, out, mode, current_user)
+    extra = exits.exit_docs_for(plan, current_user) if request.args.get("exits") == "1" else None
+    name, count = exports.decisions_zip(plan, out, mode, current_user, extra_docs=extra)
     _audit(plan, "decisions", {"file": name, "mode": mode, "count": count})
     out.seek(0)
     return send_file(out, mimetype="application/zip", as_attachment=True, download_name=name)

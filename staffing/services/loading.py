@@ -295,6 +295,12 @@ PERSON_FIELDS = (
     "retirement_date",
     "ratings",
     "has_cccd",
+    "salary_coefficient",
+    "position_allowance",
+    "seniority_pct",
+    "other_allowances",
+    "insurance_years",
+    "part_time_allowance",
 )
 
 
