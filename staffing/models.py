@@ -25,6 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from solver.fields import person_dict
+
 from .extensions import db
 from .folding import fold, fold_default
 
@@ -257,12 +259,12 @@ class Person(Model):
     key: Mapped[str] = mapped_column(String(40))  # exchange id: CCCD where known
     has_cccd: Mapped[bool] = mapped_column(Boolean, default=True)
     name: Mapped[str] = mapped_column(String(200))
-    birth_date: Mapped[date] = mapped_column(Date)
-    gender: Mapped[str] = mapped_column(String(1))
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)  # None: unreadable in the file
+    gender: Mapped[str | None] = mapped_column(String(1), nullable=True)
     ethnicity: Mapped[str | None] = mapped_column(String(60), nullable=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("old_unit.id"), index=True)
     home_commune: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    category: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(String(32), nullable=True)
     current_title: Mapped[str | None] = mapped_column(String(255), nullable=True)
     job_family: Mapped[str | None] = mapped_column(String(64), nullable=True)
     education: Mapped[str | None] = mapped_column(String(32), nullable=True)
@@ -277,6 +279,12 @@ class Person(Model):
     disciplined_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     preferences: Mapped[list[str]] = mapped_column(JSON, default=list)
     retirement_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    rank: Mapped[str | None] = mapped_column(String(16), nullable=True)  # civil-service rank code (01.003)
+    cmnd: Mapped[str | None] = mapped_column(String(12), nullable=True)  # legacy 9-digit identity card
+    # the roster row as written: [[header, text], ...]; what no field could hold stays readable here
+    raw: Mapped[list[list[str]] | None] = mapped_column(JSON, default=list, nullable=True)
+    # the reader's warnings on that row: [[column, value, message], ...], shown in the review screens
+    import_notes: Mapped[list[list[str]] | None] = mapped_column(JSON, default=list, nullable=True)
     # pay data (issue 14); None where the roster did not say
     salary_coefficient: Mapped[float | None] = mapped_column(Float, nullable=True)
     position_allowance: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -296,33 +304,16 @@ class Person(Model):
     unit: Mapped[OldUnit] = relationship(back_populates="people")
 
     def to_problem_dict(self) -> dict[str, Any]:
-        """The person as an item of the problem's `people` array."""
-        out: dict[str, Any] = {
-            "id": self.key,
-            "name": self.name,
-            "birth_date": self.birth_date.isoformat(),
-            "gender": self.gender,
-            "ethnicity": self.ethnicity,
-            "unit": self.unit.code,
-            "home_commune": self.home_commune,
-            "category": self.category,
-            "current_title": self.current_title,
-            "job_family": self.job_family,
-            "education": self.education,
-            "field": self.field,
-            "political_theory": self.political_theory,
-            "state_management": self.state_management,
-            "party_member": self.party_member,
-            "service_start": self.service_start.isoformat() if self.service_start else None,
-            "ratings": list(self.ratings or []),
-            "planned_for": list(self.planned_for or []),
-            "disciplined": self.disciplined,
-            "disciplined_until": self.disciplined_until.isoformat() if self.disciplined_until else None,
-            "preferences": list(self.preferences or []),
-        }
-        if self.retirement_date:
-            out["retirement_date"] = self.retirement_date.isoformat()
-        return out
+        """The person as an item of the problem's `people` array (fields: solver/fields.py)."""
+        special = {"id": lambda: self.key, "unit": lambda: self.unit.code}
+        return person_dict(lambda name: special[name]() if name in special else getattr(self, name))
+
+    @property
+    def rank_info(self) -> Any:
+        """The rank of the official table (code, name, salary category, level), None when unknown."""
+        from imports.ranks import ranks
+
+        return ranks().get(self.rank) if self.rank else None
 
 
 # PostgreSQL: a trigram index (pg_trgm) for substring and typo-tolerant name search; elsewhere a plain one.

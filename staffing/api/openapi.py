@@ -70,7 +70,7 @@ _SEARCH = {
                 "properties": {
                     "key": {"type": "string", "description": "CCCD where known"},
                     "name": {"type": "string"},
-                    "birth_date": {"type": "string", "format": "date"},
+                    "birth_date": {"type": ["string", "null"], "format": "date"},
                     "old_unit": {
                         "type": "object",
                         "properties": {"code": {"type": "string"}, "name": {"type": "string"}},

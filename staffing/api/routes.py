@@ -144,7 +144,7 @@ def plan(plan_id: int) -> ResponseReturnValue:
         person = {
             "id": a.person.key,
             "name": a.person.name,
-            "birth_date": a.person.birth_date.isoformat(),
+            "birth_date": a.person.birth_date.isoformat() if a.person.birth_date else None,
             "unit": a.person.unit.code,
             "current_title": a.person.current_title,
         }
@@ -225,7 +225,7 @@ def search() -> ResponseReturnValue:
                 {
                     "key": h.person.key,
                     "name": h.person.name,
-                    "birth_date": h.person.birth_date.isoformat(),
+                    "birth_date": h.person.birth_date.isoformat() if h.person.birth_date else None,
                     "old_unit": {"code": h.person.unit.code, "name": h.person.unit.name},
                     "old_post": h.person.current_title,
                     "matched": h.matched,

@@ -14,6 +14,8 @@ logger = logging.getLogger(__name__)
 # The record's fields in the order a clerk reads a 2C profile.
 FIELDS = (
     "key",
+    "cmnd",
+    "rank",
     "name",
     "birth_date",
     "gender",

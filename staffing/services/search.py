@@ -1,6 +1,6 @@
 """Finding anyone at once: people, communes and departments of a province, by what a clerk remembers.
 
-A person is found by name without diacritics or with one typing slip, by CCCD (whole or its last
+A person is found by name without diacritics or with one typing slip, by CCCD or CMND (whole or the last
 digits), by old unit or by old post; communes and departments by name. The database does the work:
 PostgreSQL folds with unaccent and tolerates slips with a pg_trgm index; SQLite compares the folded
 column `person.name_norm` and checks slips with a registered SQL function. Only the hits are loaded.
@@ -120,13 +120,19 @@ def _people(
 
     digits = "".join(_DIGITS.findall(query))
     if digits and len(digits) >= 3 and len(digits) >= len(query.replace(" ", "")) - 1:
-        # CCCD (or a legacy number kept as the key): whole, or its last digits
-        # the whole number first (the unique index), then numbers ending with it (a scan of that index)
-        take(db.session.scalars(base.where(Person.key == digits).limit(limit)), "key")
+        # CCCD (the key where known) or a legacy 9-digit CMND: the whole number first (the unique index),
+        # then numbers ending with it (a scan)
+        take(
+            db.session.scalars(base.where(db.or_(Person.key == digits, Person.cmnd == digits)).limit(limit)),
+            "key",
+        )
         if not found or len(digits) < 12:
+            ending = "%" + digits
             take(
                 db.session.scalars(
-                    base.where(Person.key.like("%" + digits)).order_by(Person.key).limit(limit)
+                    base.where(db.or_(Person.key.like(ending), Person.cmnd.like(ending)))
+                    .order_by(Person.key)
+                    .limit(limit)
                 ),
                 "key",
             )
