@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from conftest import FAST_HASH  # tests/review/conftest.py
 from review_helpers import person, position, seat_of
+from werkzeug.security import generate_password_hash
 
 from staffing.extensions import db
 from staffing.models import Assignment, AuditEntry, CommuneComment, Plan, Role, User
 from staffing.services import worklist
+
+# as in tests/review/conftest.py (not imported: another folder's conftest may shadow it)
+FAST_HASH = generate_password_hash("secret-pass-1", method="pbkdf2:sha256:1000")
 
 
 def _assignment(plan: Plan, person_index: int) -> Assignment:

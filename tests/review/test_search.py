@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 
-from conftest import FAST_HASH  # tests/review/conftest.py (rootdir-relative import)
+from werkzeug.security import generate_password_hash
 
 from staffing.extensions import db
 from staffing.folding import fold, near_match, within_one_edit
 from staffing.models import ApiToken, Person, PlanStatus, Role, User
 from staffing.services import search
+
+# as in tests/review/conftest.py (not imported: another folder's conftest may shadow it)
+FAST_HASH = generate_password_hash("secret-pass-1", method="pbkdf2:sha256:1000")
 
 
 def test_folding_and_slips():
