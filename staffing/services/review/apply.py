@@ -150,7 +150,7 @@ def apply_change(
     record_rules(plan, change, user, reason)
     db.session.flush()
     _refresh_shortfalls(plan, touched_positions)
-    _touch(plan)
+    # the plan's version is left alone: an edit locks what it touches (concurrency.py), not the whole plan
     db.session.flush()
     return result
 
