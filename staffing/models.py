@@ -491,6 +491,17 @@ class Presence(db.Model):
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
+class LoginFailure(db.Model):
+    """One failed sign-in from a client address: the per-address limit counts them in the database, so every
+    worker process sees the same window."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
 class PlanComment(db.Model):
     """A reviewer's or approver's comment on a plan, with the workflow step it came with."""
 

@@ -1,4 +1,4 @@
-"""commune stamps (optimistic locking per commune) and presence on commune pages
+"""commune stamps (optimistic locking per commune), presence on commune pages, login failures per address
 
 Revision ID: c12a0f3e5b71
 Revises: 67d806e8cd85
@@ -41,7 +41,22 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_presence_seen_at'), ['seen_at'], unique=False)
 
 
+    op.create_table('login_failure',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('address', sa.String(length=64), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_failure'))
+    )
+    with op.batch_alter_table('login_failure', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_failure_address'), ['address'], unique=False)
+        batch_op.create_index(batch_op.f('ix_login_failure_at'), ['at'], unique=False)
+
+
 def downgrade():
+    with op.batch_alter_table('login_failure', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_failure_at'))
+        batch_op.drop_index(batch_op.f('ix_login_failure_address'))
+    op.drop_table('login_failure')
     with op.batch_alter_table('presence', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_presence_seen_at'))
     op.drop_table('presence')
