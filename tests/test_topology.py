@@ -14,8 +14,8 @@ reason when either is absent. bin/test installs gunicorn (the `prod` extra) and 
 from __future__ import annotations
 
 import http.client
-import os
 import json
+import os
 import re
 import signal
 import socket
