@@ -10,7 +10,7 @@ from flask_login import current_user
 from .. import access
 from ..extensions import db
 from ..models import JobState, Plan, Role
-from ..services import plan_views, plans
+from ..services import live, plan_views, plans
 from .forms import ProposeForm
 
 bp = Blueprint("plans", __name__)
@@ -169,7 +169,21 @@ def commune(plan_id: int, commune_code: str) -> ResponseReturnValue:
         unplaced=unplaced,
         filled=filled,
         can_edit=plan.editable and current_user.has_role(Role.DRAFTER),
+        live_stamp=live.stamp(plan, com),
     )
+
+
+@bp.get("/plans/<int:plan_id>/c/<commune_code>/live")
+@access.any_role
+def commune_live(plan_id: int, commune_code: str) -> ResponseReturnValue:
+    """For the commune page's poll: has anything changed, who changed it last, who else is looking."""
+    plan = access.get_plan(plan_id, current_user)
+    province = access.get_province(plan.province_code, current_user)
+    com = access.get_commune(province, commune_code, current_user)
+    live.note_presence(plan, com, current_user)
+    db.session.commit()
+    state = live.commune_state(plan, com, current_user)
+    return state, 200, {"Cache-Control": "no-store"}
 
 
 @bp.get("/plans/<int:plan_id>/problem.json")

@@ -142,3 +142,26 @@ def test_plan_wide_actions_still_take_the_whole_plan(plan, desk):
     )
     refused = one.post(f"/plans/{plan.id}/workflow/submit", data={"version": stale, "text": ""})
     assert refused.status_code == 409
+
+
+def test_live_view_shows_other_users_changes_and_who_is_looking(plan, desk):
+    one, two = desk("drafter@lang-son"), desk("drafter2@lang-son")
+    page = one.get(f"/plans/{plan.id}/c/06625").get_data(as_text=True)
+    stamp = re.search(r'data-stamp="([^"]+)"', page).group(1)
+    assert 'src="/static/live.js"' in page and "<script>" not in page  # CSP: no inline script
+    live = f"/plans/{plan.id}/c/06625/live"
+    first = one.get(live).get_json()
+    assert first["stamp"] == stamp and first["viewers"] == []
+    # drafter 2 opens the same commune: each sees the other (presence is in the database)
+    assert two.get(live).get_json()["viewers"] == ["drafter"]
+    assert one.get(live).get_json()["viewers"] == ["drafter2"]
+    # drafter 2 locks someone there: drafter 1's next poll sees a new stamp, who and when
+    assert save(two, plan, load_form(two, plan, kind="lock", person=person(3).id)).status_code == 302
+    after = one.get(live).get_json()
+    assert after["stamp"] != stamp and after["changed_by"] == "drafter2" and after["changed_at"]
+    # and the page it then fetches shows the change and carries the new stamp
+    fresh = one.get(f"/plans/{plan.id}/c/06625").get_data(as_text=True)
+    assert f'data-stamp="{after["stamp"]}"' in fresh and "đã khóa" in fresh
+    # an edit in another commune does not move this commune's stamp
+    assert save(two, plan, load_form(two, plan, kind="lock", person=person(0).id)).status_code == 302
+    assert one.get(live).get_json()["stamp"] == after["stamp"]
