@@ -369,12 +369,20 @@ def apply(plan_id: int) -> ResponseReturnValue:
     # no plan-wide version check: the edit locks only what it touches (services/review/concurrency.py)
     data = {k: getattr(form, k).data for k in ("kind", "person", "position", "other", "commune", "forbidden")}
     change = _change_from(plan, data)
+    reason = (form.reason.data or "").strip()
     try:
-        review.take(plan, change, form.seen.data, current_user)
+        looked = review.look(plan, change, form.seen.data)
+        # the heavy check runs before the claim, holding nothing; it is made again if the communes moved
+        checked = review.check_change(plan, change)
+        if review.take(plan, change, looked, current_user):
+            checked = review.check_change(plan, change)
     except review.ConflictError as exc:
         db.session.rollback()
         form.seen.data = review.touched_state(plan, change)  # confirming again now is a knowing choice
         return _change_page(plan, change, data, form, 409, exc.message)
+    except review.ChangeError as exc:
+        db.session.rollback()
+        return _change_page(plan, change, data, form, 422, str(exc))
     db.session.refresh(plan)  # a re-solve queued before the claim is seen now
     if review.is_solving(plan):
         # the solve would overwrite the change (or fail on the new version): wait for it
@@ -385,9 +393,10 @@ def apply(plan_id: int) -> ResponseReturnValue:
             message=_("Phương án đang được giải lại; hãy chờ hoàn thành rồi điều chỉnh."),
             detail="Conflict",
         ), 409
-    reason = (form.reason.data or "").strip()
     try:
-        result = review.apply_change(plan, change, current_user, reason, override=bool(form.override.data))
+        result = review.apply_change(
+            plan, change, current_user, reason, override=bool(form.override.data), result=checked
+        )
     except review.OverrideRequired as exc:
         db.session.rollback()
         return _change_page(

@@ -6,7 +6,7 @@ that poll, so every worker process and machine sees the same viewers.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from ..extensions import db
@@ -14,6 +14,8 @@ from ..models import Commune, CommuneStamp, Plan, Presence, User, utcnow
 
 # a viewer whose page has not polled for this long has gone
 PRESENT_FOR = timedelta(seconds=20)
+# a poll writes the viewer's row again only when it is older than this
+REFRESH = timedelta(seconds=8)
 
 
 def note_presence(plan: Plan, commune: Commune, user: User) -> None:
@@ -24,6 +26,13 @@ def note_presence(plan: Plan, commune: Commune, user: User) -> None:
     else:
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     now = utcnow()
+    seen_at = db.session.scalar(
+        db.select(Presence.seen_at).where(
+            Presence.plan_id == plan.id, Presence.commune_id == commune.id, Presence.user_id == user.id
+        )
+    )
+    if seen_at is not None and (seen_at if seen_at.tzinfo else seen_at.replace(tzinfo=UTC)) > now - REFRESH:
+        return  # seen a moment ago: no write (polls come every few seconds)
     stmt = insert(Presence).values(plan_id=plan.id, commune_id=commune.id, user_id=user.id, seen_at=now)
     db.session.execute(
         stmt.on_conflict_do_update(index_elements=["plan_id", "commune_id", "user_id"], set_={"seen_at": now})

@@ -26,7 +26,7 @@ from .common import (
     current_seat,
     failure_text,
 )
-from .concurrency import ConflictError, claim, take, touched_communes, touched_state
+from .concurrency import ConflictError, Look, claim, look, take, touched_communes, touched_state
 from .local import Local, build_local, hard_failures_for
 from .locks import LOCK_KINDS, edit_rules
 from .moves import MOVE_KINDS, edit_seats
@@ -51,6 +51,7 @@ __all__ = [
     "Consequence",
     "Edit",
     "Local",
+    "Look",
     "OverrideRequired",
     "WorkflowError",
     "_affected",
@@ -72,6 +73,7 @@ __all__ = [
     "failure_text",
     "hard_failures_for",
     "is_solving",
+    "look",
     "queue_resolve",
     "remember_job",
     "seat_cost",

@@ -11,6 +11,7 @@ actions (re-solve, submit, approve) still check the plan's version.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import format_datetime
@@ -78,6 +79,12 @@ def touched_communes(plan: Plan, change: Change) -> set[int]:
     )
     if change.commune is not None:
         communes.add(change.commune.id)
+    f = change.forbidden
+    if f is not None:  # lifting a ban changes the problem of the commune it was about
+        if f.commune_id is not None:
+            communes.add(f.commune_id)
+        elif f.position is not None:
+            communes.add(f.position.department.commune_id)
     return communes
 
 
@@ -116,19 +123,56 @@ def _lock_people(plan: Plan, people: list[int]) -> None:
         )
 
 
-def take(plan: Plan, change: Change, seen: str | None, user: User | None) -> None:
-    """Claim what the change touches and check it is as the user saw it, else ConflictError.
+@dataclass
+class Look:
+    """What a change touches as it is before the check: its communes, their edit counters, its state."""
+
+    communes: set[int]
+    seqs: dict[int, int]
+    state: str
+
+
+def _seqs(plan: Plan, communes: set[int]) -> dict[int, int]:
+    if not communes:
+        return {}
+    return dict(
+        db.session.execute(
+            db.select(CommuneStamp.commune_id, CommuneStamp.seq).where(
+                CommuneStamp.plan_id == plan.id, CommuneStamp.commune_id.in_(communes)
+            )
+        ).all()
+    )
+
+
+def look(plan: Plan, change: Change, seen: str | None) -> Look:
+    """Before checking the change (no lock yet): refuse at once if what it touches is not as the user saw it.
 
     Without `seen` (a caller that showed nothing, e.g. a script) the state is taken as it is.
     """
-    claim(plan, touched_communes(plan, change), user)
+    state = touched_state(plan, change)
+    if seen and seen != state:
+        raise _conflict(plan, change)
+    communes = touched_communes(plan, change)
+    return Look(communes, _seqs(plan, communes), state)
+
+
+def take(plan: Plan, change: Change, looked: Look, user: User | None) -> bool:
+    """Claim the communes (the first write of the transaction) and lock the people, then make sure what the
+    change touches is still as looked at (else ConflictError).
+
+    The heavy check runs before, without holding anything; returns True when another edit of the same
+    communes landed between the look and the claim, so the check must be made again (under the claim).
+    """
+    claim(plan, looked.communes, user)
     _lock_people(plan, _people(change))
     # what this session loaded before the claim may be older than what the claim now sees
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, Assignment):
             db.session.expire(obj)
-    if seen and seen != touched_state(plan, change):
+    if touched_state(plan, change) != looked.state:
         raise _conflict(plan, change)
+    now = _seqs(plan, looked.communes)
+    return any(now.get(c, 0) != looked.seqs.get(c, 0) + 1 for c in looked.communes)
 
 
 def _conflict(plan: Plan, change: Change) -> ConflictError:
