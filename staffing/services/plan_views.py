@@ -212,6 +212,19 @@ def commune_chart(plan: Plan, commune: Commune) -> list[tuple[str, list[tuple[De
     return [(b, grouped[b]) for b in BLOCK_ORDER if b in grouped]
 
 
+def commune_filled(plan: Plan, commune: Commune) -> int:
+    """How many people the plan puts in the commune's seats."""
+    return (
+        db.session.scalar(
+            db.select(db.func.count(Assignment.id))
+            .join(Position, Assignment.position_id == Position.id)
+            .join(Department, Position.department_id == Department.id)
+            .where(Assignment.plan_id == plan.id, Department.commune_id == commune.id)
+        )
+        or 0
+    )
+
+
 def unplaced_people(
     plan: Plan, commune_codes: set[str] | None = None, limit: int | None = None, offset: int = 0
 ) -> list[Assignment]:
