@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
+from solver.errors import ProblemError as ProblemError
 from solver.weights import Weights
 
 FORMAT = "staffing-problem/1"
@@ -78,21 +79,6 @@ TOP_KEYS = (
     "previous_plan",
     "weights",
 )
-
-
-class ProblemError(ValueError):
-    """An invalid problem: names the offending field (a JSON path), its value and what is wrong."""
-
-    def __init__(self, path: str, value: Any, message: str) -> None:
-        self.path = path
-        self.value = value
-        self.message = message
-        super().__init__(f"{path}: {message} (value: {_short(value)})")
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from solver.errors import ProblemError
+
 SCALE = 10  # weights are multiplied by this and rounded, so one decimal place is honoured
 
 
@@ -54,8 +56,6 @@ class Weights:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Weights:
         """Weights from the problem's `weights` object; unknown keys or bad values are errors."""
-        from solver.problem import ProblemError
-
         known = {f.name for f in fields(cls)}
         values: dict[str, float] = {}
         for key, value in d.items():

@@ -11,11 +11,11 @@ from flask import Flask, request, session
 from flask_login import current_user
 
 from . import config as config_module
+from .config import ROOT
 from .extensions import babel, csrf, db, login_manager, migrate
 
 __version__ = "0.1.0"
 
-ROOT = Path(__file__).resolve().parent.parent
 logger = logging.getLogger(__name__)
 
 
@@ -96,13 +96,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     web.install(app)
 
-    from . import tasks
-    from .cli import COMMANDS
+    from . import queue
+    from .commands import COMMANDS
 
     for command in COMMANDS:  # also reachable as `flask --app staffing ...` and from app.test_cli_runner()
         app.cli.add_command(command)
 
-    tasks.huey.immediate = bool(app.config["HUEY_IMMEDIATE"])
+    queue.huey.immediate = bool(app.config["HUEY_IMMEDIATE"])
+    queue.use_factory(create_app)  # a task in a worker thread builds its app from the environment
     return app
 
 

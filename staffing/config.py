@@ -7,6 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parent.parent  # the checkout: templates/, instance/
+
 
 class ConfigError(RuntimeError):
     """The app cannot start with this configuration."""

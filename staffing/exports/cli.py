@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from ..audit import record
 from ..extensions import db
 from ..models import Plan
-from . import service
+from ..services import exports
 from .compose import MODES
 
 
@@ -22,7 +22,7 @@ def _plan(plan_id: int) -> Plan:
     return plan
 
 
-def _progress(label: str) -> service.Progress:
+def _progress(label: str) -> exports.Progress:
     last = [0.0]
 
     def report(done: int, total: int) -> None:
@@ -57,9 +57,9 @@ def decisions(plan_id: int, out: Path, mode: str) -> None:
     if out.suffix.lower() == ".zip":
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("wb") as fh:
-            _name, count = service.decisions_zip(plan, fh, mode, progress=_progress("Quyết định"))
+            _name, count = exports.decisions_zip(plan, fh, mode, progress=_progress("Quyết định"))
     else:
-        count = len(service.decisions_to_dir(plan, out, mode, progress=_progress("Quyết định"))) - 1
+        count = len(exports.decisions_to_dir(plan, out, mode, progress=_progress("Quyết định"))) - 1
     record(
         "export",
         "decisions",
@@ -87,7 +87,7 @@ def decisions(plan_id: int, out: Path, mode: str) -> None:
 def workbook(plan_id: int, out: Path) -> None:
     """Write the plan's workbook (.xlsx)."""
     plan = _plan(plan_id)
-    _name, blob = service.workbook(plan)
+    _name, blob = exports.workbook(plan)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(blob)
     record(

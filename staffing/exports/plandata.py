@@ -1,31 +1,17 @@
-"""A plan read once from the database into plain rows that documents and workbooks are made from."""
+"""A plan as plain rows (records) that documents and workbooks are made from, and what follows from them.
+
+The rows are read from the database by staffing/services/exports.py (`load_plan_data`); nothing here reads it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy.orm import selectinload
-
 from solver.problem import statutory_retirement, years_between
 
-from ..extensions import db
-from ..models import (
-    Assignment,
-    Commune,
-    Department,
-    MergerLink,
-    OldUnit,
-    Person,
-    Plan,
-    PlanStatus,
-    Position,
-    Province,
-    Shortfall,
-    UnitKind,
-)
+from ..models import PlanStatus, UnitKind
 from .text import in_sentence
 
 
@@ -107,124 +93,6 @@ class PlanData:
     def draft(self) -> bool:
         """Anything not approved is a draft (dự thảo)."""
         return self.status != PlanStatus.APPROVED.value
-
-
-def load_plan_data(plan: Plan, communes: Collection[str] | None = None) -> PlanData:
-    """Read the plan; with `communes`, only those communes and the unplaced people of units feeding them."""
-    province = db.session.get(Province, plan.province_code)
-    if province is None:
-        raise LookupError(f"plan {plan.id}: no province {plan.province_code}")
-    scope = set(communes) if communes else None
-    commune_rows = [
-        CommuneRow(c.id, c.code, c.name, c.kind.value, c.payroll_quota)
-        for c in db.session.scalars(
-            db.select(Commune).where(Commune.province_code == plan.province_code).order_by(Commune.code)
-        )
-        if scope is None or c.code in scope
-    ]
-    commune_codes = {c.id: c.code for c in commune_rows}
-    positions: dict[int, PositionRow] = {}
-    query = (
-        db.select(Position, Department)
-        .join(Department, Position.department_id == Department.id)
-        .where(Department.commune_id.in_(list(commune_codes)))
-        .order_by(Department.id, Position.id)
-    )
-    for pos, dept in db.session.execute(query):
-        positions[pos.id] = PositionRow(
-            pos.id,
-            pos.code,
-            pos.title,
-            pos.level.value,
-            pos.min_holders,
-            pos.max_holders,
-            dept.id,
-            dept.name,
-            dept.block.value,
-            commune_codes[dept.commune_id],
-        )
-    feeding: set[int] | None = None
-    if scope is not None:
-        feeding = set(
-            db.session.scalars(
-                db.select(MergerLink.old_unit_id)
-                .join(Commune)
-                .where(Commune.code.in_(scope), Commune.province_code == plan.province_code)
-            )
-        )
-    rows = db.session.scalars(
-        db.select(Assignment)
-        .where(Assignment.plan_id == plan.id)
-        .options(selectinload(Assignment.person).selectinload(Person.unit))
-    ).all()
-    placed, unplaced = [], []
-    for a in rows:
-        if a.position_id is not None:
-            position = positions.get(a.position_id)
-            if position is None:
-                continue  # outside the user's communes
-            placed.append(_assignment_row(a, position))
-        elif feeding is None or a.person.unit_id in feeding:
-            unplaced.append(_assignment_row(a, None))
-    order = {p.id: i for i, p in enumerate(positions.values())}
-    placed.sort(
-        key=lambda r: (
-            r.position.commune_code if r.position else "",
-            order[r.position.id] if r.position else 0,
-            r.person.name,
-            r.person.key,
-        )
-    )
-    unplaced.sort(key=lambda r: (r.person.unit_code, r.person.name, r.person.key))
-    shortfalls = [
-        (positions[s.position_id], s.missing)
-        for s in db.session.scalars(db.select(Shortfall).where(Shortfall.plan_id == plan.id))
-        if s.position_id in positions
-    ]
-    return PlanData(
-        plan.id,
-        plan.name,
-        plan.status.value,
-        province.code,
-        province.name,
-        province.as_of,
-        tuple(commune_rows),
-        tuple(positions.values()),
-        tuple(placed),
-        tuple(unplaced),
-        tuple(shortfalls),
-    )
-
-
-def _assignment_row(a: Assignment, position: PositionRow | None) -> AssignmentRow:
-    return AssignmentRow(
-        a.id,
-        person_row(a.person, a.person.unit),
-        position,
-        a.source,
-        a.locked,
-        tuple(a.gaps or ()),
-        a.early_retirement,
-    )
-
-
-def person_row(p: Person, unit: OldUnit) -> PersonRow:
-    """The fields of a person that documents show."""
-    return PersonRow(
-        p.id,
-        p.key,
-        p.name,
-        p.birth_date,
-        p.gender,
-        p.category,
-        p.current_title or "",
-        unit.code,
-        unit.name,
-        unit.kind.value,
-        unit.district or "",
-        bool(p.disciplined),
-        p.retirement_date,
-    )
 
 
 def from_district(person: PersonRow) -> bool:

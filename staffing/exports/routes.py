@@ -14,7 +14,7 @@ from werkzeug.exceptions import NotFound
 from .. import access
 from ..extensions import db
 from ..models import Plan
-from . import jobs, service
+from ..services import export_jobs, exports
 from .compose import MODES
 
 bp = Blueprint("exports", __name__)
@@ -25,7 +25,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def _audit(plan: Plan, what: str, after: dict[str, object]) -> None:
     """Who took which papers of which plan, in what state (the view owns the transaction)."""
-    service.audit_export(plan, what, after, current_user)
+    exports.audit_export(plan, what, after, current_user)
     db.session.commit()
 
 
@@ -34,7 +34,7 @@ def _audit(plan: Plan, what: str, after: dict[str, object]) -> None:
 def workbook(plan_id: int) -> ResponseReturnValue:
     """The plan's staffing workbook (marked DỰ THẢO until approved)."""
     plan = access.get_plan(plan_id, current_user)
-    name, blob = service.workbook(plan, current_user)
+    name, blob = exports.workbook(plan, current_user)
     _audit(plan, "workbook", {"file": name})
     return send_file(io.BytesIO(blob), mimetype=XLSX, as_attachment=True, download_name=name)
 
@@ -49,7 +49,7 @@ def decisions(plan_id: int) -> ResponseReturnValue:
         abort(400)
     # Large plans make ZIPs of tens of MB: spool to disk past 32 MB rather than hold them in memory.
     out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 (send_file closes it)
-    name, count = service.decisions_zip(plan, out, mode, current_user)
+    name, count = exports.decisions_zip(plan, out, mode, current_user)
     _audit(plan, "decisions", {"file": name, "mode": mode, "count": count})
     out.seek(0)
     return send_file(out, mimetype="application/zip", as_attachment=True, download_name=name)
@@ -60,7 +60,7 @@ def decisions(plan_id: int) -> ResponseReturnValue:
 def decision(plan_id: int, assignment_id: int) -> ResponseReturnValue:
     """One person's decision."""
     plan = access.get_plan(plan_id, current_user)
-    found = service.one_decision(plan, assignment_id, current_user)
+    found = exports.one_decision(plan, assignment_id, current_user)
     if found is None:
         raise NotFound()
     name, blob = found
@@ -79,7 +79,7 @@ def start_job(plan_id: int) -> ResponseReturnValue:
     mode = request.args.get("mode", "per_person")
     if mode not in MODES:
         abort(400)
-    state = jobs.start(plan, mode, current_user)
+    state = export_jobs.start(plan, mode, current_user)
     return jsonify(_public(state)), 202
 
 
@@ -97,13 +97,13 @@ def job_file(job_id: str) -> ResponseReturnValue:
     state = _own_job(job_id)
     if state["state"] != "done":
         abort(409)
-    path = jobs.file_path(current_app.instance_path, job_id)
+    path = export_jobs.file_path(current_app.instance_path, job_id)
     return send_file(path, mimetype="application/zip", as_attachment=True, download_name=state["filename"])
 
 
 def _own_job(job_id: str) -> dict[str, Any]:
     """The job of the signed-in user, within their province; 404 otherwise."""
-    state = jobs.read_state(current_app.instance_path, job_id)
+    state = export_jobs.read_state(current_app.instance_path, job_id)
     if state is None or state["user_id"] != current_user.id:
         abort(404)
     access.get_plan(int(state["plan_id"]), current_user)
