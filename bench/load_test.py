@@ -5,6 +5,8 @@ Runs against the demo database (build it first):
 
     STAFFING_INSTANCE=/tmp/loadtest .venv/bin/staffing demo --no-serve --time-limit 20
     .venv/bin/python bench/load_test.py --instance /tmp/loadtest --users 50 --duration 300
+    .venv/bin/python bench/load_test.py --instance /tmp/loadtest --server gunicorn --workers 2 \
+        --users 50 --duration 180 --think 3 --think-min 1 --shared 4
 
 It starts `staffing serve` on 127.0.0.1 (or uses --url http://127.0.0.1:PORT of a server you started on the
 same instance), creates one drafter per simulated user (load-NN@langson.demo), and runs --users threads for
