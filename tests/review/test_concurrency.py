@@ -83,9 +83,13 @@ def test_two_drafters_on_two_communes_of_one_plan_both_save(plan, desk):
         .where(AuditEntry.plan_id == plan.id, AuditEntry.action.in_(("unassign", "lock")))
     ).all()
     assert sorted(entries) == [("lock", "drafter2@lang-son"), ("unassign", "drafter@lang-son")]
-    # each commune's stamp moved once, by its own drafter
+    # each commune's edit counter moved, by its own drafter
     stamps = db.session.scalars(db.select(CommuneStamp).where(CommuneStamp.plan_id == plan.id)).all()
-    assert sorted(s.seq for s in stamps) == [1, 1]
+    assert len(stamps) == 2 and all(s.seq > 0 for s in stamps)
+    assert {s.changed_by_id for s in stamps} == {
+        db.session.scalar(db.select(User.id).where(User.email == e))
+        for e in ("drafter@lang-son", "drafter2@lang-son")
+    }
 
 
 def test_two_drafters_filling_one_seat_the_second_gets_a_message(plan, desk):
@@ -165,3 +169,15 @@ def test_live_view_shows_other_users_changes_and_who_is_looking(plan, desk):
     # an edit in another commune does not move this commune's stamp
     assert save(two, plan, load_form(two, plan, kind="lock", person=person(0).id)).status_code == 302
     assert one.get(live).get_json()["stamp"] == after["stamp"]
+
+
+def test_a_service_edit_moves_the_commune_counter_too(plan, users):
+    """Bulk actions and scripts call the review service directly: the live view and cached problems see them."""
+    from staffing.models import Commune
+    from staffing.services import live, review
+
+    commune = db.session.scalar(db.select(Commune).where(Commune.code == "06625"))
+    before = live.stamp(plan, commune)
+    review.apply_change(plan, review.Change("lock", person(3)), users["drafter"], "khóa theo lô")
+    db.session.commit()
+    assert live.stamp(plan, commune) != before
