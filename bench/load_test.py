@@ -370,7 +370,7 @@ def run_user(
                 fields["reason"] = "kiểm thử tải"
                 fields["override"] = "y"
                 status, _p, _h = browser.request(
-                    f"edit POST ({kind})", "POST", f"/plans/{plan}/change", fields, expected=(409,)
+                    f"edit POST ({kind})", "POST", f"/plans/{plan}/change", fields, expected=(409, 422)
                 )
                 if status == 302:
                     with lock:
@@ -381,7 +381,7 @@ def run_user(
                             expected[pid] = state[pid]
                     break
                 if status != 409:
-                    break
+                    break  # 422: the change is no longer possible (a shared person someone just changed)
                 # true when someone else saved an edit of this person since this user loaded the form
                 with lock:
                     true = any(t >= loaded and who != email for t, who in saved[pid])
