@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from staffing import create_app  # noqa: E402
-from staffing.exports import service  # noqa: E402
 from staffing.extensions import db  # noqa: E402
 from staffing.models import (  # noqa: E402
     Assignment,
@@ -41,6 +40,7 @@ from staffing.models import (  # noqa: E402
     Province,
     UnitKind,
 )
+from staffing.services import exports as service  # noqa: E402
 
 SURNAMES = ["Nguyễn", "Hoàng", "Lương", "Vi", "Lý", "Nông", "Đinh", "Trần", "Lê", "Phạm"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Quang", "Ngọc"]

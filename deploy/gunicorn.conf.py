@@ -1,4 +1,6 @@
-"""gunicorn settings of a province office server: `gunicorn -c deploy/gunicorn.conf.py "staffing:create_app()"`.
+"""gunicorn settings of a province office server.
+
+    gunicorn -c deploy/gunicorn.conf.py "staffing:create_app()"
 
 Every request's state lives in PostgreSQL or Redis (sessions are signed cookies; login limits, edit stamps,
 presence and job progress are rows), so any worker may answer any request.

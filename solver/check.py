@@ -16,9 +16,9 @@ from solver.problem import (
     Position,
     Problem,
     Requirement,
-    _cached_attrs,
     requirement_holds,
 )
+from solver.records import _cached_attrs
 
 RULE_CODES = (
     "unknown",  # an id that is not in the problem

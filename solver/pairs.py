@@ -28,7 +28,12 @@ def old_level(person: Person) -> str:
     given = person.extra.get("level")
     if given in LEVEL_RANK:
         return str(given)
-    title = person.current_title or ""
+    return title_level(person.current_title)
+
+
+def title_level(title: str | None) -> str:
+    """The level an old title implies: key, head, deputy or staff."""
+    title = title or ""
     if _KEY_TITLE.match(title):
         return "key"
     if title.startswith("Phó"):

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from . import config as config_module
@@ -20,7 +20,9 @@ logger = logging.getLogger(__name__)
 
 
 def select_locale() -> str:
-    """Vietnamese first; English when the user picked it."""
+    """Vietnamese first; English when the user picked it. Outside a request (task, command): Vietnamese."""
+    if not has_request_context():
+        return "vi"
     chosen = session.get("lang")
     if chosen in ("vi", "en"):
         return str(chosen)
@@ -78,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .api.routes import bp as api_bp
     from .auth.routes import bp as auth_bp
+    from .exits.routes import bp as exits_bp
     from .exports.routes import bp as exports_bp
     from .main.routes import bp as main_bp
     from .plans.routes import bp as plans_bp
@@ -86,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(exits_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(plans_bp)

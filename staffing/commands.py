@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
@@ -21,6 +22,9 @@ from flask.cli import ScriptInfo, with_appcontext
 from .exports.cli import export as export_group
 from .extensions import db
 from .models import Plan, Province, Role, User
+
+if TYPE_CHECKING:
+    from .services.importing import Kind
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +96,8 @@ def load_demo(workdir: Path, echo=click.echo) -> Province:
 
     files = demo_files(workdir)
     province = loading.ensure_province(PROVINCE["code"], PROVINCE["name"])
-    for kind, path in (("merger_map", files.merger_map), ("framework", files.framework)):
+    steps: tuple[tuple[Kind, Path], ...] = (("merger_map", files.merger_map), ("framework", files.framework))
+    for kind, path in steps:
         outcome = importing.import_file(kind, path.read_bytes(), path.name, province, None)
         _require_clean(outcome)
         db.session.commit()
@@ -151,11 +156,11 @@ def demo(host: str, port: int, serve: bool, time_limit: float) -> None:
     plans.run_solve_job(
         plan.id, time_limit, int(current_app.config["SOLVER_WORKERS"]), drafter.id if drafter else None
     )
-    plan = db.session.get(Plan, plan.id)
-    stats = plan.solver_stats if plan else {}
+    solved = db.session.get(Plan, plan.id)
+    stats = solved.solver_stats if solved else {}
     short = stats.get("shortfall") or {}
     click.echo(
-        f"    {plan.solver_status if plan else '?'}: {stats.get('placed')} người được bố trí, "
+        f"    {solved.solver_status if solved else '?'}: {stats.get('placed')} người được bố trí, "
         f"{stats.get('unplaced')} chưa bố trí; chỗ còn thiếu: chủ chốt {short.get('key', 0)}, "
         f"trưởng {short.get('head', 0)}, phó {short.get('deputy', 0)}, chuyên viên {short.get('staff', 0)} "
         f"({time.monotonic() - started:.1f} s)"
@@ -225,7 +230,7 @@ def import_group() -> None:
 
 
 def _import_command(
-    kind: str, file: str, province_code: str, unit: str | None, dry_run: bool, as_json: bool
+    kind: Kind, file: str, province_code: str, unit: str | None, dry_run: bool, as_json: bool
 ) -> None:
     from .services import importing, loading
 

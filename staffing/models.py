@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -22,7 +23,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from solver.fields import person_dict
+
 from .extensions import db
+
+if TYPE_CHECKING:  # what db.Model is, for the type checker (Flask-SQLAlchemy builds it at run time)
+    from .extensions import Base as Model
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime:
@@ -96,7 +104,7 @@ def _enum(cls: type[enum.Enum]) -> Enum:
     )
 
 
-class Province(db.Model):
+class Province(Model):
     __tablename__ = "province"
 
     code: Mapped[str] = mapped_column(String(8), primary_key=True)
@@ -107,7 +115,7 @@ class Province(db.Model):
     communes: Mapped[list[Commune]] = relationship(back_populates="province", order_by="Commune.code")
 
 
-class OldUnit(db.Model):
+class OldUnit(Model):
     """An old commune/ward/township, or an agency of an abolished district."""
 
     __tablename__ = "old_unit"
@@ -125,7 +133,7 @@ class OldUnit(db.Model):
     people: Mapped[list[Person]] = relationship(back_populates="unit")
 
 
-class Commune(db.Model):
+class Commune(Model):
     """A new commune, ward or special zone (xã, phường, đặc khu)."""
 
     __tablename__ = "commune"
@@ -147,7 +155,7 @@ class Commune(db.Model):
     caps: Mapped[list[SharedCap]] = relationship(back_populates="commune", cascade="all, delete-orphan")
 
 
-class MergerLink(db.Model):
+class MergerLink(Model):
     """Old unit -> new commune; a split old commune links to several communes."""
 
     __tablename__ = "merger_link"
@@ -165,7 +173,7 @@ class MergerLink(db.Model):
     commune: Mapped[Commune] = relationship(back_populates="links")
 
 
-class Department(db.Model):
+class Department(Model):
     """A body of a commune, identified by (commune, block, name)."""
 
     __tablename__ = "department"
@@ -182,7 +190,7 @@ class Department(db.Model):
     )
 
 
-class Position(db.Model):
+class Position(Model):
     """One kind of seat; min..max people may hold it."""
 
     __tablename__ = "position"
@@ -203,7 +211,7 @@ class Position(db.Model):
     )
 
 
-class Requirement(db.Model):
+class Requirement(Model):
     """One predicate of the spec's requirement language, hard or soft."""
 
     __tablename__ = "requirement"
@@ -223,7 +231,7 @@ class Requirement(db.Model):
         return {"attr": self.attr, self.op: self.value, "hard": self.hard}
 
 
-class SharedCap(db.Model):
+class SharedCap(Model):
     """A ceiling shared by several positions of a commune (e.g. pooled deputies)."""
 
     __tablename__ = "shared_cap"
@@ -237,7 +245,7 @@ class SharedCap(db.Model):
     commune: Mapped[Commune] = relationship(back_populates="caps")
 
 
-class Person(db.Model):
+class Person(Model):
     """A cadre, civil servant or employee of an old unit, with the 2C profile fields the rules need."""
 
     __tablename__ = "person"
@@ -248,12 +256,12 @@ class Person(db.Model):
     key: Mapped[str] = mapped_column(String(40))  # exchange id: CCCD where known
     has_cccd: Mapped[bool] = mapped_column(Boolean, default=True)
     name: Mapped[str] = mapped_column(String(200))
-    birth_date: Mapped[date] = mapped_column(Date)
-    gender: Mapped[str] = mapped_column(String(1))
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)  # None: unreadable in the file
+    gender: Mapped[str | None] = mapped_column(String(1), nullable=True)
     ethnicity: Mapped[str | None] = mapped_column(String(60), nullable=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("old_unit.id"), index=True)
     home_commune: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    category: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(String(32), nullable=True)
     current_title: Mapped[str | None] = mapped_column(String(255), nullable=True)
     job_family: Mapped[str | None] = mapped_column(String(64), nullable=True)
     education: Mapped[str | None] = mapped_column(String(32), nullable=True)
@@ -268,6 +276,19 @@ class Person(db.Model):
     disciplined_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     preferences: Mapped[list[str]] = mapped_column(JSON, default=list)
     retirement_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    rank: Mapped[str | None] = mapped_column(String(16), nullable=True)  # civil-service rank code (01.003)
+    cmnd: Mapped[str | None] = mapped_column(String(12), nullable=True)  # legacy 9-digit identity card
+    # the roster row as written: [[header, text], ...]; what no field could hold stays readable here
+    raw: Mapped[list[list[str]] | None] = mapped_column(JSON, default=list, nullable=True)
+    # the reader's warnings on that row: [[column, value, message], ...], shown in the review screens
+    import_notes: Mapped[list[list[str]] | None] = mapped_column(JSON, default=list, nullable=True)
+    # pay data (issue 14); None where the roster did not say
+    salary_coefficient: Mapped[float | None] = mapped_column(Float, nullable=True)
+    position_allowance: Mapped[float | None] = mapped_column(Float, nullable=True)
+    seniority_pct: Mapped[float | None] = mapped_column(Float, nullable=True)
+    other_allowances: Mapped[int | None] = mapped_column(Integer, nullable=True)  # VND a month
+    insurance_years: Mapped[float | None] = mapped_column(Float, nullable=True)
+    part_time_allowance: Mapped[int | None] = mapped_column(Integer, nullable=True)  # VND a month
     # provenance: which file and row the current values came from
     source_file: Mapped[str] = mapped_column(String(255), default="")
     source_sheet: Mapped[str] = mapped_column(String(100), default="")
@@ -277,36 +298,19 @@ class Person(db.Model):
     unit: Mapped[OldUnit] = relationship(back_populates="people")
 
     def to_problem_dict(self) -> dict[str, Any]:
-        """The person as an item of the problem's `people` array."""
-        out: dict[str, Any] = {
-            "id": self.key,
-            "name": self.name,
-            "birth_date": self.birth_date.isoformat(),
-            "gender": self.gender,
-            "ethnicity": self.ethnicity,
-            "unit": self.unit.code,
-            "home_commune": self.home_commune,
-            "category": self.category,
-            "current_title": self.current_title,
-            "job_family": self.job_family,
-            "education": self.education,
-            "field": self.field,
-            "political_theory": self.political_theory,
-            "state_management": self.state_management,
-            "party_member": self.party_member,
-            "service_start": self.service_start.isoformat() if self.service_start else None,
-            "ratings": list(self.ratings or []),
-            "planned_for": list(self.planned_for or []),
-            "disciplined": self.disciplined,
-            "disciplined_until": self.disciplined_until.isoformat() if self.disciplined_until else None,
-            "preferences": list(self.preferences or []),
-        }
-        if self.retirement_date:
-            out["retirement_date"] = self.retirement_date.isoformat()
-        return out
+        """The person as an item of the problem's `people` array (fields: solver/fields.py)."""
+        special = {"id": lambda: self.key, "unit": lambda: self.unit.code}
+        return person_dict(lambda name: special[name]() if name in special else getattr(self, name))
+
+    @property
+    def rank_info(self) -> Any:
+        """The rank of the official table (code, name, salary category, level), None when unknown."""
+        from imports.ranks import ranks
+
+        return ranks().get(self.rank) if self.rank else None
 
 
-class Relation(db.Model):
+class Relation(Model):
     """Two related people (spouse, parent, child, sibling, in-law)."""
 
     __tablename__ = "relation"
@@ -321,7 +325,7 @@ class Relation(db.Model):
     person_b: Mapped[Person] = relationship(foreign_keys=[person_b_id])
 
 
-class PersonDuplicate(db.Model):
+class PersonDuplicate(Model):
     """A roster row naming a person already stored under another unit: a reviewer decides, nothing dropped."""
 
     __tablename__ = "person_duplicate"
@@ -341,7 +345,7 @@ class PersonDuplicate(db.Model):
     unit: Mapped[OldUnit] = relationship()
 
 
-class ImportBatch(db.Model):
+class ImportBatch(Model):
     """One imported file: what it was, who sent it, what it changed."""
 
     __tablename__ = "import_batch"
@@ -362,7 +366,7 @@ class ImportBatch(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Plan(db.Model):
+class Plan(Model):
     """A named staffing scenario of a province (phương án nhân sự)."""
 
     __tablename__ = "plan"
@@ -407,7 +411,7 @@ class Plan(db.Model):
         return self.status == PlanStatus.DRAFT
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """Person -> position in a plan, or the person left unplaced (position_id is null)."""
 
     __tablename__ = "assignment"
@@ -429,7 +433,7 @@ class Assignment(db.Model):
     position: Mapped[Position | None] = relationship()
 
 
-class Shortfall(db.Model):
+class Shortfall(Model):
     """A position left below its minimum by a plan, with why."""
 
     __tablename__ = "shortfall"
@@ -445,7 +449,7 @@ class Shortfall(db.Model):
     position: Mapped[Position] = relationship()
 
 
-class Forbidden(db.Model):
+class Forbidden(Model):
     """A person barred from a seat or from a whole commune in one plan."""
 
     __tablename__ = "forbidden"
@@ -463,7 +467,7 @@ class Forbidden(db.Model):
     commune: Mapped[Commune | None] = relationship()
 
 
-class CommuneStamp(db.Model):
+class CommuneStamp(Model):
     """The edit counter of one commune in one plan (optimistic locking per commune, not per plan).
 
     Every edit of a plan's seats bumps the rows of the communes it touches, first thing in its transaction,
@@ -480,7 +484,7 @@ class CommuneStamp(db.Model):
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
 
 
-class Presence(db.Model):
+class Presence(Model):
     """Who has a plan's commune page open: written by the page's poll, read by the same poll elsewhere."""
 
     __tablename__ = "presence"
@@ -491,7 +495,7 @@ class Presence(db.Model):
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """One failed sign-in from a client address: the per-address limit counts them in the database, so every
     worker process sees the same window."""
 
@@ -502,7 +506,46 @@ class LoginFailure(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
-class PlanComment(db.Model):
+class ExitChoice(Model):
+    """A reviewer's pick of the exit path for a person the plan does not appoint (issue 14).
+
+    The facts that exclude a person from Decree 178 (maternity, investigation) are recorded here, by the
+    reviewer, since rosters do not carry them; discipline comes from the person."""
+
+    __tablename__ = "exit_choice"
+    __table_args__ = (UniqueConstraint("plan_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    path: Mapped[str] = mapped_column(String(20))  # policy.exits.ExitPath
+    leave_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    maternity: Mapped[bool] = mapped_column(Boolean, default=False)
+    volunteers: Mapped[bool] = mapped_column(Boolean, default=False)
+    under_investigation: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    person: Mapped[Person] = relationship()
+
+
+class DemotionReview(Model):
+    """A reviewer's verdict on a person placed lower than their old post (issue 14)."""
+
+    __tablename__ = "demotion_review"
+    __table_args__ = (UniqueConstraint("plan_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    status: Mapped[str] = mapped_column(String(20))  # accepted | another_seat
+    note: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PlanComment(Model):
     """A reviewer's or approver's comment on a plan, with the workflow step it came with."""
 
     __tablename__ = "plan_comment"
@@ -518,7 +561,7 @@ class PlanComment(db.Model):
     user: Mapped[User | None] = relationship()
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -547,7 +590,7 @@ class User(UserMixin, db.Model):
         return self.role == Role.ADMIN or self.role in roles
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for the JSON API (another system reading plans); only its hash is stored."""
 
     __tablename__ = "api_token"
@@ -562,7 +605,7 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """Who changed what, when, from what to what, and why; chained by hash."""
 
     __tablename__ = "audit_entry"

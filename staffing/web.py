@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import time
 from typing import Any
 
-from flask import Flask, g, render_template, request
+from flask import Flask, Response, g, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -42,6 +43,20 @@ ERROR_TEXT = {
         "Database unavailable",
     ),
 }
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def download(data: bytes, name: str, mimetype: str) -> Response:
+    """A file the browser saves as `name` (an attachment), from bytes built in memory."""
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+def xlsx_download(data: bytes, name: str) -> Response:
+    """An Excel workbook the browser saves as `name`."""
+    return download(data, name, XLSX)
 
 
 def reason_text(reason: dict[str, Any]) -> str:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
+from werkzeug.test import TestResponse
 
 from staffing import create_app
 from staffing.extensions import db
@@ -55,6 +58,26 @@ def _database_url(tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
+class OwnContextClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own, as in production.
+
+    The `app` fixture keeps one app context open for the test's own queries; a request that found it would
+    reuse it, and with it `flask.g` (where Flask-Login caches the signed-in user) and the database session,
+    so two clients would share a login. Each request runs instead in an empty context (as a fresh server
+    thread does) and pushes its own app context, `g` and session. What the test has set up is committed
+    first, and what the request changed is seen by the test afterwards."""
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        outer = has_app_context()
+        if outer:
+            db.session.commit()
+        try:
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            if outer:
+                db.session.expire_all()
+
+
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
     yield from _database_url(tmp_path)
@@ -73,6 +96,7 @@ def app(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> I
             "SOLVER_TIME_LIMIT": 20.0,
         }
     )
+    app.test_client_class = OwnContextClient
     with app.app_context():
         db.create_all()
         yield app

@@ -156,3 +156,26 @@ def test_activity_log_has_ids_not_names(client, login, make_user, tiny_province,
     assert {"endpoint": "main.commune", "status": 200}.items() <= lines[-1].items()
     assert lines[-1]["args"] == {"code": "20", "commune_code": "06613"} and lines[-1]["user"]
     assert "Nguyễn" not in caplog.text
+
+
+def test_two_users_signed_in_at_once_each_see_their_own_identity(app, login, make_user, tiny_province):
+    """Two browsers at once: each test client has its own app context and session, so its own login."""
+    make_user("lan@lang-son", role=Role.DRAFTER, province="20")
+    make_user("minh@quang-ninh", role=Role.REVIEWER, province="22")
+    lan, minh, nobody = app.test_client(), app.test_client(), app.test_client()
+    assert login(lan, "lan@lang-son").status_code == 302
+    assert login(minh, "minh@quang-ninh").status_code == 302
+    for _ in range(2):  # interleaved requests, each in its own context
+        lan_page = lan.get("/p/20")
+        minh_page = minh.get("/p/22")
+        assert lan_page.status_code == 200 and minh_page.status_code == 200
+        assert "lan ·" in lan_page.get_data(as_text=True) and "minh" not in lan_page.get_data(as_text=True)
+        assert "minh ·" in minh_page.get_data(as_text=True) and "lan ·" not in minh_page.get_data(
+            as_text=True
+        )
+        assert lan.get("/p/22").status_code == 404
+        assert minh.get("/p/20").status_code == 404
+        assert nobody.get("/p/20").status_code == 302  # never signed in: sent to the login page
+    assert lan.post("/logout").status_code == 302
+    assert lan.get("/p/20").status_code == 302
+    assert minh.get("/p/22").status_code == 200  # one user signing out leaves the other signed in

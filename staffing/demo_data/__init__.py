@@ -12,7 +12,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from staffing.demo_data.rosters import DEFAULT_SEED, generate_rosters, read_units
+from staffing.demo_data.files import generate_rosters
+from staffing.demo_data.rosters import DEFAULT_SEED, read_units
 
 DEMO_DIR = Path(__file__).resolve().parent / "lang-son"
 PROVINCE = {"code": "20", "name": "Lạng Sơn"}

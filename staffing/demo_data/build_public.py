@@ -247,7 +247,7 @@ def write_framework(path: Path, quotas: list[Quota], template: dict[str, Any]) -
 
         kinds_present = sorted({q.kind for q in quotas}, key=list(KIND_LABELS).index)
         ws = wb.add_worksheet("Vị trí")
-        headers = (
+        headers: tuple[str, ...] = (
             "Áp dụng cho",
             "Mã vị trí",
             "Khối",

@@ -7,7 +7,7 @@ text in some files and as Excel dates in others, CCCD as numbers that lost their
 zero, a stray space, decomposed Unicode, header spellings). The people are invented; their
 attribute distributions follow ../shared/spec/sample-problem.json.
 
-    generate_rosters(merger_map_path, out_dir, seed=20250701) -> list[Path]
+    files.generate_rosters(merger_map_path, out_dir, seed=20250701) -> list[Path]
 
 `build_roster_set` gives the same people without writing anything (tests, quotas).
 """
@@ -20,281 +20,48 @@ import random
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
-import xlsxwriter
 from openpyxl import load_workbook
+
+from staffing.demo_data.tables import (
+    AS_OF,
+    BASE_RATING,
+    DEFAULT_SEED,
+    DISTRICT_DEPARTMENTS,
+    EDUCATION_BY_PROFILE,
+    ETHNICITY_BY_DISTRICT,
+    ETHNICITY_DEFAULT,
+    FIELD_LABELS,
+    FIELDS_BY_FAMILY,
+    GIVEN_F,
+    GIVEN_M,
+    MIDDLE_F,
+    MIDDLE_M,
+    MONG_GIVEN_F,
+    MONG_GIVEN_M,
+    PART_TIME_ALLOWANCES,
+    PLANNED_LABELS,
+    POLITICAL_BY_PROFILE,
+    POSITION_ALLOWANCE,
+    PROVINCE_CCCD,
+    RATING_ORDER,
+    SALARY_SCALES,
+    STATE_BY_PROFILE,
+    SURNAMES,
+)
 
 logger = logging.getLogger(__name__)
 
-AS_OF = date(2025, 7, 1)
-PROVINCE_CCCD = "020"
-DEFAULT_SEED = 20250701
 
-# --- vocabulary: labels written into the files ---------------------------------------------------
-
-EDUCATION_LABELS = {
-    "tien_si": "Tiến sĩ",
-    "thac_si": "Thạc sĩ",
-    "dai_hoc": "Đại học",
-    "cao_dang": "Cao đẳng",
-    "trung_cap": "Trung cấp",
-    "none": "",
-}
-POLITICAL_LABELS = {"cao_cap": "Cao cấp", "trung_cap": "Trung cấp", "so_cap": "Sơ cấp", "none": ""}
-STATE_LABELS = {
-    "chuyen_vien_cao_cap": "Chuyên viên cao cấp",
-    "chuyen_vien_chinh": "Chuyên viên chính",
-    "chuyen_vien": "Chuyên viên",
-    "none": "",
-}
-CATEGORY_LABELS = {
-    "can_bo": "Cán bộ",
-    "cong_chuc": "Công chức",
-    "vien_chuc": "Viên chức",
-    "hop_dong": "Hợp đồng lao động",
-    "khong_chuyen_trach": "Không chuyên trách",
-}
-RATING_LABELS = {
-    "xuat_sac": "Hoàn thành xuất sắc nhiệm vụ",
-    "tot": "Hoàn thành tốt nhiệm vụ",
-    "hoan_thanh": "Hoàn thành nhiệm vụ",
-    "khong_hoan_thanh": "Không hoàn thành nhiệm vụ",
-}
-RATING_SHORT = {"xuat_sac": "HTXSNV", "tot": "HTTNV", "hoan_thanh": "HTNV", "khong_hoan_thanh": "KHTNV"}
-PLANNED_LABELS = {
-    "key": ("Bí thư", "Chủ tịch UBND"),
-    "head": ("Trưởng phòng",),
-    "deputy": ("Phó Trưởng phòng",),
-}
-
-# Field of study code -> the labels written in the "Chuyên ngành" column.
-FIELD_LABELS: dict[str, tuple[str, ...]] = {
-    "hanh_chinh": ("Hành chính học", "Quản lý nhà nước"),
-    "luat": ("Luật", "Luật học", "Luật kinh tế"),
-    "kinh_te": ("Kinh tế", "Quản trị kinh doanh", "Kinh tế đầu tư"),
-    "nong_nghiep": ("Nông học", "Lâm nghiệp", "Chăn nuôi thú y", "Khuyến nông", "Phát triển nông thôn"),
-    "quan_su": ("Quân sự cơ sở", "Chỉ huy tham mưu"),
-    "tai_chinh_ke_toan": ("Kế toán", "Tài chính - Ngân hàng", "Kế toán doanh nghiệp"),
-    "van_hoa": ("Quản lý văn hóa", "Văn hóa học", "Văn hóa các dân tộc thiểu số Việt Nam"),
-    "quan_ly_dat_dai": ("Quản lý đất đai", "Địa chính"),
-    "xay_dung_dang": ("Xây dựng Đảng và chính quyền nhà nước",),
-    "xa_hoi": ("Công tác xã hội", "Xã hội học"),
-    "su_pham": ("Sư phạm Toán", "Sư phạm Ngữ văn", "Giáo dục tiểu học", "Sư phạm Lịch sử"),
-    "xay_dung": ("Kỹ thuật xây dựng", "Xây dựng dân dụng và công nghiệp"),
-    "giao_thong": ("Kỹ thuật xây dựng công trình giao thông",),
-    "van_thu_luu_tru": ("Văn thư - Lưu trữ", "Lưu trữ học"),
-    "moi_truong": ("Khoa học môi trường", "Quản lý tài nguyên và môi trường"),
-    "y_te": ("Y đa khoa", "Y tế công cộng", "Điều dưỡng"),
-    "cong_nghe_thong_tin": ("Công nghệ thông tin", "Tin học"),
-    "khac": ("Ngôn ngữ Anh", "Ngôn ngữ Trung Quốc"),
-}
-
-# --- names and ethnicity ------------------------------------------------------------------------
-
-ETHNICITY_DEFAULT = {"Nùng": 47, "Tày": 34, "Kinh": 13, "Dao": 4, "Sán Chay": 1, "Hoa": 0.5, "Mông": 0.5}
-ETHNICITY_BY_DISTRICT = {
-    "Thành phố Lạng Sơn": {"Kinh": 44, "Tày": 28, "Nùng": 25, "Hoa": 2, "Dao": 1},
-    "Huyện Hữu Lũng": {"Kinh": 42, "Nùng": 30, "Tày": 16, "Dao": 5, "Sán Chay": 6, "Hoa": 1},
-    "Huyện Chi Lăng": {"Nùng": 44, "Tày": 28, "Kinh": 22, "Dao": 3, "Hoa": 1, "Sán Chay": 2},
-    "Huyện Bắc Sơn": {"Tày": 56, "Nùng": 20, "Kinh": 14, "Dao": 8, "Mông": 2},
-    "Huyện Bình Gia": {"Tày": 58, "Nùng": 22, "Dao": 12, "Kinh": 7, "Mông": 1},
-    "Huyện Đình Lập": {"Nùng": 40, "Tày": 32, "Kinh": 17, "Dao": 9, "Mông": 1, "Hoa": 1},
-    "Huyện Lộc Bình": {"Nùng": 58, "Tày": 25, "Kinh": 12, "Dao": 4, "Hoa": 1},
-}
-SURNAMES = {
-    "Kinh": {
-        "Nguyễn": 30,
-        "Trần": 9,
-        "Lê": 8,
-        "Phạm": 6,
-        "Hoàng": 6,
-        "Vũ": 5,
-        "Đỗ": 4,
-        "Bùi": 4,
-        "Đặng": 3,
-        "Ngô": 3,
-        "Dương": 3,
-        "Đinh": 2,
-        "Lương": 2,
-        "Phan": 2,
-        "Đào": 2,
-        "Trịnh": 2,
-    },
-    "Tày": {
-        "Hoàng": 20,
-        "Nông": 14,
-        "Lương": 8,
-        "Hà": 6,
-        "Vi": 6,
-        "Lộc": 5,
-        "Lành": 3,
-        "Hứa": 3,
-        "Ma": 3,
-        "Đinh": 3,
-        "Chu": 3,
-        "Lăng": 3,
-        "Mông": 2,
-        "Dương": 3,
-        "Triệu": 2,
-        "Bế": 4,
-        "Nguyễn": 4,
-    },
-    "Nùng": {
-        "Hoàng": 18,
-        "Lăng": 7,
-        "Vy": 9,
-        "Chu": 6,
-        "Lý": 6,
-        "Hứa": 5,
-        "Nông": 8,
-        "Mã": 4,
-        "Lộc": 4,
-        "Đàm": 3,
-        "La": 3,
-        "Vi": 4,
-        "Dương": 4,
-        "Triệu": 2,
-        "Lương": 4,
-        "Nguyễn": 3,
-        "Hà": 2,
-    },
-    "Dao": {"Triệu": 30, "Bàn": 20, "Đặng": 15, "Lý": 12, "Phùng": 8, "Chìu": 5, "Hoàng": 5, "Trần": 5},
-    "Sán Chay": {"Lâm": 20, "Hoàng": 15, "Dương": 10, "Lý": 10, "Trần": 10, "Vi": 10, "Nịnh": 10},
-    "Hoa": {"Hoàng": 20, "Lý": 20, "Trương": 15, "Mã": 15, "Lưu": 15, "Tăng": 15},
-    "Mông": {"Vàng": 30, "Lù": 20, "Giàng": 20, "Thào": 15, "Sùng": 15},
-}
-MIDDLE_M = {
-    "Văn": 55,
-    "Đức": 8,
-    "Hữu": 5,
-    "Minh": 5,
-    "Quang": 5,
-    "Thế": 4,
-    "Xuân": 4,
-    "Ngọc": 4,
-    "Tiến": 3,
-    "Trung": 3,
-    "Thanh": 4,
-    "Công": 3,
-    "Hồng": 2,
-}
-MIDDLE_F = {
-    "Thị": 62,
-    "Thu": 7,
-    "Thanh": 6,
-    "Ngọc": 5,
-    "Hồng": 4,
-    "Minh": 3,
-    "Kim": 3,
-    "Phương": 3,
-    "Thùy": 2,
-    "Bích": 2,
-    "Thị Thu": 2,
-    "Thị Hồng": 1,
-}
-GIVEN_M = [
-    "Long",
-    "Hùng",
-    "Cường",
-    "Dũng",
-    "Thắng",
-    "Tuấn",
-    "Hải",
-    "Sơn",
-    "Quân",
-    "Bình",
-    "Thành",
-    "Hiếu",
-    "Toàn",
-    "Phong",
-    "Trung",
-    "Đức",
-    "Huy",
-    "Mạnh",
-    "Khánh",
-    "Lâm",
-    "Vinh",
-    "Tú",
-    "Tiến",
-    "Nam",
-    "Việt",
-    "Hưng",
-    "Chiến",
-    "Thịnh",
-    "Hòa",
-    "Quý",
-    "Lợi",
-    "Kiên",
-    "Đạt",
-    "Duy",
-    "Tâm",
-    "Phúc",
-    "Thuận",
-    "Quyết",
-    "Hậu",
-    "Nghĩa",
-    "Tùng",
-    "Giang",
-    "Hoàn",
-    "Sáng",
-    "Lực",
-    "Minh",
-    "Anh",
-    "Tuyên",
-    "Chung",
-    "Hiệp",
-]
-GIVEN_F = [
-    "Hương",
-    "Lan",
-    "Hạnh",
-    "Huyền",
-    "Thảo",
-    "Trang",
-    "Ngọc",
-    "Linh",
-    "Hà",
-    "Thủy",
-    "Nga",
-    "Hoa",
-    "Mai",
-    "Phương",
-    "Yến",
-    "Dung",
-    "Thanh",
-    "Hằng",
-    "Liên",
-    "Loan",
-    "Nhung",
-    "Oanh",
-    "Quyên",
-    "Vân",
-    "Thúy",
-    "Hiền",
-    "Hồng",
-    "Tuyết",
-    "Xuân",
-    "Diệp",
-    "Duyên",
-    "Chinh",
-    "Lý",
-    "Mơ",
-    "Hoài",
-    "Nhàn",
-    "Thơm",
-    "Sen",
-    "Dịu",
-    "Hiên",
-    "Tươi",
-    "Nguyệt",
-    "Len",
-]
-MONG_GIVEN_M = ("Páo", "Dính", "Chứ", "Sử", "Tủa", "Lử", "Chính")
-MONG_GIVEN_F = ("Mỷ", "Dợ", "Pà", "Súa", "Chía", "Mai")
+def ascii_name(text: str) -> str:
+    """'Xã Bắc Xa' -> 'Xa Bac Xa' (file names)."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^A-Za-z0-9 .-]", "", text).strip()
 
 
 # --- data classes -------------------------------------------------------------------------------
@@ -346,6 +113,13 @@ class Person:
     preferences: tuple[str, ...] = ()
     retirement_date: date | None = None
     note: str = ""
+    # pay data (issue 14); None where the office left the cell blank
+    salary_coefficient: float | None = None
+    position_allowance: float | None = None
+    seniority_pct: float | None = None
+    other_allowances: int | None = None
+    insurance_years: float | None = None
+    part_time_allowance: int | None = None
 
 
 @dataclass(frozen=True)
@@ -379,55 +153,6 @@ class RosterSet:
 
 
 # --- roles --------------------------------------------------------------------------------------
-
-FIELDS_BY_FAMILY: dict[str, dict[str, float]] = {
-    "dang": {
-        "xay_dung_dang": 22,
-        "kinh_te": 20,
-        "luat": 18,
-        "hanh_chinh": 25,
-        "nong_nghiep": 10,
-        "su_pham": 5,
-    },
-    "hdnd": {"luat": 35, "hanh_chinh": 35, "kinh_te": 15, "xay_dung_dang": 15},
-    "chinh_quyen": {"kinh_te": 30, "hanh_chinh": 25, "luat": 20, "nong_nghiep": 15, "quan_ly_dat_dai": 10},
-    "mttq": {"hanh_chinh": 40, "luat": 25, "xay_dung_dang": 20, "xa_hoi": 15},
-    "doan_thanh_nien": {
-        "hanh_chinh": 30,
-        "luat": 25,
-        "su_pham": 15,
-        "kinh_te": 15,
-        "cong_nghe_thong_tin": 5,
-        "xa_hoi": 10,
-    },
-    "phu_nu": {"hanh_chinh": 30, "xa_hoi": 20, "luat": 20, "kinh_te": 15, "su_pham": 15},
-    "nong_dan": {"nong_nghiep": 60, "kinh_te": 25, "hanh_chinh": 15},
-    "cuu_chien_binh": {"quan_su": 50, "hanh_chinh": 30, "luat": 20},
-    "quan_su": {"quan_su": 95, "hanh_chinh": 5},
-    "van_phong": {
-        "hanh_chinh": 50,
-        "luat": 15,
-        "van_thu_luu_tru": 20,
-        "kinh_te": 10,
-        "cong_nghe_thong_tin": 5,
-    },
-    "dia_chinh": {"quan_ly_dat_dai": 50, "nong_nghiep": 25, "moi_truong": 15, "xay_dung": 10},
-    "tai_chinh": {"tai_chinh_ke_toan": 90, "kinh_te": 10},
-    "tu_phap": {"luat": 92, "hanh_chinh": 8},
-    "van_hoa": {"van_hoa": 70, "cong_nghe_thong_tin": 10, "su_pham": 10, "khac": 10},
-    "xa_hoi": {"xa_hoi": 60, "hanh_chinh": 20, "luat": 20},
-    "van_phong_dang": {"xay_dung_dang": 35, "hanh_chinh": 35, "luat": 15, "van_thu_luu_tru": 15},
-    "xay_dung_dang": {"xay_dung_dang": 50, "hanh_chinh": 25, "luat": 15, "su_pham": 10},
-    "kiem_tra": {"luat": 45, "xay_dung_dang": 25, "kinh_te": 15, "tai_chinh_ke_toan": 15},
-    "chinh_tri": {"xay_dung_dang": 50, "su_pham": 35, "luat": 15},
-    "noi_vu": {"hanh_chinh": 55, "luat": 30, "xa_hoi": 15},
-    "xay_dung": {"xay_dung": 55, "giao_thong": 15, "kinh_te": 20, "quan_ly_dat_dai": 10},
-    "kinh_te": {"kinh_te": 60, "tai_chinh_ke_toan": 25, "nong_nghiep": 15},
-    "giao_duc": {"su_pham": 90, "hanh_chinh": 10},
-    "y_te": {"y_te": 90, "hanh_chinh": 10},
-    "thanh_tra": {"luat": 60, "kinh_te": 20, "tai_chinh_ke_toan": 20},
-    "support": {"van_thu_luu_tru": 30, "khac": 40, "tai_chinh_ke_toan": 15, "cong_nghe_thong_tin": 15},
-}
 
 
 @dataclass(frozen=True)
@@ -530,187 +255,6 @@ def _commune_roles(unit: Unit, rng: random.Random) -> list[Role]:
     return roles
 
 
-# (department, head title, deputy title, staff title, family, fields, deputies range, staff range, category)
-_DISTRICT_DEPARTMENTS = (
-    (
-        "Văn phòng {hu}",
-        "Chánh Văn phòng {hu}",
-        "Phó Chánh Văn phòng {hu}",
-        "Chuyên viên Văn phòng {hu}",
-        "van_phong_dang",
-        "van_phong_dang",
-        (1, 2),
-        (2, 4),
-        "cong_chuc",
-    ),
-    (
-        "Ban Tổ chức {hu}",
-        "Trưởng Ban Tổ chức {hu}",
-        "Phó Trưởng Ban Tổ chức {hu}",
-        "Chuyên viên Ban Tổ chức {hu}",
-        "xay_dung_dang",
-        "xay_dung_dang",
-        (1, 2),
-        (1, 3),
-        "cong_chuc",
-    ),
-    (
-        "Ban Tuyên giáo và Dân vận {hu}",
-        "Trưởng Ban Tuyên giáo và Dân vận {hu}",
-        "Phó Trưởng Ban Tuyên giáo và Dân vận {hu}",
-        "Chuyên viên Ban Tuyên giáo và Dân vận {hu}",
-        "xay_dung_dang",
-        "xay_dung_dang",
-        (1, 2),
-        (1, 3),
-        "cong_chuc",
-    ),
-    (
-        "Ủy ban Kiểm tra {hu}",
-        "Chủ nhiệm Ủy ban Kiểm tra {hu}",
-        "Phó Chủ nhiệm Ủy ban Kiểm tra {hu}",
-        "Chuyên viên Ủy ban Kiểm tra {hu}",
-        "kiem_tra",
-        "kiem_tra",
-        (1, 2),
-        (1, 3),
-        "cong_chuc",
-    ),
-    (
-        "Trung tâm Chính trị {h}",
-        "Giám đốc Trung tâm Chính trị {h}",
-        "Phó Giám đốc Trung tâm Chính trị {h}",
-        "Giảng viên Trung tâm Chính trị {h}",
-        "chinh_tri",
-        "chinh_tri",
-        (1, 1),
-        (1, 2),
-        "vien_chuc",
-    ),
-    (
-        "Văn phòng HĐND và UBND {h}",
-        "Chánh Văn phòng HĐND và UBND {h}",
-        "Phó Chánh Văn phòng HĐND và UBND {h}",
-        "Chuyên viên Văn phòng HĐND và UBND {h}",
-        "van_phong",
-        "van_phong",
-        (1, 2),
-        (4, 6),
-        "cong_chuc",
-    ),
-    (
-        "Phòng Nội vụ",
-        "Trưởng Phòng Nội vụ",
-        "Phó Trưởng Phòng Nội vụ",
-        "Chuyên viên Phòng Nội vụ",
-        "noi_vu",
-        "noi_vu",
-        (1, 2),
-        (2, 4),
-        "cong_chuc",
-    ),
-    (
-        "Phòng Tư pháp",
-        "Trưởng Phòng Tư pháp",
-        "Phó Trưởng Phòng Tư pháp",
-        "Chuyên viên Phòng Tư pháp",
-        "tu_phap",
-        "tu_phap",
-        (1, 1),
-        (1, 2),
-        "cong_chuc",
-    ),
-    (
-        "Phòng Tài chính - Kế hoạch",
-        "Trưởng Phòng Tài chính - Kế hoạch",
-        "Phó Trưởng Phòng Tài chính - Kế hoạch",
-        "Chuyên viên Phòng Tài chính - Kế hoạch",
-        "tai_chinh",
-        "kinh_te",
-        (1, 2),
-        (2, 4),
-        "cong_chuc",
-    ),
-    (
-        "Phòng Kinh tế và Hạ tầng",
-        "Trưởng Phòng Kinh tế và Hạ tầng",
-        "Phó Trưởng Phòng Kinh tế và Hạ tầng",
-        "Chuyên viên Phòng Kinh tế và Hạ tầng",
-        "xay_dung",
-        "xay_dung",
-        (1, 2),
-        (2, 4),
-        "cong_chuc",
-    ),
-    (
-        "Phòng Nông nghiệp và Môi trường",
-        "Trưởng Phòng Nông nghiệp và Môi trường",
-        "Phó Trưởng Phòng Nông nghiệp và Môi trường",
-        "Chuyên viên Phòng Nông nghiệp và Môi trường",
-        "dia_chinh",
-        "dia_chinh",
-        (1, 2),
-        (3, 5),
-        "cong_chuc",
-    ),
-    (
-        "Phòng Văn hóa, Khoa học và Thông tin",
-        "Trưởng Phòng Văn hóa, Khoa học và Thông tin",
-        "Phó Trưởng Phòng Văn hóa, Khoa học và Thông tin",
-        "Chuyên viên Phòng Văn hóa, Khoa học và Thông tin",
-        "van_hoa",
-        "van_hoa",
-        (1, 1),
-        (1, 3),
-        "cong_chuc",
-    ),
-    (
-        "Phòng Giáo dục và Đào tạo",
-        "Trưởng Phòng Giáo dục và Đào tạo",
-        "Phó Trưởng Phòng Giáo dục và Đào tạo",
-        "Chuyên viên Phòng Giáo dục và Đào tạo",
-        "giao_duc_y_te",
-        "giao_duc",
-        (1, 2),
-        (2, 3),
-        "cong_chuc",
-    ),
-    (
-        "Phòng Y tế",
-        "Trưởng Phòng Y tế",
-        "Phó Trưởng Phòng Y tế",
-        "Chuyên viên Phòng Y tế",
-        "giao_duc_y_te",
-        "y_te",
-        (1, 1),
-        (1, 1),
-        "cong_chuc",
-    ),
-    (
-        "Phòng Dân tộc và Tôn giáo",
-        "Trưởng Phòng Dân tộc và Tôn giáo",
-        "Phó Trưởng Phòng Dân tộc và Tôn giáo",
-        "Chuyên viên Phòng Dân tộc và Tôn giáo",
-        "xa_hoi",
-        "xa_hoi",
-        (1, 1),
-        (1, 2),
-        "cong_chuc",
-    ),
-    (
-        "Thanh tra {h}",
-        "Chánh Thanh tra {h}",
-        "Phó Chánh Thanh tra {h}",
-        "Chuyên viên Thanh tra {h}",
-        "thanh_tra",
-        "thanh_tra",
-        (1, 1),
-        (1, 2),
-        "cong_chuc",
-    ),
-)
-
-
 def _district_roles(unit: Unit, rng: random.Random) -> list[Role]:
     """The posts of a district's agencies (Party bodies, People's Committee divisions, mass organisations)."""
     city = unit.district.startswith("Thành phố")
@@ -747,7 +291,7 @@ def _district_roles(unit: Unit, rng: random.Random) -> list[Role]:
             1.0,
         )
     ] * rng.randint(2, 3)
-    for dept, head, deputy, staff, family, fields, deps, staffs, category in _DISTRICT_DEPARTMENTS:
+    for dept, head, deputy, staff, family, fields, deps, staffs, category in DISTRICT_DEPARTMENTS:
         fmt = {"h": h, "hu": hu}
         del dept
         roles.append(Role(head.format(**fmt), category, family, "head", fields, 0.3, (35, 58), 1.0))
@@ -808,9 +352,9 @@ def _district_roles(unit: Unit, rng: random.Random) -> list[Role]:
         ("Nhân viên văn thư (hợp đồng)", "van_phong", 0.8, (0, 1)),
         ("Nhân viên phục vụ (hợp đồng)", None, 0.9, (0, 1)),
     )
-    for title, family, female, n in support:
+    for title, support_family, female, n in support:
         roles += [
-            Role(title, "hop_dong", family, "contract", "support", female, (24, 58), 0.2)
+            Role(title, "hop_dong", support_family, "contract", "support", female, (24, 58), 0.2)
         ] * rng.randint(*n)
     return roles
 
@@ -818,39 +362,8 @@ def _district_roles(unit: Unit, rng: random.Random) -> list[Role]:
 # --- attribute draws ----------------------------------------------------------------------------
 
 
-def _pick(rng: random.Random, weights: dict[str, float]) -> str:
+def _pick(rng: random.Random, weights: Mapping[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
-
-
-EDUCATION_BY_PROFILE = {
-    "key": {"thac_si": 30, "dai_hoc": 70},
-    "head": {"thac_si": 30, "dai_hoc": 70},
-    "deputy": {"thac_si": 18, "dai_hoc": 80, "cao_dang": 2},
-    "staff": {"thac_si": 7, "dai_hoc": 78, "cao_dang": 6, "trung_cap": 9},
-    "mass": {"thac_si": 5, "dai_hoc": 62, "cao_dang": 10, "trung_cap": 23},
-    "part": {"dai_hoc": 15, "cao_dang": 15, "trung_cap": 60, "none": 10},
-    "contract": {"dai_hoc": 10, "cao_dang": 10, "trung_cap": 50, "none": 30},
-}
-POLITICAL_BY_PROFILE = {
-    "key": {"cao_cap": 38, "trung_cap": 62},
-    "head": {"cao_cap": 35, "trung_cap": 65},
-    "deputy": {"cao_cap": 10, "trung_cap": 75, "so_cap": 15},
-    "staff": {"trung_cap": 30, "so_cap": 40, "none": 30},
-    "mass": {"trung_cap": 65, "so_cap": 35},
-    "part": {"so_cap": 45, "none": 55},
-    "contract": {"so_cap": 30, "none": 70},
-}
-STATE_BY_PROFILE = {
-    "key": {"chuyen_vien_chinh": 45, "chuyen_vien": 55},
-    "head": {"chuyen_vien_chinh": 40, "chuyen_vien": 60},
-    "deputy": {"chuyen_vien_chinh": 15, "chuyen_vien": 80, "none": 5},
-    "staff": {"chuyen_vien_chinh": 3, "chuyen_vien": 67, "none": 30},
-    "mass": {"chuyen_vien": 65, "none": 35},
-    "part": {"none": 100},
-    "contract": {"none": 100},
-}
-BASE_RATING = {"xuat_sac": 9, "tot": 70, "hoan_thanh": 18, "khong_hoan_thanh": 3}
-RATING_ORDER = ("khong_hoan_thanh", "hoan_thanh", "tot", "xuat_sac")
 
 
 def retirement_date(birth: date, gender: str) -> date:
@@ -912,7 +425,7 @@ def _make_person(
     unit: Unit,
     district_communes: list[str],
     seat: str,
-    ethnicities: dict[str, float],
+    ethnicities: Mapping[str, float],
 ) -> Person:
     gender = "F" if rng.random() < role.female else "M"
     ethnicity = _pick(rng, ethnicities)
@@ -987,7 +500,7 @@ def _make_person(
             pool.insert(0, home)
         preferences = tuple(pool[: rng.choice((1, 1, 2, 2, 3))])
 
-    return Person(
+    person = Person(
         id=_cccd(rng, birth, gender),
         name=_name(rng, ethnicity, gender),
         birth_date=birth,
@@ -1013,6 +526,43 @@ def _make_person(
         disciplined_until=until,
         preferences=preferences,
     )
+    _add_pay(person, role.profile, unit.kind == "district_agency")
+    return person
+
+
+def _add_pay(person: Person, profile: str, district: bool) -> None:
+    """Plausible pay data from rank, years of service and post, drawn from its own seeded stream so the
+    other attributes (and the plan the demo solves) do not change."""
+    rng = random.Random(f"pay/{person.id}")
+    years = max((AS_OF - person.service_start).days / 365.25, 0.0)
+    if person.category == "khong_chuyen_trach":
+        person.part_time_allowance = rng.choice(PART_TIME_ALLOWANCES)
+        person.insurance_years = round(years, 2) if rng.random() < 0.7 else None
+        return
+    rank = (
+        "A2.1"
+        if person.state_management in ("chuyen_vien_chinh", "chuyen_vien_cao_cap")
+        else "A1"
+        if person.education in ("dai_hoc", "thac_si", "tien_si")
+        else "A0"
+        if person.education == "cao_dang"
+        else "B"
+    )
+    first, step_size, steps = SALARY_SCALES[rank]
+    step = min(1 + int(years // (3 if rank != "B" else 2)), steps)
+    person.salary_coefficient = round(first + step_size * (step - 1), 2)
+    at_top = int(years // 3) + 1 - steps
+    person.seniority_pct = float(min(5 + at_top - 1, 20)) if step == steps and at_top >= 1 else 0.0
+    person.position_allowance = POSITION_ALLOWANCE.get((profile, district), 0.0)
+    if person.category in ("can_bo", "cong_chuc"):  # public-service allowance, 25 % (Decree 34/2012)
+        monthly = (person.salary_coefficient + person.position_allowance) * 2_340_000 * 0.25
+        person.other_allowances = int(round(monthly, -3))
+    else:
+        person.other_allowances = 0
+    person.insurance_years = round(max(years - rng.choice((0, 0, 0, 0.5, 1)), 0.0), 2)
+    if rng.random() < 0.02:  # an office that left the pay cells blank for someone
+        person.salary_coefficient = None
+        person.insurance_years = None
 
 
 # --- the set ------------------------------------------------------------------------------------
@@ -1151,322 +701,3 @@ def _add_retirement_overrides(roster: RosterSet, seed: int) -> None:
         person.retirement_date = date(statutory.year - 2, statutory.month, 1)
         if person.retirement_date <= AS_OF:
             person.retirement_date = date(AS_OF.year + 1, AS_OF.month, 1)
-
-
-# --- writing ------------------------------------------------------------------------------------
-
-
-def ascii_name(text: str) -> str:
-    """'Xã Bắc Xa' -> 'Xa Bac Xa' (file names)."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^A-Za-z0-9 .-]", "", text).strip()
-
-
-@dataclass(frozen=True)
-class FileStyle:
-    """How one office happens to keep its roster."""
-
-    excel_dates: bool
-    cccd_numbers: bool
-    short_ratings: bool
-    party_style: str  # x | dang_vien | date
-    home_as_code: bool
-    nfd: bool
-    stray_spaces: bool
-    variant_headers: bool
-    optional_columns: bool
-
-
-COLUMNS = (
-    # (canonical header, variant header, kind)
-    ("STT", "TT", "stt"),
-    ("Số CCCD", "Số căn cước công dân", "id"),
-    ("Họ và tên", "Họ và tên", "name"),
-    ("Ngày sinh", "Ngày tháng năm sinh", "birth_date"),
-    ("Giới tính", "Giới tính", "gender"),
-    ("Dân tộc", "Dân tộc", "ethnicity"),
-    ("Nơi ở hiện nay", "Nơi ở hiện nay", "home"),
-    ("Loại cán bộ", "Đối tượng", "category"),
-    ("Chức vụ, chức danh", "Chức vụ", "title"),
-    ("Trình độ chuyên môn", "Trình độ chuyên môn", "education"),
-    ("Chuyên ngành", "Chuyên ngành đào tạo", "field"),
-    ("Lý luận chính trị", "Trình độ LLCT", "political"),
-    ("Quản lý nhà nước", "Trình độ QLNN", "state"),
-    ("Đảng viên", "Đảng viên", "party"),
-    ("Ngày bắt đầu công tác", "Ngày tuyển dụng", "start"),
-    ("Xếp loại", "Xếp loại", "ratings"),
-    ("Quy hoạch", "Chức danh quy hoạch", "planned"),
-    ("Kỷ luật", "Hình thức kỷ luật", "discipline"),
-    ("Kỷ luật đến ngày", "Thời hạn kỷ luật", "until"),
-    ("Nguyện vọng", "Nguyện vọng công tác", "preferences"),
-    ("Ngày nghỉ hưu", "Ngày nghỉ hưu", "retirement"),
-    ("Ghi chú", "Ghi chú", "note"),
-)
-OPTIONAL = {"preferences", "retirement"}
-RATING_YEARS = (2022, 2023, 2024)
-
-
-def _style(rng: random.Random) -> FileStyle:
-    return FileStyle(
-        excel_dates=rng.random() < 0.4,
-        cccd_numbers=rng.random() < 0.1,
-        short_ratings=rng.random() < 0.15,
-        party_style=rng.choices(("x", "dang_vien", "date"), weights=(70, 20, 10))[0],
-        home_as_code=rng.random() < 0.06,
-        nfd=rng.random() < 0.04,
-        stray_spaces=rng.random() < 0.15,
-        variant_headers=rng.random() < 0.2,
-        optional_columns=rng.random() < 0.85,
-    )
-
-
-def _upper(text: str) -> str:
-    return text.upper()
-
-
-def _title_lines(unit: Unit) -> tuple[str, str, str, str]:
-    """Issuing body (two lines), title and the 'attached to' line."""
-    if unit.kind == "district_agency":
-        city = unit.district.startswith("Thành phố")
-        place = unit.district.removeprefix("Thành phố ").removeprefix("Huyện ")
-        body = f"ỦY BAN NHÂN DÂN {_upper(unit.district)}"
-        upper = f"{'THÀNH ỦY' if city else 'HUYỆN ỦY'} {_upper(place)}"
-        title = "DANH SÁCH CÁN BỘ, CÔNG CHỨC, VIÊN CHỨC, NGƯỜI LAO ĐỘNG CÁC CƠ QUAN CẤP " + (
-            "THÀNH PHỐ" if city else "HUYỆN"
-        )
-        sender = f"UBND {unit.district[0].lower()}{unit.district[1:]}"
-        doc = "UBND-NV"
-        return upper, body, title, f"(Kèm theo Công văn số {{n}}/{doc} ngày {{d}}/6/2025 của {sender})"
-    body = f"ỦY BAN NHÂN DÂN {_upper(unit.name)}"
-    upper = f"UBND {_upper(unit.district)}"
-    title = f"DANH SÁCH CÁN BỘ, CÔNG CHỨC, NGƯỜI LAO ĐỘNG {_upper(unit.name)}"
-    sender = f"UBND {unit.name[0].lower()}{unit.name[1:]}"
-    return upper, body, title, f"(Kèm theo Công văn số {{n}}/UBND-VP ngày {{d}}/6/2025 của {sender})"
-
-
-def _text(value: str, style: FileStyle) -> str:
-    return unicodedata.normalize("NFD", value) if style.nfd else value
-
-
-def write_roster(
-    path: Path,
-    unit: Unit,
-    people: list[Person],
-    relations: list[Relation],
-    names: dict[str, str],
-    communes: dict[str, str],
-    seed: int,
-) -> Path:
-    """Write one unit's roster as its office would."""
-    rng = random.Random(f"{seed}/file/{unit.code}")
-    style = _style(rng)
-    columns = [c for c in COLUMNS if style.optional_columns or c[2] not in OPTIONAL]
-    wb = xlsxwriter.Workbook(str(path), {"in_memory": True})
-    wb.set_properties({"created": datetime(2025, 6, 20), "author": "staffing"})  # noqa: DTZ001 (stable bytes)
-    try:
-        f_base = {"font_name": "Times New Roman", "font_size": 11}
-        bold_c = wb.add_format({**f_base, "bold": True, "align": "center"})
-        ital_c = wb.add_format({**f_base, "italic": True, "align": "center"})
-        head = wb.add_format(
-            {**f_base, "bold": True, "align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}
-        )
-        cell = wb.add_format({**f_base, "border": 1})
-        cell_c = wb.add_format({**f_base, "border": 1, "align": "center"})
-        date_f = wb.add_format({**f_base, "border": 1, "align": "center", "num_format": "dd/mm/yyyy"})
-        num_f = wb.add_format({**f_base, "border": 1, "num_format": "0"})
-        plain_c = wb.add_format({**f_base, "align": "center"})
-
-        ws = wb.add_worksheet("Danh sách")
-        width = len(columns) + len(RATING_YEARS) - 1
-        upper, body, title, attached = _title_lines(unit)
-        left_end = 4
-        ws.merge_range(0, 0, 0, left_end, upper, plain_c)
-        ws.merge_range(1, 0, 1, left_end, body, bold_c)
-        ws.merge_range(0, left_end + 3, 0, width - 1, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold_c)
-        ws.merge_range(1, left_end + 3, 1, width - 1, "Độc lập - Tự do - Hạnh phúc", bold_c)
-        ws.merge_range(3, 0, 3, width - 1, title, bold_c)
-        ws.merge_range(
-            4, 0, 4, width - 1, attached.format(n=rng.randint(40, 420), d=rng.randint(10, 25)), ital_c
-        )
-
-        top = 6
-        col = 0
-        positions: dict[str, int] = {}
-        for canonical, variant, kind in columns:
-            label = variant if style.variant_headers else canonical
-            if kind == "ratings":
-                ws.merge_range(top, col, top, col + len(RATING_YEARS) - 1, label, head)
-                for i, year in enumerate(RATING_YEARS):
-                    ws.write_string(top + 1, col + i, str(year), head)
-                positions[kind] = col
-                col += len(RATING_YEARS)
-            else:
-                ws.merge_range(top, col, top + 1, col, label, head)
-                positions[kind] = col
-                col += 1
-        ws.set_row(top, 30)
-        widths = {
-            "stt": 5,
-            "id": 15,
-            "name": 24,
-            "title": 34,
-            "field": 22,
-            "home": 18,
-            "preferences": 24,
-            "note": 24,
-            "category": 14,
-        }
-        for kind, c in positions.items():
-            ws.set_column(c, c + (len(RATING_YEARS) - 1 if kind == "ratings" else 0), widths.get(kind, 12))
-        ws.freeze_panes(top + 2, 3)
-
-        def put_date(r: int, c: int, value: date | None) -> None:
-            if value is None:
-                ws.write_blank(r, c, None, cell_c)
-            elif style.excel_dates:
-                ws.write_datetime(r, c, datetime(value.year, value.month, value.day), date_f)  # noqa: DTZ001
-            else:
-                ws.write_string(r, c, value.strftime("%d/%m/%Y"), cell_c)
-
-        def commune_label(code: str) -> str:
-            return code if style.home_as_code else communes.get(code, code)
-
-        row = top + 2
-        for i, p in enumerate(people, start=1):
-            values: dict[str, Any] = {
-                "stt": i,
-                "name": _text(p.name, style),
-                "gender": "Nữ" if p.gender == "F" else "Nam",
-                "ethnicity": p.ethnicity,
-                "home": commune_label(p.home_commune),
-                "category": CATEGORY_LABELS[p.category],
-                "title": _text(p.current_title, style),
-                "education": EDUCATION_LABELS[p.education],
-                "field": p.field_label,
-                "political": POLITICAL_LABELS[p.political_theory],
-                "state": STATE_LABELS[p.state_management] or ("Cán sự" if rng.random() < 0.2 else ""),
-                "planned": "; ".join(p.planned_labels),
-                "discipline": p.discipline,
-                "preferences": "; ".join(commune_label(c) for c in p.preferences),
-                "note": p.note,
-            }
-            if p.political_theory == "cao_cap" and rng.random() < 0.2:
-                values["political"] = "Cử nhân"
-            if style.stray_spaces and rng.random() < 0.15:
-                values["name"] = (
-                    values["name"] + " " if rng.random() < 0.5 else values["name"].replace(" ", "  ", 1)
-                )
-            for kind, c in positions.items():
-                if kind in ("birth_date", "start", "until", "retirement"):
-                    value = {
-                        "birth_date": p.birth_date,
-                        "start": p.service_start,
-                        "until": p.disciplined_until,
-                        "retirement": p.retirement_date,
-                    }[kind]
-                    put_date(row, c, value)
-                elif kind == "id":
-                    if style.cccd_numbers:
-                        ws.write_number(row, c, int(p.id), num_f)
-                    else:
-                        ws.write_string(row, c, p.id, cell)
-                elif kind == "party":
-                    if not p.party_member:
-                        ws.write_blank(row, c, None, cell_c)
-                    elif style.party_style == "date" and p.party_since:
-                        put_date(row, c, p.party_since)
-                    else:
-                        ws.write_string(row, c, "x" if style.party_style == "x" else "Đảng viên", cell_c)
-                elif kind == "ratings":
-                    for j, year in enumerate(RATING_YEARS):
-                        rating = p.ratings.get(year)
-                        text = (
-                            (RATING_SHORT if style.short_ratings else RATING_LABELS)[rating] if rating else ""
-                        )
-                        ws.write_string(row, c + j, text, cell) if text else ws.write_blank(
-                            row, c + j, None, cell
-                        )
-                elif kind == "stt":
-                    ws.write_number(row, c, values["stt"], cell_c)
-                else:
-                    text = values[kind]
-                    ws.write_string(row, c, text, cell) if text else ws.write_blank(row, c, None, cell)
-            row += 1
-
-        # the signature block, as printed at the bottom of the list; the place and date share the
-        # row of "Người lập biểu", as on many printed forms
-        place = unit.district.removeprefix("Thành phố ").removeprefix("Huyện ")
-        row += 1
-        right = max(width - 5, 6)
-        ws.merge_range(row, 1, row, 3, "Người lập biểu", bold_c)
-        ws.merge_range(
-            row, right, row, width - 1, f"{place}, ngày {rng.randint(15, 28)} tháng 6 năm 2025", ital_c
-        )
-        row += 1
-        ws.merge_range(row, 1, row, 3, "(Ký, ghi rõ họ tên)", ital_c)
-        ws.merge_range(row, right, row, width - 1, "THỦ TRƯỞNG ĐƠN VỊ", bold_c)
-        row += 1
-        ws.merge_range(row, right, row, width - 1, "(Ký tên, đóng dấu)", ital_c)
-        row += 4
-        clerk = next(
-            (p for p in people if "Văn phòng" in p.current_title or "văn thư" in p.current_title.lower()),
-            people[-1],
-        )
-        boss = next((p for p in people if "Chủ tịch UBND" in p.current_title), people[0])
-        ws.merge_range(row, 1, row, 3, clerk.name, bold_c)
-        ws.merge_range(row, right, row, width - 1, boss.name, bold_c)
-
-        if relations:
-            rs = wb.add_worksheet("Quan hệ gia đình")
-            headers = (
-                "STT",
-                "Số CCCD",
-                "Họ và tên",
-                "Số CCCD người thân",
-                "Họ tên người thân",
-                "Quan hệ",
-                "Ghi chú",
-            )
-            rs.write_row(0, 0, headers, head)
-            rs.set_column(0, 0, 5)
-            rs.set_column(1, 6, 22)
-            for i, rel in enumerate(relations, start=1):
-                rs.write_number(i, 0, i, cell_c)
-                rs.write_string(i, 1, rel.a, cell)
-                rs.write_string(i, 2, names[rel.a], cell)
-                rs.write_string(i, 3, rel.b, cell)
-                rs.write_string(i, 4, names[rel.b], cell)
-                rs.write_string(i, 5, rel.label, cell)
-                rs.write_string(i, 6, "", cell)
-    finally:
-        wb.close()
-    return path
-
-
-def generate_rosters(
-    merger_map_path: Path | str, out_dir: Path | str, seed: int = DEFAULT_SEED
-) -> list[Path]:
-    """Write one roster .xlsx per old unit of the merger map into out_dir; same seed, same files."""
-    roster = build_roster_set(merger_map_path, seed)
-    return write_roster_set(roster, out_dir, seed)
-
-
-def write_roster_set(roster: RosterSet, out_dir: Path | str, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write every unit's roster of a generated set."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    names = {p.id: p.name for people in roster.people.values() for p in people}
-    unit_of = {p.id: code for code, people in roster.people.items() for p in people}
-    rel_by_unit: dict[str, list[Relation]] = defaultdict(list)
-    for rel in roster.relations:
-        rel_by_unit[unit_of[rel.a]].append(rel)
-    paths = []
-    for unit in roster.units:
-        path = out / unit.file_name
-        write_roster(
-            path, unit, roster.people[unit.code], rel_by_unit.get(unit.code, []), names, roster.communes, seed
-        )
-        paths.append(path)
-    logger.info("wrote %d rosters (%d people) to %s", len(paths), roster.total, out)
-    return paths

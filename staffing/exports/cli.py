@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from ..audit import record
 from ..extensions import db
 from ..models import Plan
+from ..services import exits as exits_service
 from ..services import exports
 from .compose import MODES
 
@@ -49,17 +50,28 @@ def export() -> None:
     help="Output folder, or a file ending in .zip.",
 )
 @click.option("--mode", type=click.Choice(MODES), default="per_person", show_default=True)
+@click.option(
+    "--with-exits",
+    is_flag=True,
+    help="Also the decisions for the people who leave and the miễn nhiệm of the old posts that end.",
+)
 @with_appcontext
-def decisions(plan_id: int, out: Path, mode: str) -> None:
+def decisions(plan_id: int, out: Path, mode: str, with_exits: bool) -> None:
     """Write the plan's decisions (.docx, a folder per commune) and their table of contents."""
     plan = _plan(plan_id)
     started = time.monotonic()
+    extra = exits_service.exit_docs_for(plan) if with_exits else None
     if out.suffix.lower() == ".zip":
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("wb") as fh:
-            _name, count = exports.decisions_zip(plan, fh, mode, progress=_progress("Quyết định"))
+            _name, count = exports.decisions_zip(
+                plan, fh, mode, progress=_progress("Quyết định"), extra_docs=extra
+            )
     else:
-        count = len(exports.decisions_to_dir(plan, out, mode, progress=_progress("Quyết định"))) - 1
+        written = exports.decisions_to_dir(
+            plan, out, mode, progress=_progress("Quyết định"), extra_docs=extra
+        )
+        count = len(written) - 1
     record(
         "export",
         "decisions",
@@ -101,3 +113,42 @@ def workbook(plan_id: int, out: Path) -> None:
     )
     db.session.commit()
     click.echo(f"Đã ghi bảng tính {out}.")
+
+
+@export.command("exits")
+@click.option("--plan", "plan_id", type=int, required=True, help="Plan id.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Output folder.",
+)
+@with_appcontext
+def exits(plan_id: int, out: Path) -> None:
+    """Write the đề án tinh giản annex (de-an-tinh-gian.xlsx) and the exit decisions (.docx)."""
+    plan = _plan(plan_id)
+    data = exits_service.load_exit_data(plan)
+    files = exits_service.exit_files(data, exports.document_settings(plan.province_code))
+    for name, blob in files:
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(blob)
+    uncomputed = sum(1 for r in data.rows if r.result.total is None)
+    total = sum(r.result.total or 0 for r in data.rows)
+    record(
+        "export",
+        "exits",
+        user=None,
+        entity_id=plan.id,
+        province_code=plan.province_code,
+        plan_id=plan.id,
+        after={"file": str(out), "people": len(data.rows), "decisions": len(files) - 1, "via": "cli"},
+    )
+    db.session.commit()
+    status = "" if plan.status.value == "approved" else " (DỰ THẢO: phương án chưa được phê duyệt)"
+    amount = f"{total:,}".replace(",", ".")
+    click.echo(
+        f"Đã ghi {out / files[0][0]}: {len(data.rows)} người không được bố trí, kinh phí {amount} đồng "
+        f"({uncomputed} người chưa tính được); {len(files) - 1} quyết định{status}."
+    )

@@ -24,7 +24,7 @@ from .text import (
 
 MODES = ("per_person", "per_department")
 # Templates naming these differ from one decision to the next; the others are rendered once per commune.
-_PERSONAL = re.compile(r"\b(p|g|addressee|addressee_cap|number)\b")
+_PERSONAL = re.compile(r"\b(p|g|x|addressee|addressee_cap|number)\b")
 ANNEX_HEADERS = (
     "STT",
     "Họ và tên",

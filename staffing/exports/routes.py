@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import tempfile
 from typing import Any
 
@@ -14,13 +13,11 @@ from werkzeug.exceptions import NotFound
 from .. import access
 from ..extensions import db
 from ..models import Plan
-from ..services import export_jobs, exports
+from ..services import exits, export_jobs, exports
+from ..web import DOCX, download, xlsx_download
 from .compose import MODES
 
 bp = Blueprint("exports", __name__)
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _audit(plan: Plan, what: str, after: dict[str, object]) -> None:
@@ -36,7 +33,7 @@ def workbook(plan_id: int) -> ResponseReturnValue:
     plan = access.get_plan(plan_id, current_user)
     name, blob = exports.workbook(plan, current_user)
     _audit(plan, "workbook", {"file": name})
-    return send_file(io.BytesIO(blob), mimetype=XLSX, as_attachment=True, download_name=name)
+    return xlsx_download(blob, name)
 
 
 @bp.get("/plans/<int:plan_id>/export/decisions.zip")
@@ -49,7 +46,8 @@ def decisions(plan_id: int) -> ResponseReturnValue:
         abort(400)
     # Large plans make ZIPs of tens of MB: spool to disk past 32 MB rather than hold them in memory.
     out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 (send_file closes it)
-    name, count = exports.decisions_zip(plan, out, mode, current_user)
+    extra = exits.exit_docs_for(plan, current_user) if request.args.get("exits") == "1" else None
+    name, count = exports.decisions_zip(plan, out, mode, current_user, extra_docs=extra)
     _audit(plan, "decisions", {"file": name, "mode": mode, "count": count})
     out.seek(0)
     return send_file(out, mimetype="application/zip", as_attachment=True, download_name=name)
@@ -65,7 +63,7 @@ def decision(plan_id: int, assignment_id: int) -> ResponseReturnValue:
         raise NotFound()
     name, blob = found
     _audit(plan, "decision", {"file": name, "assignment": assignment_id})
-    return send_file(io.BytesIO(blob), mimetype=DOCX, as_attachment=True, download_name=name)
+    return download(blob, name, DOCX)
 
 
 # ------------------------------------------------------------------ background jobs (large plans)

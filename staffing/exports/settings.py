@@ -77,6 +77,8 @@ class DocumentSettings:
     docx_template: Path
     sources: tuple[Path, ...] = field(default=())
     dirs: tuple[Path, ...] = field(default=())
+    # decisions for the people who leave (issue 14): kind -> {issuer, district_issuer, party_issuer}
+    exit_routing: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def template_for(self, issuer: str) -> Path:
         """The .docx an issuer's decisions are laid out in."""
@@ -150,6 +152,7 @@ def load_settings(province_code: str, dirs: list[Path]) -> DocumentSettings:
         docx_template=find_docx(province_code, dirs),
         sources=tuple(sources),
         dirs=tuple(dirs),
+        exit_routing=dict(merged.get("exit_routing", {})),
     )
     validate(settings)
     return settings
@@ -181,6 +184,12 @@ def validate(settings: DocumentSettings) -> None:
                 problems.append(f"routing.{key}: unknown issuer {issuer!r}")
     for key, spec in settings.issuers.items():
         problems += [f"issuers.{key}.{f} is missing" for f in ISSUER_FIELDS if f not in spec]
+    for kind, exit_rule in settings.exit_routing.items():
+        if kind not in settings.kinds:
+            problems.append(f"exit_routing.{kind}: unknown kind")
+        for issuer in exit_rule.values():
+            if issuer not in settings.issuers:
+                problems.append(f"exit_routing.{kind}: unknown issuer {issuer!r}")
     if "*.*" not in settings.routing:
         problems.append("routing: '*.*' is missing")
     for template in _all_templates(settings):

@@ -13,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -38,6 +37,7 @@ from ..models import (
 from ..services import compare as compare_service
 from ..services import dashboard as dashboard_service
 from ..services import review, training
+from ..web import xlsx_download
 from .forms import ChangeForm, CompleteForm, CopyForm, WorkflowForm
 
 bp = Blueprint("review", __name__)
@@ -219,7 +219,7 @@ def person(plan_id: int, person_id: int) -> ResponseReturnValue:
         .limit(50)
     ).all()
     violations: list[Any] = []
-    if a is not None and a.position_id is not None:
+    if a is not None and a.position is not None:
         local = review.build_local(plan, {a.position.department.commune_id}, {who.id})
         from solver.check import check_assignments
 
@@ -232,18 +232,18 @@ def person(plan_id: int, person_id: int) -> ResponseReturnValue:
         ]
     from ..models import Relation
 
-    relatives = (
-        db.session.execute(
+    relatives = [
+        *db.session.execute(
             db.select(Relation.kind, Person)
             .join(Person, Person.id == Relation.person_b_id)
             .where(Relation.person_a_id == who.id)
-        ).all()
-        + db.session.execute(
+        ).all(),
+        *db.session.execute(
             db.select(Relation.kind, Person)
             .join(Person, Person.id == Relation.person_a_id)
             .where(Relation.person_b_id == who.id)
-        ).all()
-    )
+        ).all(),
+    ]
     form = WorkflowForm(version=plan.version)
     return render_template(
         "review/person.html",
@@ -481,9 +481,10 @@ def complete(plan_id: int) -> ResponseReturnValue:
         current_user.id,
     )
     db.session.expire_all()
-    plan = db.session.get(Plan, plan_id)
-    if plan is None:
+    reloaded = db.session.get(Plan, plan_id)
+    if reloaded is None:
         abort(404)
+    plan = reloaded
     job_id = getattr(result, "id", None)
     if job_id and review.is_solving(plan):
         review.remember_job(plan, job_id)
@@ -631,7 +632,6 @@ def gaps(plan_id: int) -> ResponseReturnValue:
 @access.any_role
 def gaps_xlsx(plan_id: int) -> ResponseReturnValue:
     """The gaps as filtered on the page, and the training needs, as an .xlsx workbook."""
-    import io
 
     plan = access.get_plan(plan_id, current_user)
     _province, communes = _scope(plan)
@@ -653,12 +653,7 @@ def gaps_xlsx(plan_id: int) -> ResponseReturnValue:
     # the same plan version and filters give the same workbook: HR downloads it again and again
     key = (tuple(sorted(c.id for c in communes)), lang, tuple(sorted(f.items())))
     data = cached("gaps.xlsx", plan, key, build)
-    return send_file(
-        io.BytesIO(data),
-        as_attachment=True,
-        download_name=f"thieu-hut-phuong-an-{plan.id}.xlsx",
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_download(data, f"thieu-hut-phuong-an-{plan.id}.xlsx")
 
 
 # ---------------------------------------------------------------- dashboard

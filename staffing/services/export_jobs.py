@@ -60,7 +60,7 @@ def start(plan: Plan, mode: str, user: User) -> dict[str, Any]:
     """Queue the decisions ZIP of a plan; returns the job's first state."""
     instance = current_app.instance_path
     _forget_old(instance)
-    state = {
+    state: dict[str, Any] = {
         "id": secrets.token_hex(12),
         "plan_id": plan.id,
         "province_code": plan.province_code,

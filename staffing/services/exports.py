@@ -38,6 +38,9 @@ from ..models import (
 logger = logging.getLogger(__name__)
 INDEX_NAME = "muc-luc.xlsx"
 Progress = Callable[[int, int], None]
+# More decisions to batch after the plan's own, numbered on from `start` (e.g. the exit decisions of
+# staffing/services/exits.py; passed in by the caller so this module imports none of them)
+ExtraDocs = Callable[[DocumentSettings, int], list[DecisionDoc]]
 
 
 def document_settings(province_code: str) -> DocumentSettings:
@@ -88,12 +91,15 @@ def decisions_zip(
     mode: str = "per_person",
     user: User | None = None,
     progress: Progress | None = None,
+    extra_docs: ExtraDocs | None = None,
 ) -> tuple[str, int]:
     """Write the ZIP of the plan's decisions to `out`; returns (download name, number of decisions)."""
     started = time.monotonic()
     data = load_plan_data(plan)  # numbered over the whole plan, then cut to the user's communes
     settings = document_settings(data.province_code)
     docs = scoped_decisions(plan, settings, mode, user, data)
+    if extra_docs is not None:
+        docs += extra_docs(settings, len(docs) + 1)
     index = index_workbook_bytes(data, docs, archive_name, str(settings.general.get("draft_mark", "DỰ THẢO")))
     write_zip(docs, Renderers(settings.template_for), out, index, INDEX_NAME, progress)
     logger.info("plan %s: %d decisions (%s) in %.1f s", plan.id, len(docs), mode, time.monotonic() - started)
@@ -101,12 +107,18 @@ def decisions_zip(
 
 
 def decisions_to_dir(
-    plan: Plan, out_dir: Path, mode: str = "per_person", progress: Progress | None = None
+    plan: Plan,
+    out_dir: Path,
+    mode: str = "per_person",
+    progress: Progress | None = None,
+    extra_docs: ExtraDocs | None = None,
 ) -> list[Path]:
     """Write every decision under `out_dir` (a folder per commune) and the table of contents."""
     data = plan_data(plan)
     settings = document_settings(data.province_code)
     docs = compose(data, settings, mode)
+    if extra_docs is not None:
+        docs += extra_docs(settings, len(docs) + 1)
     out_dir.mkdir(parents=True, exist_ok=True)
     mark = str(settings.general.get("draft_mark", "DỰ THẢO"))
     index = out_dir / f"{draft_prefix(data, settings)}{INDEX_NAME}"

@@ -81,7 +81,7 @@ def province_overview(province: Province, communes: list[Commune]) -> ProvinceOv
         by_origin = {link.unit.code: counts.get(link.old_unit_id, 0) for link in own}
         n, lo, hi = seats.get(commune.id, (0, 0, 0))
         rows.append(CommuneRow(commune, old, agencies, by_origin, sum(by_origin.values()), n, lo, hi))
-    kinds = Counter()
+    kinds: Counter[str] = Counter()
     for unit in province.units:
         kinds[unit.kind.value] += counts.get(unit.id, 0)
     return ProvinceOverview(

@@ -10,7 +10,7 @@ import json
 import re
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -83,7 +83,13 @@ def run_preview(directory: Path, token: str) -> None:
     user = db.session.get(User, meta["user"])
     try:
         outcome = importing.import_file(
-            meta["kind"], content, meta["filename"], province, user, unit_code=meta.get("unit"), dry_run=True
+            meta["kind"],
+            content,
+            meta["filename"],
+            cast("Province", province),
+            user,
+            unit_code=meta.get("unit"),
+            dry_run=True,
         )
     except loading.LoadError as exc:
         db.session.rollback()

@@ -7,9 +7,9 @@ import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import Table, update
 
 from ..audit import record
 from ..extensions import db
@@ -109,7 +109,9 @@ def set_progress(plan_id: int, fraction: float, message: str, state: JobState | 
     if state is not None:
         values["job_state"] = state.value
     with db.engine.begin() as conn:
-        conn.execute(update(Plan.__table__).where(Plan.__table__.c.id == plan_id).values(**values))
+        conn.execute(
+            update(cast(Table, Plan.__table__)).where(Plan.__table__.c.id == plan_id).values(**values)
+        )
 
 
 def expire_stale_job(plan: Plan, now: datetime | None = None) -> bool:

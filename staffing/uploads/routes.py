@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,6 +15,7 @@ from ..audit import record
 from ..extensions import db
 from ..models import ImportBatch, OldUnit, PersonDuplicate, Role
 from ..services import importing, loading, pending_uploads
+from ..web import xlsx_download
 from .forms import ConfirmForm, ResolveDuplicateForm, UploadForm
 
 bp = Blueprint("uploads", __name__)
@@ -124,7 +125,21 @@ def show_preview(code: str, token: str) -> ResponseReturnValue:
         outcome=status,
         token=token,
         confirm=ConfirmForm(token=token),
+        layout_kinds=_layout_kinds(),
     )
+
+
+def _layout_kinds() -> dict[str, str]:
+    return {
+        "title": _("tiêu đề"),
+        "header": _("dòng tiêu đề cột"),
+        "numbering": _("dòng đánh số cột"),
+        "section": _("dòng mục"),
+        "total": _("dòng cộng"),
+        "signature": _("chữ ký"),
+        "rejected": _("bị loại"),
+        "ignored": _("bỏ qua"),
+    }
 
 
 @bp.get("/p/<code>/imports/<token>/status")
@@ -179,8 +194,6 @@ def confirm(code: str) -> ResponseReturnValue:
 @access.role_required(Role.DRAFTER)
 def annotated(code: str, token: str) -> ResponseReturnValue:
     """The uploaded file with every bad cell highlighted and commented."""
-    import io
-
     from imports.report import annotated_copy
 
     province = access.get_province(code, current_user)
@@ -188,20 +201,13 @@ def annotated(code: str, token: str) -> ResponseReturnValue:
     result = importing.read_file(meta["kind"], content, meta["filename"], province, meta.get("unit"))
     data = annotated_copy(content, meta["filename"], result)
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(meta["filename"]).stem)[:60] or "tep"
-    return send_file(
-        io.BytesIO(data),
-        as_attachment=True,
-        download_name=f"{stem}-kiem-tra.xlsx",
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_download(data, f"{stem}-kiem-tra.xlsx")
 
 
 @bp.get("/imports/templates/<kind>.xlsx")
 @access.any_role
 def blank_template(kind: str) -> ResponseReturnValue:
     """Blank import templates with dropdowns and instructions."""
-    import io
-
     from imports import templates
 
     makers = {
@@ -211,12 +217,7 @@ def blank_template(kind: str) -> ResponseReturnValue:
     }
     if kind not in makers:
         abort(404)
-    return send_file(
-        io.BytesIO(makers[kind]()),
-        as_attachment=True,
-        download_name=f"mau-{kind}.xlsx",
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_download(makers[kind](), f"mau-{kind}.xlsx")
 
 
 @bp.post("/p/<code>/duplicates/<int:duplicate_id>")

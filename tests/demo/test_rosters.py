@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from imports.merger_map import read_merger_map
 from imports.roster import read_roster
 from staffing.demo_data import PROVINCE, DemoFiles
-from staffing.demo_data.rosters import AS_OF, RosterSet, build_roster_set, retirement_date, write_roster
+from staffing.demo_data.files import write_roster
+from staffing.demo_data.rosters import AS_OF, RosterSet, build_roster_set, retirement_date
 
 pytest.importorskip("xlsxwriter")
 

@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 
 from export_readback import docx_text, sheet_rows, zip_members
-from flask import Flask, g
+from flask import Flask
 
 from staffing.exports.cli import export
 from staffing.extensions import db
@@ -129,7 +129,6 @@ def test_a_background_job_builds_the_zip_and_reports_progress(
     assert sum(n.endswith(".docx") for n in members) == 5
     assert client.post(f"/plans/{plan.id}/export/jobs?mode=nope").status_code == 400
     # somebody else, even of the same province, does not see the job
-    g.pop("_login_user", None)  # the fixture's app context outlives requests: forget the first user
     other = export_app.test_client()
     make_user("drafter@lang-son", role=Role.DRAFTER, province="20")
     login(other, "drafter@lang-son")

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from flask import Flask, g
-from flask.testing import FlaskClient
+from flask import Flask
 
 from staffing.extensions import db
 from staffing.models import (
@@ -100,25 +99,6 @@ class World:
     other: Ids
     users: dict[str, User]
     other_user: User
-
-
-class IsolatedClient(FlaskClient):
-    """A test client whose requests never see the signed-in user of another client.
-
-    The suite's `app` fixture keeps one app context open, so `flask.g` (where Flask-Login caches the
-    user) outlives a request; in production every request has its own. Forget the cached user first."""
-
-    def open(self, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def, override]
-        g.pop("_login_user", None)
-        try:
-            return super().open(*args, **kwargs)
-        finally:
-            g.pop("_login_user", None)
-
-
-@pytest.fixture(autouse=True)
-def _isolated_clients(app: Flask) -> None:
-    app.test_client_class = IsolatedClient
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """commune stamps (optimistic locking per commune), presence on commune pages, login failures per address
 
 Revision ID: c12a0f3e5b71
-Revises: 67d806e8cd85
+Revises: b11a0c0de011
 Create Date: 2026-12-04 15:05:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'c12a0f3e5b71'
-down_revision = '67d806e8cd85'
+down_revision = 'b11a0c0de011'
 branch_labels = None
 depends_on = None
 

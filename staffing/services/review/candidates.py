@@ -129,12 +129,14 @@ def candidates(plan: Plan, position: Position, limit: int = 40) -> list[Candidat
         for other_key, kind in problem.related.get(key, []):
             oid = local.person_of_key.get(other_key)
             oseat = seat_of.get(oid) if oid is not None else None
-            if oseat is not None and oseat in local.code_of:
+            if oid is not None and oseat is not None and oseat in local.code_of:
                 opos = problem.position_by_id[local.code_of[oseat]]
                 if relation_conflict(here, opos):
                     hard.append(
                         _("người thân ({kind}) {name} giữ {title}").format(
-                            kind=KIND_VI.get(kind, kind), name=local.people[oid].name, title=opos.title
+                            kind=KIND_VI.get(kind, kind),
+                            name=local.people[oid].name,
+                            title=opos.title,
                         )
                     )
         if a is not None and a.locked:

@@ -157,7 +157,7 @@ def _consequences(
         for other_key, kind in problem.related.get(person.key, []):
             other_id = local.person_of_key.get(other_key)
             seat = after.get(other_id) if other_id is not None else None
-            if seat is None or seat not in local.positions:
+            if seat is None or other_id is None or seat not in local.positions:
                 continue
             other_pos = problem.position_by_id[local.code_of[seat]]
             this_pos = problem.position_by_id[pos.code]

@@ -3,8 +3,10 @@ forbidden pairs and settled seats; the solve itself is staffing/services/plans.p
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import Table, update
 
 from ...audit import record
 from ...extensions import db
@@ -33,4 +35,6 @@ def queue_resolve(plan: Plan, user: User, time_limit: float) -> None:
 def remember_job(plan: Plan, job_id: str) -> None:
     """Keep the queue's task id on the plan; not a change of the plan, so its version is left alone."""
     with db.engine.begin() as conn:
-        conn.execute(update(Plan.__table__).where(Plan.__table__.c.id == plan.id).values(job_id=job_id))
+        conn.execute(
+            update(cast(Table, Plan.__table__)).where(Plan.__table__.c.id == plan.id).values(job_id=job_id)
+        )

@@ -1,0 +1,1 @@
+"""Pure policy computations (no Flask, no database): exits, allowances."""

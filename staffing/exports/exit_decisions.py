@@ -1,0 +1,202 @@
+"""The decisions for the people who leave and for the old posts that end, in the layouts of decisions.toml.
+
+nghỉ hưu trước tuổi, thôi việc, chấm dứt hoạt động không chuyên trách (one per person who takes that path)
+and miễn nhiệm (one per leader whose old post ends with the old unit). Composed into the same
+DecisionDoc the appointment decisions use, so the same .docx renderer lays them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, cast
+
+from policy.exits import PAY_PROTECTION_MONTHS, ExitPath, fmt_num, fmt_vnd
+
+from ..labels import label
+from .compose import DecisionDoc, PersonLine, _decision
+from .exitdata import EndedPost, ExitData, ExitRow
+from .plandata import CommuneRow, PlanData
+from .settings import DocumentSettings
+from .text import long_date, province_names, short_date
+
+KIND_OF_PATH = {
+    ExitPath.EARLY_RETIREMENT: "nghi_huu_truoc_tuoi",
+    ExitPath.RESIGNATION: "thoi_viec",
+    ExitPath.END_PART_TIME: "cham_dut_kct",
+}
+MIEN_NHIEM = "mien_nhiem"
+
+
+@dataclass(frozen=True)
+class _Draft:
+    draft: bool
+
+
+def is_party_post(title: str) -> bool:
+    t = title.lower()
+    return "đảng" in t or t.startswith(("bí thư", "phó bí thư")) or "kiểm tra" in t
+
+
+def _issuer(settings: DocumentSettings, kind: str, district: bool, party: bool) -> str:
+    rule = settings.exit_routing.get(kind) or {}
+    if party and rule.get("party_issuer"):
+        return rule["party_issuer"]
+    if district and rule.get("district_issuer"):
+        return rule["district_issuer"]
+    return rule.get("issuer", "ubnd_xa")
+
+
+def _old_post(title: str, unit_name: str, unit_kind: str, district: str) -> str:
+    unit = unit_name
+    if district and unit_kind == "district_agency" and district.lower() not in unit.lower():
+        unit = f"{unit} {district}"
+    return f"{title}, {unit}" if title else unit
+
+
+def _line(
+    person_id: int,
+    key: str,
+    name: str,
+    birth: date,
+    gender: str,
+    title: str,
+    old: str,
+    unit: str,
+    party: bool,
+) -> PersonLine:
+    honorific = "đồng chí" if party else ("bà" if gender == "F" else "ông")
+    return PersonLine(
+        assignment_id=0,  # not an appointment: never matched by one_decision
+        key=key,
+        name=name,
+        birth_date=short_date(birth),
+        gender=label("gender", gender),
+        honorific=honorific,
+        old_post=old,
+        title=title,
+        department=unit,
+        post=title,
+        post_full=old,
+        department_full=unit,
+    )
+
+
+def _amounts(row: ExitRow) -> dict[str, str]:
+    r = row.result
+    lines = "; ".join(f"{line.label} = {line.formula} = {fmt_vnd(line.amount)} đồng" for line in r.lines)
+    if r.total is not None:
+        total = f"{fmt_vnd(r.total)} đồng"
+    else:
+        total = "chưa tính được (thiếu: " + ", ".join(r.missing) + ")" if r.missing else "chưa tính được"
+    return {"lines": lines or "theo quy định", "total": total}
+
+
+def compose_exits(data: ExitData, settings: DocumentSettings, start: int = 1) -> list[DecisionDoc]:
+    """The exit decisions (eligible people on a paid path) and the miễn nhiệm of every old post that ends."""
+    general = settings.general
+    decided = data.decision_date
+    province = {**province_names(data.province_name), **settings.province}
+    base_common = {
+        "province": province,
+        "date": long_date(decided),
+        "effective": long_date(decided),
+        "months": int(general.get("pay_protection_months", PAY_PROTECTION_MONTHS)),
+        "term_years": int(general.get("term_years", 5)),
+    }
+    number = str(general.get("number_blank", "\u00a0" * 8))
+    draft = cast(PlanData, _Draft(data.status != "approved"))
+    cache: dict[tuple[str, str, str], str] = {}
+    docs: list[DecisionDoc] = []
+
+    def commune_row(code: str, name: str) -> CommuneRow:
+        kind = "phuong" if name.lower().startswith("phường") else "xa"
+        return CommuneRow(0, code, name, kind, None)
+
+    seq = start
+    for row in data.rows:
+        kind = KIND_OF_PATH.get(row.path)
+        if kind is None or not row.result.eligible or not row.commune_code:
+            continue
+        party = is_party_post(row.current_title)
+        issuer = _issuer(settings, kind, row.unit_kind == "district_agency", party)
+        old = _old_post(row.current_title, row.unit_name, row.unit_kind, row.unit_district)
+        line = _line(
+            row.person_id,
+            row.key,
+            row.name,
+            row.birth_date,
+            row.gender,
+            row.current_title,
+            old,
+            row.unit_name,
+            bool(settings.issuers[issuer]["party"]),
+        )
+        base = {**base_common, "x": {"leave": long_date(row.case.leave_date), "kept": "", **_amounts(row)}}
+        commune = commune_row(row.commune_code, row.commune_name)
+        docs.append(
+            _decision(
+                seq,
+                [(cast(Any, None), line)],
+                kind,
+                issuer,
+                commune,
+                number,
+                "per_person",
+                draft,
+                settings,
+                base,
+                cache,
+            )
+        )
+        seq += 1
+    for post in data.ended:
+        if not post.commune_code:
+            continue
+        party = is_party_post(post.title)
+        issuer = _issuer(settings, MIEN_NHIEM, post.unit_kind == "district_agency", party)
+        old = _old_post(post.title, post.unit_name, post.unit_kind, post.unit_district)
+        line = _line(
+            post.person_id,
+            post.key,
+            post.name,
+            post.birth_date,
+            post.gender,
+            post.title,
+            old,
+            post.unit_name,
+            bool(settings.issuers[issuer]["party"]),
+        )
+        base = {**base_common, "x": {"leave": long_date(decided), "kept": kept_allowance(post, base_common)}}
+        commune = commune_row(post.commune_code, post.commune_name)
+        docs.append(
+            _decision(
+                seq,
+                [(cast(Any, None), line)],
+                MIEN_NHIEM,
+                issuer,
+                commune,
+                number,
+                "per_person",
+                draft,
+                settings,
+                base,
+                cache,
+            )
+        )
+        seq += 1
+    return docs
+
+
+def kept_allowance(post: EndedPost, base: dict[str, Any]) -> str:
+    """The allowance a leader placed on a lower post keeps (Res. 76/2025/UBTVQH15), as a phrase."""
+    if not post.demoted or not post.position_allowance:
+        return ""
+    months = int(base["months"])
+    coefficient = fmt_num(Decimal(str(post.position_allowance)))
+    return (
+        f"phụ cấp chức vụ hệ số {coefficient} của chức vụ cũ trong thời hạn "
+        f"{months:02d} tháng kể từ ngày Quyết định này có hiệu lực theo Nghị quyết số 76/2025/UBTVQH15 "
+        f"của Ủy ban Thường vụ Quốc hội (chức vụ mới: {post.new_title})"
+    )

@@ -1,0 +1,178 @@
+"""The records of a plan's exits, as the exit documents and pages read them: plain rows, no database.
+
+Built by staffing/services/exits.py; rendered by exits_workbook.py and exit_decisions.py.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from policy.exits import PATH_LABELS, ExitCase, ExitPath, ExitResult, Line, months_between, pay_protection
+
+# Who pays (budget source) per path [K: Decree 178 Art. 16 and Decree 154: the state budget by the
+# management level; provinces may top up]
+SOURCES: dict[ExitPath, str] = {
+    ExitPath.EARLY_RETIREMENT: "Ngân sách nhà nước (Nghị định 178/2024/NĐ-CP)",
+    ExitPath.RESIGNATION: "Ngân sách nhà nước (Nghị định 178/2024/NĐ-CP)",
+    ExitPath.END_PART_TIME: "Ngân sách địa phương (Nghị định 154/2025/NĐ-CP)",
+}
+LEVEL_RANK = {"key": 3, "head": 2, "deputy": 1, "staff": 0}
+
+
+@dataclass(frozen=True)
+class ExitRow:
+    """One person the plan does not appoint, with the chosen (or suggested) path and its amount."""
+
+    assignment_id: int
+    person_id: int
+    key: str
+    name: str
+    birth_date: date
+    gender: str
+    category: str
+    current_title: str
+    unit_code: str
+    unit_name: str
+    unit_kind: str
+    unit_district: str
+    commune_code: str  # the new commune the old unit feeds (first link), "" when none
+    commune_name: str
+    path: ExitPath
+    chosen: bool  # a reviewer picked the path; False: the suggestion
+    case: ExitCase
+    result: ExitResult
+    old_level: str
+
+    @property
+    def path_label(self) -> str:
+        return PATH_LABELS[self.path]
+
+    @property
+    def source(self) -> str:
+        return SOURCES.get(self.path, "")
+
+    @property
+    def status_text(self) -> str:
+        """The amount's state in Vietnamese: the reasons it is not eligible, or what it lacks."""
+        r = self.result
+        if not r.eligible:
+            return "Không đủ điều kiện: " + " ".join(r.reasons)
+        if r.missing:
+            return "Chưa tính được, thiếu: " + ", ".join(r.missing) + "."
+        if r.surplus_until is not None:
+            return f"Dôi dư đến năm {r.surplus_until}."
+        return " ".join(r.reasons)
+
+
+@dataclass(frozen=True)
+class EndedPost:
+    """A leader whose old post ends with the old unit (miễn nhiệm / cho thôi giữ chức vụ)."""
+
+    person_id: int
+    key: str
+    name: str
+    birth_date: date
+    gender: str
+    title: str
+    unit_name: str
+    unit_kind: str
+    unit_district: str
+    level: str
+    commune_code: str
+    commune_name: str
+    placed: bool
+    new_level: str | None  # the level of the new seat; None when not placed
+    new_title: str
+    position_allowance: float | None  # the old position allowance coefficient
+
+    @property
+    def demoted(self) -> bool:
+        """Placed on a lower level than the old post (key > head > deputy > staff)."""
+        return self.new_level is not None and LEVEL_RANK[self.new_level] < LEVEL_RANK[self.level]
+
+    def protection(self, base_salary: int) -> tuple[Line | None, str]:
+        """The cost of keeping the old position allowance for 6 months (Res. 76/2025/UBTVQH15), or why not.
+
+        Positions carry no allowance coefficient yet: a move to a staff post loses the whole allowance;
+        for a move to a lower leadership post the new coefficient is unknown and the cost is not computed."""
+        if not self.demoted:
+            return None, ""
+        if self.position_allowance is None:
+            return None, "Thiếu hệ số phụ cấp chức vụ cũ."
+        if self.new_level != "staff":
+            return None, "Chưa có hệ số phụ cấp của chức vụ mới."
+        old = Decimal(str(self.position_allowance))
+        return pay_protection(old, Decimal(0), base_salary), ""
+
+
+@dataclass(frozen=True)
+class ExitData:
+    plan_id: int
+    plan_name: str
+    status: str
+    province_code: str
+    province_name: str
+    decision_date: date
+    base_salary: int
+    rows: tuple[ExitRow, ...]
+    ended: tuple[EndedPost, ...]
+
+    def totals_by_path(self) -> dict[ExitPath, tuple[int, int]]:
+        """path -> (people, total VND of the computed amounts)."""
+        out: dict[ExitPath, list[int]] = defaultdict(lambda: [0, 0])
+        for r in self.rows:
+            out[r.path][0] += 1
+            out[r.path][1] += r.result.total or 0
+        return {k: (v[0], v[1]) for k, v in out.items()}
+
+    def budget_by_year_source(self) -> dict[tuple[int, str], int]:
+        out: dict[tuple[int, str], int] = defaultdict(int)
+        for r in self.rows:
+            if r.result.total:
+                out[r.case.leave_date.year, r.source] += r.result.total
+        return dict(sorted(out.items()))
+
+    def protections(self) -> list[tuple[EndedPost, Line | None, str]]:
+        """Every demotion with the cost of its 6-month pay protection, or why it is not computed."""
+        out = []
+        for post in self.ended:
+            if post.demoted:
+                line, why = post.protection(self.base_salary)
+                out.append((post, line, why))
+        return out
+
+    def protection_by_commune(self) -> dict[str, tuple[str, int, int, int]]:
+        """commune code -> (name, people, computed cost VND, not computed)."""
+        acc: dict[str, list[Any]] = {}
+        for post, line, _why in self.protections():
+            c = acc.setdefault(post.commune_code, [post.commune_name, 0, 0, 0])
+            c[1] += 1
+            if line is None:
+                c[3] += 1
+            else:
+                c[2] += line.amount
+        return {k: (v[0], v[1], v[2], v[3]) for k, v in sorted(acc.items())}
+
+    def by_commune(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for r in self.rows:
+            c = out.setdefault(
+                r.commune_code,
+                {"name": r.commune_name, "people": 0, "total": 0, "uncomputed": 0, "paths": defaultdict(int)},
+            )
+            c["people"] += 1
+            c["paths"][r.path] += 1
+            if r.result.total is None:
+                c["uncomputed"] += 1
+            else:
+                c["total"] += r.result.total
+        return dict(sorted(out.items()))
+
+
+def months_early(row: ExitRow) -> int | None:
+    retire = row.case.retirement_date
+    return months_between(row.case.leave_date, retire) if retire else None
