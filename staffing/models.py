@@ -501,6 +501,45 @@ class Forbidden(Model):
     commune: Mapped[Commune | None] = relationship()
 
 
+class CommuneStamp(Model):
+    """The edit counter of one commune in one plan (optimistic locking per commune, not per plan).
+
+    Every edit of a plan's seats bumps the rows of the communes it touches, first thing in its transaction,
+    so edits of one commune take turns while edits of different communes never wait for or refuse each
+    other; the live view of a commune polls it.
+    """
+
+    __tablename__ = "commune_stamp"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+
+
+class Presence(Model):
+    """Who has a plan's commune page open: written by the page's poll, read by the same poll elsewhere."""
+
+    __tablename__ = "presence"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class LoginFailure(Model):
+    """One failed sign-in from a client address: the per-address limit counts them in the database, so every
+    worker process sees the same window."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
 class ExitChoice(Model):
     """A reviewer's pick of the exit path for a person the plan does not appoint (issue 14).
 

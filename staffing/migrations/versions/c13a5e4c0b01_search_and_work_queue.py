@@ -1,7 +1,7 @@
 """search columns (folded name and post, trigram index), commune work queue
 
 Revision ID: c13a5e4c0b01
-Revises: b11a0c0de011
+Revises: c12a0f3e5b71
 Create Date: 2026-12-04 15:00:00
 
 """
@@ -13,7 +13,7 @@ from staffing.folding import fold
 
 # revision identifiers, used by Alembic.
 revision = "c13a5e4c0b01"
-down_revision = "b11a0c0de011"
+down_revision = "c12a0f3e5b71"
 branch_labels = None
 depends_on = None
 
