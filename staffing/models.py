@@ -323,6 +323,8 @@ Index(
     postgresql_using="gin",
     postgresql_ops={"name_norm": "gin_trgm_ops"},
 )
+# Both databases: a province's legacy CMND numbers, found whole or by their last digits without the rows.
+Index("ix_person_province_cmnd", Person.province_code, Person.cmnd)
 # Both databases: a province's folded names and posts in order, searched without reading the rows.
 Index(
     "ix_person_province_name_norm", Person.province_code, Person.name_norm, Person.title_norm, Person.unit_id

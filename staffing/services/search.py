@@ -122,20 +122,13 @@ def _people(
     if digits and len(digits) >= 3 and len(digits) >= len(query.replace(" ", "")) - 1:
         # CCCD (the key where known) or a legacy 9-digit CMND: the whole number first (the unique index),
         # then numbers ending with it (a scan)
-        take(
-            db.session.scalars(base.where(db.or_(Person.key == digits, Person.cmnd == digits)).limit(limit)),
-            "key",
-        )
+        # (one column per query: each is answered by its own index, never a scan of the rows)
+        for column in (Person.key, Person.cmnd):
+            take(db.session.scalars(base.where(column == digits).limit(limit)), "key")
         if not found or len(digits) < 12:
             ending = "%" + digits
-            take(
-                db.session.scalars(
-                    base.where(db.or_(Person.key.like(ending), Person.cmnd.like(ending)))
-                    .order_by(Person.key)
-                    .limit(limit)
-                ),
-                "key",
-            )
+            for column in (Person.key, Person.cmnd):
+                take(db.session.scalars(base.where(column.like(ending)).order_by(column).limit(limit)), "key")
         return found
     q = fold(query)
     if len(q) < 2:

@@ -57,6 +57,8 @@ def upgrade():
         "ix_person_province_name_norm", "person", ["province_code", "name_norm", "title_norm", "unit_id"]
     )
 
+    op.create_index("ix_person_province_cmnd", "person", ["province_code", "cmnd"])
+
     op.create_table(
         "commune_status",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -96,6 +98,7 @@ def upgrade():
 def downgrade():
     op.drop_table("commune_comment")
     op.drop_table("commune_status")
+    op.drop_index("ix_person_province_cmnd", table_name="person")
     op.drop_index("ix_person_province_name_norm", table_name="person")
     op.drop_index("ix_person_name_norm_trgm", table_name="person")
     with op.batch_alter_table("person", schema=None) as batch_op:
