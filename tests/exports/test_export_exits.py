@@ -127,9 +127,7 @@ def test_exit_decisions_are_batched_with_appointments(export_app: Flask, staffed
     _pay(staffed)
     runner = export_app.test_cli_runner()
     plan = staffed["plan"]
-    result = runner.invoke(
-        export, ["decisions", "--plan", str(plan.id), "--out", str(tmp_path / "qd"), "--with-exits"]
-    )
+    result = runner.invoke(export, ["decisions", "--plan", str(plan.id), "--out", str(tmp_path / "qd")])
     assert result.exit_code == 0, result.output
     names = [p.name for p in (tmp_path / "qd").rglob("*.docx")]
     assert len(names) == 6 + 1 + 3  # appointments, Tám's early retirement, three miễn nhiệm
