@@ -21,6 +21,7 @@ from policy.exits import (
     Pay,
     base_salary_on,
     compute,
+    post_allowance,
     suggest,
 )
 from solver.pairs import title_level
@@ -47,7 +48,7 @@ from ..models import (
     Province,
     User,
 )
-from .exports import document_settings
+from .exports import allowance_table, document_settings
 
 
 def old_level(title: str | None) -> str:
@@ -158,6 +159,7 @@ def load_exit_data(plan: Plan, communes: set[str] | None = None) -> ExitData:
     )
     rows: list[ExitRow] = []
     ended: list[EndedPost] = []
+    allowances = allowance_table()
     for a, p, unit, seat in db.session.execute(query):
         commune_code, commune_name = feeds.get(unit.id, ("", ""))
         if communes is not None and commune_code not in communes:
@@ -182,6 +184,7 @@ def load_exit_data(plan: Plan, communes: set[str] | None = None) -> ExitData:
                     seat.level.value if seat is not None else None,
                     seat.title if seat is not None else "",
                     p.position_allowance,
+                    float(post_allowance(seat.level.value, allowances)) if seat is not None else None,
                 )
             )
         if a.position_id is not None:
