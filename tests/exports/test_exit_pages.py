@@ -19,7 +19,10 @@ def _pay(staffed) -> None:
     people["Nguyễn Văn A"].position_allowance = 0.3
     people["Nguyễn Văn D"].position_allowance = 0.25  # Phó Trưởng phòng placed as staff
     # C: a district head (allowance 0.40) placed as a commune head (default 0.25): lower by allowance only
-    people["Nguyễn Văn C"].current_title, people["Nguyễn Văn C"].position_allowance = "Trưởng phòng Nội vụ", 0.4
+    people["Nguyễn Văn C"].current_title, people["Nguyễn Văn C"].position_allowance = (
+        "Trưởng phòng Nội vụ",
+        0.4,
+    )
     db.session.commit()
 
 

@@ -200,9 +200,7 @@ def test_a_decision_for_a_lower_post_states_the_kept_allowance(
     docs = {p.name: docx_text(p.read_bytes()) for p in out.rglob("*.docx")}
     a = next(t for n, t in docs.items() if "bo-nhiem" in n and "Nguyen-Van-A" in n)
     # A: Phó Chủ tịch UBND (key, 0.3) appointed a head (default coefficient 0.25)
-    assert (
-        "được bảo lưu hệ số phụ cấp chức vụ 0,3 của chức vụ Phó Chủ tịch UBND trong thời hạn 06 tháng" in a
-    )
+    assert "được bảo lưu hệ số phụ cấp chức vụ 0,3 của chức vụ Phó Chủ tịch UBND trong thời hạn 06 tháng" in a
     assert "(hệ số phụ cấp chức vụ mới: 0,25)" in a and "76/2025/UBTVQH15" in a
     d = next(t for n, t in docs.items() if "bo-tri" in n and "Nguyen-Van-D" in n)
     assert "được bảo lưu hệ số phụ cấp chức vụ 0,25 của chức vụ Phó Trưởng phòng" in d
