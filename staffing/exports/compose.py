@@ -131,7 +131,7 @@ def compose(data: PlanData, settings: DocumentSettings, mode: str = "per_person"
         pos = row.seat
         kind, issuer = settings.route(pos.block, pos.level, from_district(row.person))
         commune = communes[pos.commune_code]
-        line = _person_line(row, settings, issuer, commune, province, base["months"])
+        line = _person_line(row, settings, issuer, commune, province, int(str(base["months"])))
         if mode == "per_person":
             key: tuple[str, ...] = (pos.commune_code, str(pos.department_id), kind, issuer, str(row.id))
         else:

@@ -49,6 +49,7 @@ from ..models import (
     User,
 )
 from .exports import allowance_table, document_settings
+from .plan_views import cached
 
 
 def old_level(title: str | None) -> str:
@@ -226,6 +227,14 @@ def load_exit_data(plan: Plan, communes: set[str] | None = None) -> ExitData:
         rows=tuple(rows),
         ended=tuple(ended),
     )
+
+
+def exit_data(plan: Plan, communes: set[str] | None = None) -> ExitData:
+    """load_exit_data kept per plan version and data stamp (a reviewer's pick, an import, any edit writes an
+    audit entry and so builds it again): the exits, roadmap and demotions pages read it, never rebuild it."""
+    scope = tuple(sorted(communes)) if communes else None
+    settings_key = (decision_date(plan), base_salary_history(), tuple(sorted(allowance_table().items())))
+    return cached("exit_data", plan, (scope, settings_key), lambda: load_exit_data(plan, communes))
 
 
 def choose_exit(
