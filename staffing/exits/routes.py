@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from policy.exits import PATH_LABELS, ExitPath
@@ -27,6 +28,7 @@ from ..web import reason_text
 bp = Blueprint("exits", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEMOTION_STATUSES = ("accepted", "another_seat")
+CSRF_MARK = "@@csrf-token@@"  # put in the kept table body, replaced by the session's token on each view
 
 
 def _scope() -> set[str] | None:
@@ -179,20 +181,34 @@ def demotions(plan_id: int) -> ResponseReturnValue:
             out.append({"person_id": e.person_id, "cells": cells})
         return out
 
-    lines = cached("demotion_rows", plan, (tuple(sorted(scope)) if scope else None, str(get_locale())), rows)
-    reviews = {
-        r.person_id: r
-        for r in db.session.scalars(db.select(DemotionReview).where(DemotionReview.plan_id == plan.id))
-    }
-    return render_template(
-        "exits/demotions.html",
-        plan=plan,
-        lines=lines,
-        reviews=reviews,
-        months=6,
-        can_change=plan.status != PlanStatus.APPROVED
-        and (current_user.has_role(Role.DRAFTER) or current_user.has_role(Role.REVIEWER)),
+    can_change = plan.status != PlanStatus.APPROVED and (
+        current_user.has_role(Role.DRAFTER) or current_user.has_role(Role.REVIEWER)
     )
+
+    def body() -> tuple[int, str]:
+        """The whole table body, the reviewers' verdicts included (a verdict is audited, so it renews the
+        data stamp): rendered once per plan version, data stamp, locale and form/no form."""
+        lines = rows()
+        reviews = {
+            r.person_id: (r.status, r.note)
+            for r in db.session.scalars(db.select(DemotionReview).where(DemotionReview.plan_id == plan.id))
+        }
+        html = render_template(
+            "exits/_demotion_rows.html",
+            plan=plan,
+            lines=lines,
+            reviews=reviews,
+            can_change=can_change,
+            token=CSRF_MARK,
+        )
+        return len(lines), html
+
+    key = (tuple(sorted(scope)) if scope else None, str(get_locale()), can_change)
+    count, html = cached("demotion_rows", plan, key, body)
+    if can_change:
+        html = html.replace(CSRF_MARK, str(Markup.escape(generate_csrf())))
+    rows_html = Markup(html)  # noqa: S704 (our own template rendered it, escaping every value)
+    return render_template("exits/demotions.html", plan=plan, count=count, rows_html=rows_html)
 
 
 @bp.post("/plans/<int:plan_id>/demotions/<int:person_id>")

@@ -161,13 +161,17 @@ class ExitData:
         return dict(sorted(out.items()))
 
     def protections(self) -> list[tuple[EndedPost, Line | None, str]]:
-        """Every demotion with the cost of its 6-month pay protection, or why it is not computed."""
-        out = []
-        for post in self.ended:
-            if post.demoted:
-                line, why = post.protection(self.base_salary)
-                out.append((post, line, why))
-        return out
+        """Every demotion with the cost of its 6-month pay protection, or why it is not computed (computed
+        once per ExitData: the pages keep one per plan version)."""
+        memo = self.__dict__.get("_protections")
+        if memo is None:
+            memo = []
+            for post in self.ended:
+                if post.demoted:
+                    line, why = post.protection(self.base_salary)
+                    memo.append((post, line, why))
+            object.__setattr__(self, "_protections", memo)  # frozen: a memo, not a change of value
+        return list(memo)
 
     def protection_by_commune(self) -> dict[str, tuple[str, int, int, int]]:
         """commune code -> (name, people, computed cost VND, not computed)."""
