@@ -197,6 +197,174 @@ def make_problem(
     return problem
 
 
+def _sample_parts(
+    sample_path: Path,
+) -> tuple[dict[str, Any], list[Any], list[Any], list[Any], list[list[str]]]:
+    sample = json.loads(sample_path.read_text(encoding="utf-8"))
+    kinds = {u["code"]: u["kind"] for u in sample["units"]}
+    commune_people = [p for p in sample["people"] if kinds[p["unit"]] == "old_commune"]
+    district_people = [p for p in sample["people"] if kinds[p["unit"]] == "district_agency"]
+    templates = [
+        (c, [p for p in sample["positions"] if p["commune"] == c["code"]]) for c in sample["communes"]
+    ]
+    names = [
+        sorted({p["name"].split()[0] for p in sample["people"]}),
+        sorted({p["name"].split()[1] for p in sample["people"] if len(p["name"].split()) > 2}),
+        sorted({p["name"].split()[-1] for p in sample["people"]}),
+    ]
+    return sample, commune_people, district_people, templates, names
+
+
+def make_nation(
+    seed: int = 0,
+    provinces: list[str] | None = None,
+    sample_path: Path = SAMPLE,
+    relations_rate: float = 0.006,
+    locks: int = 6,
+    forbidden: int = 6,
+) -> dict[str, Any]:
+    """The 34 new provinces (or `provinces`) with the real 2025 merger structure, synthetic people.
+
+    Units, new communes and their feeds come from the public merger data (imports/public_map.py:
+    every old commune feeds the new communes it went into, every old district agency the new communes
+    its district's communes went into); people, positions, quotas and caps are generated as in
+    `make_problem` (20-25 people per old commune, 12-16 per new commune in each district agency).
+    """
+    sys.path.insert(0, str(ROOT))
+    import sqlite3
+
+    from imports.public_map import build_merger_map, vietnamadminunits_data_dir
+
+    if provinces is None:
+        con = sqlite3.connect(f"file:{vietnamadminunits_data_dir() / 'dataset.db'}?mode=ro", uri=True)
+        try:
+            provinces = [
+                c for (c,) in con.execute("SELECT DISTINCT provinceCode FROM admin_units ORDER BY 1")
+            ]
+        finally:
+            con.close()
+    rng = random.Random(seed)
+    sample, commune_people, district_people, templates, (surnames, middles, given) = _sample_parts(
+        sample_path
+    )
+    units: list[dict[str, Any]] = []
+    communes: list[dict[str, Any]] = []
+    positions: list[dict[str, Any]] = []
+    people: list[dict[str, Any]] = []
+    used_ids: set[str] = set()
+
+    def clone(src: dict[str, Any], unit: str, home: str, feeds: list[str]) -> dict[str, Any]:
+        p = copy.deepcopy(src)
+        shift = rng.randint(-700, 700)
+        while True:
+            pid = "0" + f"{rng.randrange(10**11):011d}"
+            if pid not in used_ids:
+                used_ids.add(pid)
+                break
+        p["id"] = pid
+        p["name"] = f"{rng.choice(surnames)} {rng.choice(middles)} {rng.choice(given)}"
+        p["birth_date"] = _shift_date(p.get("birth_date"), shift)
+        p["service_start"] = _shift_date(p.get("service_start"), shift)
+        if p.get("retirement_date"):
+            p["retirement_date"] = _shift_date(p["retirement_date"], shift)
+        p["unit"] = unit
+        p["home_commune"] = home
+        n = len(src.get("preferences") or [])
+        p["preferences"] = rng.sample(feeds, min(n, len(feeds)))
+        return p
+
+    for code in provinces:
+        result = build_merger_map(code)
+        feeds: dict[str, list[str]] = {}
+        kind_of: dict[str, str] = {}
+        district_of: dict[str, str] = {}
+        new_kind: dict[str, str] = {}
+        new_name: dict[str, str] = {}
+        for r in result.rows:
+            feeds.setdefault(r.old_code, [])
+            if r.new_code not in feeds[r.old_code]:
+                feeds[r.old_code].append(r.new_code)
+            kind_of[r.old_code] = r.old_kind
+            district_of[r.old_code] = r.old_district
+            new_kind[r.new_code] = r.new_kind
+            new_name[r.new_code] = r.new_name
+        merged: dict[str, list[str]] = {c: [] for c in new_kind}
+        fed_count: dict[str, int] = dict.fromkeys(new_kind, 0)
+        for old, fs in feeds.items():
+            for c in fs:
+                fed_count[c] += 1
+                if kind_of[old] == "old_commune":
+                    merged[c].append(old)
+        for old in sorted(feeds):
+            fs = feeds[old]
+            units.append(
+                {
+                    "code": old,
+                    "name": f"Đơn vị cũ {old}",
+                    "kind": kind_of[old],
+                    "district": f"{result.province_code} {district_of[old]}",
+                    "feeds": fs,
+                }
+            )
+            if kind_of[old] == "old_commune":
+                for _ in range(rng.randint(20, 25)):
+                    people.append(clone(rng.choice(commune_people), old, fs[0], fs))
+            else:
+                for _ in range(len(fs) * rng.randint(12, 16)):
+                    people.append(clone(rng.choice(district_people), old, rng.choice(fs), fs))
+        for c in sorted(new_kind):
+            tmpl_commune, tmpl_positions = templates[rng.randrange(len(templates))]
+            expected = 22.5 * (fed_count[c] - 1) + 14
+            sum_min = sum(tp["min"] for tp in tmpl_positions)
+            quota = max(round(sum_min * rng.uniform(1.05, 1.2)), round(expected * rng.uniform(0.7, 0.95)))
+            caps = copy.deepcopy(tmpl_commune.get("caps") or [])
+            for cap in caps:
+                cap["positions"] = [p.replace(tmpl_commune["code"], c, 1) for p in cap["positions"]]
+            communes.append(
+                {
+                    "code": c,
+                    "name": new_name[c],
+                    "kind": new_kind[c] if new_kind[c] in ("xa", "phuong", "dac_khu") else "xa",
+                    "payroll_quota": quota,
+                    "target_quota": round(quota * 0.85),
+                    "merged_from": merged[c],
+                    "caps": caps,
+                }
+            )
+            for tp in tmpl_positions:
+                p = copy.deepcopy(tp)
+                p["id"] = tp["id"].replace(tmpl_commune["code"], c, 1)
+                p["commune"] = c
+                positions.append(p)
+    district_of_unit = {u["code"]: u["district"] for u in units}
+    by_district: dict[str, list[dict[str, Any]]] = {}
+    for p in people:
+        by_district.setdefault(district_of_unit[p["unit"]], []).append(p)
+    relations = []
+    for _district, group in sorted(by_district.items()):
+        for _ in range(round(len(group) * relations_rate)):
+            a, b = rng.sample(group, 2)
+            relations.append(
+                {"a": a["id"], "b": b["id"], "kind": rng.choice(["spouse", "sibling", "in_law"])}
+            )
+    problem = {
+        "format": "staffing-problem/1",
+        "province": {"code": "00", "name": f"Toàn quốc: {len(provinces)} tỉnh (generated, seed {seed})"},
+        "as_of": sample["as_of"],
+        "units": units,
+        "communes": communes,
+        "positions": positions,
+        "people": people,
+        "relations": relations,
+        "locks": [],
+        "forbidden": [],
+        "previous_plan": {},
+        "weights": {},
+    }
+    _add_locks_and_forbidden(problem, rng, locks * len(provinces), forbidden * len(provinces))
+    return problem
+
+
 def _add_locks_and_forbidden(
     problem: dict[str, Any], rng: random.Random, n_locks: int, n_forbidden: int
 ) -> None:
@@ -238,9 +406,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--nation", action="store_true", help="the 34 provinces from the public merger data")
+    ap.add_argument("--provinces", nargs="+", help="with --nation: these new province codes only")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
-    problem = make_problem(args.scale, args.seed)
+    problem = make_nation(args.seed, args.provinces) if args.nation else make_problem(args.scale, args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(problem, ensure_ascii=False), encoding="utf-8")
     print(

@@ -2,6 +2,7 @@
 
     python bench/solve_bench.py                 # x1 and x3, 60 s each, then a one-commune re-solve
     python bench/solve_bench.py --scales 1 3 10 --time-limit 60 --workers 2
+    python bench/solve_bench.py --scales 1 10 34 --nation --time-limit 300 --workers 1 2
 
 Each scale runs in its own process so peak RSS is per problem. Columns: people, candidate pairs,
 seconds to load the JSON, to prepare (pruning, components), to prove priorities 1-2 (stages12), to
@@ -26,18 +27,22 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 
+NATION = 0  # scale 0 stands for the national instance (34 provinces from the public merger data)
+
+
 def _problem_file(scale: int, seed: int) -> Path:
-    path = OUT / f"x{scale}-seed{seed}.json"
+    path = OUT / (f"nation-seed{seed}.json" if scale == NATION else f"x{scale}-seed{seed}.json")
     if not path.exists():
-        from make_problem import make_problem
+        from make_problem import make_nation, make_problem
 
         OUT.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(make_problem(scale, seed), ensure_ascii=False), encoding="utf-8")
+        problem = make_nation(seed) if scale == NATION else make_problem(scale, seed)
+        path.write_text(json.dumps(problem, ensure_ascii=False), encoding="utf-8")
     return path
 
 
 def run_one(scale: int, seed: int, time_limit: float, workers: int, resolve: bool) -> dict[str, Any]:
-    """Solve one generated problem in this process and return its row."""
+    """Solve one generated problem in this process (whole run: read, solve, write the plan)."""
     from solver import SolveOptions, load_problem, plan_to_dict, solve
     from solver.check import check_assignments
 
@@ -45,11 +50,27 @@ def run_one(scale: int, seed: int, time_limit: float, workers: int, resolve: boo
     t0 = time.monotonic()
     problem = load_problem(json.loads(path.read_text(encoding="utf-8")))
     load_s = time.monotonic() - t0
-    plan = solve(problem, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    # the time limit bounds the whole run, as in `staffing solve`: reading and writing included
+    outside = load_s + 3e-4 * len(problem.people)
+    options = SolveOptions(
+        time_limit=time_limit, workers=workers, seed=seed, processes=workers, outside_s=outside
+    )
+    plan = solve(problem, options)
+    t1 = time.monotonic()
+    (OUT / f"plan-{path.stem}-w{workers}.json").write_text(
+        json.dumps(plan_to_dict(plan), ensure_ascii=False), encoding="utf-8"
+    )
+    write_s = time.monotonic() - t1
+    run_s = time.monotonic() - t0
     stats = plan.stats
     violations = check_assignments(problem, plan.mapping())
+    comp = stats.get("component_status", [])
     row: dict[str, Any] = {
-        "problem": f"x{scale}",
+        "problem": "nation" if scale == NATION else f"x{scale}",
+        "workers": workers,
+        "write_s": round(write_s, 2),
+        "run_s": round(run_s, 2),
+        "proven12": f"{sum(1 for c in comp if c['optimal_12'])}/{len(comp)}",
         "people": len(problem.people),
         "positions": len(problem.positions),
         "pairs": stats["pairs"],
@@ -85,6 +106,8 @@ def run_one(scale: int, seed: int, time_limit: float, workers: int, resolve: boo
         row["resolve_violations"] = len(check_assignments(edited, again.mapping()))
         _ = plan_to_dict(again)
     row["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    # pool workers (--workers > 1): the largest one; they share the parent's pages until they write
+    row["worker_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     return row
 
 
@@ -97,7 +120,11 @@ COLUMNS = [
     ("stages12_s", "{:.1f}"),
     ("stage3_s", "{:.1f}"),
     ("explain_s", "{:.1f}"),
+    ("workers", "{}"),
+    ("write_s", "{:.1f}"),
     ("wall_s", "{:.1f}"),
+    ("run_s", "{:.1f}"),
+    ("proven12", "{}"),
     ("status", "{}"),
     ("optimal_for", "{}"),
     ("shortfall", "{}"),
@@ -107,6 +134,7 @@ COLUMNS = [
     ("violations", "{}"),
     ("resolve_s", "{}"),
     ("peak_rss_mb", "{}"),
+    ("worker_rss_mb", "{}"),
 ]
 
 
@@ -130,14 +158,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scales", type=int, nargs="+", default=[1, 3])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--time-limit", type=float, default=60.0)
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", type=int, nargs="+", default=[2], help="one row per value")
+    ap.add_argument("--nation", action="store_true", help="the national instance (34 provinces) too")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: run one scale, print JSON
     args = ap.parse_args(argv)
     if args.one is not None:
-        print(json.dumps(run_one(args.one, args.seed, args.time_limit, args.workers, resolve=args.one == 1)))
+        row = run_one(args.one, args.seed, args.time_limit, args.workers[0], resolve=args.one == 1)
+        print(json.dumps(row))
         return 0
     rows = []
-    for scale in args.scales:
+    scales = [*args.scales, *([NATION] if args.nation else [])]
+    for scale, workers in [(s, w) for s in scales for w in args.workers]:
         _problem_file(scale, args.seed)
         cmd = [
             sys.executable,
@@ -149,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
             "--time-limit",
             str(args.time_limit),
             "--workers",
-            str(args.workers),
+            str(workers),
         ]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True)
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))

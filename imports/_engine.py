@@ -10,12 +10,15 @@ the standard library, `imports.text` and the engine, so that the child starts fa
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import math
 import os
+import re
 import struct
 import sys
+import zipfile
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -70,6 +73,7 @@ def load(data: bytes, row_limit: int, column_limit: int) -> list[dict[str, Any]]
     import python_calamine
 
     workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    errors = xlsx_error_cells(data)
     sheets: list[dict[str, Any]] = []
     try:
         for meta in workbook.sheets_metadata:
@@ -84,6 +88,12 @@ def load(data: bytes, row_limit: int, column_limit: int) -> list[dict[str, Any]]
                 raise LoadError(f"Sheet '{meta.name}' có quá nhiều cột ({raw.total_width}); không đọc.")
             values = raw.to_python(skip_empty_area=False, nrows=row_limit + 1)
             rows = [[cell_text(v) for v in r] for r in values]
+            for r, c, text in errors.get(meta.name, ()):
+                # the engine reads an error cell (#REF!, #N/A) as blank: put its text back so it is named
+                if 0 <= r < len(rows) and 0 <= c < column_limit:
+                    if c >= len(rows[r]):
+                        rows[r].extend([""] * (c + 1 - len(rows[r])))
+                    rows[r][c] = text
             trim(rows)
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (raw.merged_cell_ranges or [])]
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
@@ -91,6 +101,70 @@ def load(data: bytes, row_limit: int, column_limit: int) -> list[dict[str, Any]]
     finally:
         workbook.close()
     return sheets
+
+
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(.*?)</c>', re.S)
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"(?![^>]*\bt="(?:e|str)")[^>]*>'
+    rb"((?:(?!</c>).)*?<f>([^<]*)</f>(?:(?!</c>).)*?)</c>",
+    re.S,
+)
+_ATTR_ID = re.compile(rb'\bId="([^"]+)"')
+_ATTR_TARGET = re.compile(rb'\bTarget="([^"]+)"')
+_ATTR_NAME = re.compile(rb'\bname="([^"]*)"')
+_ATTR_RID = re.compile(rb'\br:id="([^"]+)"')
+
+
+def xlsx_error_cells(data: bytes) -> dict[str, list[tuple[int, int, str]]]:
+    """The error cells (#REF!, #N/A, ...) of an .xlsx by sheet name: (0-based row, column, text)."""
+    if not data.startswith(b"PK"):
+        return {}
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        names = set(zf.namelist())
+        if "xl/workbook.xml" not in names:
+            return {}
+        book = zf.read("xl/workbook.xml")
+        rels = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
+        targets: dict[str, str] = {}
+        for rel in re.finditer(rb"<Relationship\b[^>]*>", rels):
+            rel_id, rel_target = _ATTR_ID.search(rel[0]), _ATTR_TARGET.search(rel[0])
+            if rel_id and rel_target:
+                targets[rel_id[1].decode()] = rel_target[1].decode()
+        out: dict[str, list[tuple[int, int, str]]] = {}
+        for m in re.finditer(rb"<sheet\b[^>]*>", book):
+            name, sheet_rid = _ATTR_NAME.search(m[0]), _ATTR_RID.search(m[0])
+            if not (name and sheet_rid):
+                continue
+            target = targets.get(sheet_rid[1].decode(), "")
+            path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            if path not in names:
+                continue
+            xml = zf.read(path)
+            if b't="e"' not in xml and b"<f>" not in xml:
+                continue
+            found = []
+            for cell in _ERROR_CELL.finditer(xml):
+                value = _VALUE.search(cell[3])
+                text = value[1].decode() if value else "#ERROR"
+                found.append((int(cell[2]) - 1, _column(cell[1]) - 1, text))
+            for cell in _FORMULA_CELL.finditer(xml):
+                # a formula never calculated (no cached value): the engine reads it blank; keep its text
+                if _VALUE.search(cell[3]) is None or b"<v></v>" in cell[3] or b"<v/>" in cell[3]:
+                    formula = html.unescape(cell[4].decode("utf-8"))
+                    found.append((int(cell[2]) - 1, _column(cell[1]) - 1, "=" + formula))
+            out[html.unescape(name[1].decode("utf-8"))] = found
+        return out
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        return {}
+
+
+def _column(letters: bytes) -> int:
+    col = 0
+    for ch in letters:
+        col = col * 26 + ch - 64
+    return col
 
 
 def _limit() -> None:

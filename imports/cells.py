@@ -42,8 +42,26 @@ def _make(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def parse_date(text: str) -> Parsed[date]:
-    """A date written as dd/mm/yyyy, d-m-yyyy, yyyy-mm-dd, an Excel serial, mm/yyyy or yyyy alone."""
+def date_order_evidence(text: str) -> str | None:
+    """What a text date says about day/month order: "dmy" (first part > 12), "mdy" (second > 12),
+    "ambiguous" (both parts 12 or less and different), or None (no such date)."""
+    m = _DMY.match(text.strip())
+    if not m:
+        return None
+    a, b = int(m[1]), int(m[2])
+    if a > 12 >= b:
+        return "dmy"
+    if b > 12 >= a:
+        return "mdy"
+    if a <= 12 and b <= 12 and a != b:
+        return "ambiguous"
+    return None
+
+
+def parse_date(text: str, order: str = "dmy") -> Parsed[date]:
+    """A date written as dd/mm/yyyy, d-m-yyyy, yyyy-mm-dd, an Excel serial, mm/yyyy or yyyy alone.
+
+    `order` "mdy" reads a slashed date as month/day/year (a file whose own dates show that order)."""
     t = text.strip()
     if not t:
         return Parsed()
@@ -52,6 +70,8 @@ def parse_date(text: str) -> Parsed[date]:
         return Parsed(value) if value else Parsed(error=f"Ngày không tồn tại; {DATE_HINT}.")
     if m := _DMY.match(t):
         day, month, year = int(m[1]), int(m[2]), m[3]
+        if order == "mdy":
+            day, month = month, day
         if len(year) != 4:
             return Parsed(error=f"Năm phải đủ 4 chữ số; {DATE_HINT}.")
         value = _make(int(year), month, day)
@@ -134,6 +154,42 @@ def parse_cccd(text: str) -> Parsed[str]:
     if len(digits) == 9:
         return Parsed(error="Đây là số CMND 9 chữ số; cần số CCCD 12 chữ số (hoặc để trống).")
     return Parsed(error=f"Số CCCD có {len(digits)} chữ số; cần đúng 12 chữ số.")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """An identity number as read: a 12-digit CCCD, or a legacy 9-digit CMND, never both."""
+
+    cccd: str | None = None
+    cmnd: str | None = None
+    message: str | None = None  # what is wrong or was changed
+    usable: bool = True  # False: the text cannot serve as an identity (the message says why)
+
+
+def parse_identity(text: str) -> Identity:
+    """A CCCD (12 digits; 11 get their lost leading zero back), or a 9-digit CMND (with a warning)."""
+    t = text.strip().lstrip("'").strip()
+    if not t:
+        return Identity()
+    digits = re.sub(r"[\s.\-]", "", t)
+    if digits.endswith(".0"):
+        digits = digits[:-2]
+    if digits.isdigit() and len(digits) == 9:
+        return Identity(
+            cmnd=digits,
+            message="Số CMND cũ 9 chữ số: đã dùng làm mã định danh (khác với số CCCD 12 chữ số); "
+            "nên bổ sung số CCCD.",
+        )
+    if digits.isdigit() and len(digits) == 10:
+        return Identity(
+            message="Số có 10 chữ số không phải số CCCD (12 chữ số) cũng không phải CMND (9 chữ số); "
+            "có thể thiếu hai chữ số hoặc là số điện thoại. Cần kiểm tra lại.",
+            usable=False,
+        )
+    parsed = parse_cccd(t)
+    if parsed.value:
+        return Identity(cccd=parsed.value, message=parsed.warning)
+    return Identity(message=parsed.error, usable=False)
 
 
 def parse_code(text: str, width: int = 5) -> Parsed[str]:

@@ -42,6 +42,16 @@ class ColumnMap:
                 out.setdefault(fold(spelling), col.key)
         return out
 
+    def clashes(self) -> dict[str, tuple[str, ...]]:
+        """Folded spellings claimed by two fields (folded spelling -> the keys); empty for a sound map."""
+        owners: dict[str, list[str]] = {}
+        for col in self.columns:
+            for spelling in (col.header, *col.aliases):
+                keys = owners.setdefault(fold(spelling), [])
+                if col.key not in keys:
+                    keys.append(col.key)
+        return {k: tuple(v) for k, v in owners.items() if len(v) > 1}
+
     def by_key(self, key: str) -> Column:
         for col in self.columns:
             if col.key == key:
@@ -189,8 +199,23 @@ ROSTER = ColumnMap(
             "QLNN",
             "Trình độ quản lý nhà nước",
             "Quản lý NN",
+            "Trình độ QLNN (ngạch)",
+            "Bồi dưỡng QLNN",
+            "Chứng chỉ QLNN",
+            "QLNN (chương trình)",
+        ),
+        _c(
+            "rank",
             "Ngạch",
             "Ngạch công chức",
+            "Mã ngạch",
+            "Ngạch, mã ngạch",
+            "Ngạch/Mã ngạch",
+            "Tên ngạch",
+            "Ngạch công chức, viên chức",
+            "Ngạch, bậc",
+            "Ngạch lương",
+            note="mã ngạch (01.003) hoặc tên ngạch (Chuyên viên)",
         ),
         _c(
             "party_member",
@@ -493,6 +518,8 @@ SIGNATURE_MARKERS = tuple(
         "TM. Ban Thường vụ",
         "KT. Chủ tịch",
         "Nơi nhận",
+        "Người lập danh sách",
+        "Người tổng hợp",
     )
 )
 

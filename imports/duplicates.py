@@ -18,7 +18,7 @@ def find_duplicates(records: Iterable[PersonRecord]) -> tuple[Duplicate, ...]:
     A pair found by CCCD is not reported again by name and birth date.
     """
     by_cccd: dict[str, list[PersonRecord]] = defaultdict(list)
-    by_name: dict[tuple[str, date], list[PersonRecord]] = defaultdict(list)
+    by_name: dict[tuple[str, date | None], list[PersonRecord]] = defaultdict(list)
     out: list[Duplicate] = []
     for person in records:
         earlier: list[PersonRecord] = []
@@ -27,7 +27,11 @@ def find_duplicates(records: Iterable[PersonRecord]) -> tuple[Duplicate, ...]:
             earlier = list(by_cccd[person.id])
             by = "cccd"
         key = (name_key(person.name), person.birth_date)
-        same_name = [p for p in by_name[key] if not (person.has_cccd and p.has_cccd and p.id == person.id)]
+        same_name = [
+            p
+            for p in (by_name[key] if person.birth_date is not None else ())
+            if not (person.has_cccd and p.has_cccd and p.id == person.id)
+        ]
         if not earlier and same_name:
             earlier, by = same_name, "name_birth_date"
         if earlier:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, Literal, TypeVar
 
+from solver.fields import person_dict
+
 Severity = Literal["error", "warning"]
 
 
@@ -53,10 +55,10 @@ class PersonRecord:
 
     id: str  # CCCD (12 digits) where known, else a stable id made by the reader
     name: str  # NFC, single spaces
-    birth_date: date
-    gender: str  # M | F
+    birth_date: date | None  # None: not given or not readable (the raw text is in `raw`, with a warning)
+    gender: str | None  # M | F
     unit: str  # old unit code
-    category: str  # can_bo | cong_chuc | vien_chuc | hop_dong | khong_chuyen_trach
+    category: str | None  # can_bo | cong_chuc | vien_chuc | hop_dong | khong_chuyen_trach
     ethnicity: str | None = None
     home_commune: str | None = None  # NEW commune code
     current_title: str | None = None
@@ -73,6 +75,8 @@ class PersonRecord:
     disciplined_until: date | None = None
     preferences: tuple[str, ...] = ()  # NEW commune codes, most wanted first
     retirement_date: date | None = None
+    rank: str | None = None  # civil-service rank code (mã ngạch), e.g. 01.003; see imports/data/ranks.csv
+    cmnd: str | None = None  # legacy 9-digit identity card number (never mixed with the CCCD)
     has_cccd: bool = True  # False when `id` was made by the reader
     # pay data (issue 14): not part of the solver's exchange format; read by imports/pay.py
     salary_coefficient: float | None = None
@@ -82,35 +86,14 @@ class PersonRecord:
     insurance_years: float | None = None
     part_time_allowance: int | None = None  # VND a month, part-time workers
     source: Provenance | None = None
+    # every non-empty cell of the row as written: (header, text); what a field could not hold stays here
+    raw: tuple[tuple[str, str], ...] = ()
+    # the warnings of this row: (header, value, message), shown beside the person in review screens
+    notes: tuple[tuple[str, str, str], ...] = ()
 
     def to_problem_dict(self) -> dict[str, Any]:
-        """The person as an item of the problem's `people` array."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "name": self.name,
-            "birth_date": self.birth_date.isoformat(),
-            "gender": self.gender,
-            "ethnicity": self.ethnicity,
-            "unit": self.unit,
-            "home_commune": self.home_commune,
-            "category": self.category,
-            "current_title": self.current_title,
-            "job_family": self.job_family,
-            "education": self.education,
-            "field": self.field,
-            "political_theory": self.political_theory,
-            "state_management": self.state_management,
-            "party_member": self.party_member,
-            "service_start": self.service_start.isoformat() if self.service_start else None,
-            "ratings": [{"year": r.year, "value": r.value} for r in self.ratings],
-            "planned_for": list(self.planned_for),
-            "disciplined": self.disciplined,
-            "disciplined_until": self.disciplined_until.isoformat() if self.disciplined_until else None,
-            "preferences": list(self.preferences),
-        }
-        if self.retirement_date is not None:
-            out["retirement_date"] = self.retirement_date.isoformat()
-        return out
+        """The person as an item of the problem's `people` array (fields: solver.fields)."""
+        return person_dict(lambda name: getattr(self, name))
 
 
 @dataclass(frozen=True)

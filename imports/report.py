@@ -86,6 +86,11 @@ def report_to_dict(result: ImportResult[Any]) -> dict[str, Any]:
         ]
     else:
         out["people"] = [r.to_problem_dict() for r in result.records if isinstance(r, PersonRecord)]
+        # the file as read: every row that is not a person (title, header, section, total,
+        # signature, rejected), with why; data rows only counted
+        layout = result.extra.get("layout", ())
+        out["layout"] = [dict(entry) for entry in layout if entry["kind"] != "data"]
+        out["layout_people_rows"] = sum(1 for entry in layout if entry["kind"] == "data")
     return out
 
 
@@ -237,6 +242,9 @@ def _summary(workbook: Any, errors: Sequence[RowError]) -> None:
         cell.font = Font(bold=True)
     for e in errors:
         ws.append(list(_summary_row(e)))
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                cell.data_type = "s"  # a value like "=HYPERLINK(...)" is quoted text, never a formula
     for letter, width in zip("ABCDEF", (18, 8, 24, 24, 10, 90), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"

@@ -8,15 +8,17 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from imports.cells import Parsed, parse_cccd, parse_date
+from imports.cells import Parsed, date_order_evidence, parse_cccd, parse_date, parse_identity
 from imports.columns import RELATIONS, ROSTER
 from imports.communes import CommuneIndex
 from imports.duplicates import find_duplicates
 from imports.pay import read_pay
+from imports.ranks import read_rank
 from imports.records import (
     Duplicate,
     ImportResult,
@@ -52,6 +54,7 @@ from imports.vocab import (
     RATING,
     RELATION,
     STATE_MANAGEMENT,
+    Match,
     Vocab,
     field_code,
     job_family,
@@ -59,7 +62,31 @@ from imports.vocab import (
 )
 
 RELATION_SHEETS = ("quan he",)
-MIN_AGE, MAX_AGE = 15, 80
+MIN_AGE, MAX_AGE = 18, 65  # outside: a warning (a typing slip in the year is the usual cause)
+EXCEL_ERRORS = frozenset(
+    {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!"}
+)
+FORMULA_START = ("=", "+", "-", "@")
+FORMULA_FIRST = frozenset(FORMULA_START)
+# free-text columns where a leading =, +, -, @ is a formula risk (CSV injection) worth a word
+TEXT_KEYS = (
+    "name",
+    "family_name",
+    "current_title",
+    "ethnicity",
+    "home_commune",
+    "field",
+    "note",
+    "preferences",
+)
+DATE_KEYS = (
+    "birth_date",
+    "birth_male",
+    "birth_female",
+    "service_start",
+    "disciplined_until",
+    "retirement_date",
+)
 
 logger = logging.getLogger(__name__)
 
@@ -71,35 +98,93 @@ def stable_id(unit: str, name: str, birth_date: date) -> str:
 
 
 class _Row:
-    """The cells of one data row and the problems found in them."""
+    """The cells of one data row and the problems found in them.
 
-    def __init__(self, table: Table, excel_row: int, cells: list[str]) -> None:
+    Only a missing name or a missing identity rejects a row (severity "error"); every other
+    problem is a warning and the value it concerns stays in the row's raw record.
+    """
+
+    def __init__(self, table: Table, excel_row: int, cells: list[str], order: str = "dmy") -> None:
         self.table = table
         self.row = excel_row
-        self.cells = cells
+        self.raw_cells = cells
+        self.cells = list(cells)
+        self.order = order
         self.errors: list[RowError] = []
+        if EXCEL_ERRORS.isdisjoint(cells):
+            return
+        for col, text in enumerate(self.cells):
+            if text in EXCEL_ERRORS:
+                self.errors.append(
+                    table.cell_error(
+                        excel_row,
+                        col,
+                        text,
+                        f"Ô chứa giá trị lỗi của Excel ({text}), thường do công thức tham chiếu sai; "
+                        "coi như trống, cần nhập lại giá trị.",
+                        "warning",
+                    )
+                )
+                self.cells[col] = ""
 
     def text(self, key: str) -> str:
         return self.table.value(self.cells, key)
 
-    def report(self, key: str, value: str, message: str, severity: Severity = "error") -> None:
+    def report(self, key: str, value: str, message: str, severity: Severity = "warning") -> None:
         self.errors.append(self.table.error(self.row, key, value, message, severity))
 
     def take(self, key: str, parsed: Parsed[date] | Parsed[str], value: str) -> None:
         if parsed.error:
-            self.report(key, value, parsed.error)
+            self.report(key, value, parsed.error + " Giữ nguyên giá trị gốc, trường để trống.")
         if parsed.warning:
-            self.report(key, value, parsed.warning, "warning")
+            self.report(key, value, parsed.warning)
 
     def date(self, key: str) -> date | None:
         value = self.text(key)
-        parsed = parse_date(value)
+        parsed = parse_date(value, self.order)
         self.take(key, parsed, value)
         return parsed.value
 
     @property
     def failed(self) -> bool:
         return any(e.severity == "error" for e in self.errors)
+
+    def raw(self) -> tuple[tuple[str, str], ...]:
+        """Every non-blank cell as (header, text), then the sections the row sits under."""
+        headers = self.table.headers
+        out = [
+            (headers.get(col) or f"Cột {_letters(col)}", text)
+            for col, text in enumerate(self.raw_cells)
+            if text
+        ]
+        out.extend(("Mục", heading) for heading in self.table.sections.get(self.row, ()))
+        return tuple(out)
+
+    def notes(self) -> tuple[tuple[str, str, str], ...]:
+        return tuple((e.column, e.value, e.message) for e in self.errors if e.severity == "warning")
+
+
+def _letters(col: int) -> str:
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+@dataclass
+class _FileContext:
+    """What a whole file says about its rows: the office it comes from, its date order."""
+
+    office: str = ""  # the office name found in the sheet name, title rows or file name
+    office_family: str | None = None  # the job family that office implies
+    office_category: str | None = None  # công chức for a district agency
+    order: str = "dmy"
+    family_used: int = 0
+    category_used: int = 0
+    section_category_used: int = 0
+    no_category: int = 0
 
 
 def read_roster(
@@ -151,24 +236,43 @@ def _read_roster(
         return ImportResult(filename, (), tuple(errors))
     reference = as_of or datetime.now(tz=UTC).date()
     index = CommuneIndex(communes)
+    context = _file_context(filename, tables, errors)
     people: list[PersonRecord] = []
     rows = rejected = 0
+    seen_rows: dict[tuple[str, ...], int] = {}
     for table in tables:
         errors.extend(table.errors)
         rows += len(table.data)
         header_errors = _missing(table)
         errors.extend(header_errors)
-        if header_errors:
+        if any(e.severity == "error" for e in header_errors):
             rejected += len(table.data)
             continue
         for excel_row, cells in table.data:
-            row = _Row(table, excel_row, cells)
-            person = _person(row, unit, index, reference)
+            signature = tuple(cells)
+            first = seen_rows.setdefault(signature, excel_row)
+            row = _Row(table, excel_row, cells, context.order)
+            if first != excel_row and sum(1 for c in cells if c) >= 2:
+                row.report(
+                    "",
+                    "",
+                    f"Dòng giống hệt dòng {first}: cùng một người được ghi hai lần; chỉ lưu một lần.",
+                )
+            person = _person(row, unit, index, reference, context)
             errors.extend(row.errors)
             if person is None or row.failed:
                 rejected += 1
+                table.layout.append(
+                    (
+                        excel_row,
+                        "rejected",
+                        "",
+                        "; ".join(e.message for e in row.errors if e.severity == "error"),
+                    )
+                )
             else:
                 people.append(person)
+    errors.extend(_context_warnings(filename, tables[0], context))
     duplicates = find_duplicates(people)
     errors.extend(_duplicate_warnings(duplicates, people, tables))
     relations: list[RelationRecord] = []
@@ -186,8 +290,145 @@ def _read_roster(
             "sheets": tuple(t.sheet.name for t in tables),
             "accepted_rows": len(people),
             "rejected_rows": rejected,
+            "layout": tuple(
+                {"sheet": t.sheet.name, "row": r, "kind": kind, "text": text[:200], "why": why}
+                for t in tables
+                for r, kind, text, why in sorted(t.layout, key=lambda x: (x[0], x[1] != "data"))
+            ),
+            "office": context.office,
+            "office_job_family": context.office_family,
+            "date_order": context.order,
         },
     )
+
+
+_OFFICE = re.compile(
+    r"\b((?:van phong|phong|ban|trung tam|thanh tra|huyen doan|hoi|uy ban kiem tra|ubkt)\b.*)$"
+)
+_OFFICE_STOP = re.compile(r"\b(?:huyen|thi xa|thanh pho|tinh|nam \d{4}|tinh den|tai thoi diem)\b")
+
+
+def _office_of(text: str) -> tuple[str, str | None]:
+    """The office a sheet name, title or file name names ("Phòng Tài chính - Kế hoạch huyện X"),
+    and the job family it implies; ("", None) for a commune's roster."""
+    folded = fold(text)
+    m = _OFFICE.search(folded)
+    if m is None:
+        return "", None
+    phrase = m[1]
+    # "Phòng Nội vụ huyện X": the office ends where the district begins (but keep "Huyện ủy", "Huyện đoàn")
+    stop = _OFFICE_STOP.search(phrase, 4)
+    if stop is not None and not phrase[stop.start() :].startswith(("huyen uy", "huyen doan")):
+        phrase = phrase[: stop.start()].strip()
+    family = job_family(phrase)
+    return (phrase, family) if family is not None else ("", None)
+
+
+def _file_context(filename: str, tables: list[Table], errors: list[RowError]) -> _FileContext:
+    context = _FileContext()
+    sources = (
+        [t.sheet.name for t in tables] + [line for t in tables for line in t.titles] + [Path(filename).stem]
+    )
+    for text in sources:
+        office, family = _office_of(text)
+        if family is not None:
+            context.office, context.office_family = office, family
+            context.office_category = "cong_chuc"
+            break
+    context.order = _date_order(tables, filename, errors)
+    return context
+
+
+def _date_order(tables: list[Table], filename: str, errors: list[RowError]) -> str:
+    """Day/month order of the file's typed dates, from the file's own evidence."""
+    evidence: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+    for table in tables:
+        for key in DATE_KEYS:
+            col = table.columns.get(key)
+            if col is None:
+                continue
+            for excel_row, cells in table.data:
+                text = cells[col] if col < len(cells) else ""
+                kind = date_order_evidence(text) if text else None
+                if kind is not None:
+                    evidence[kind].append((table.sheet.name, excel_row, text))
+    dmy, mdy, ambiguous = evidence["dmy"], evidence["mdy"], evidence["ambiguous"]
+    if mdy and not dmy:
+        sheet, row, text = mdy[0]
+        errors.append(
+            problem(
+                filename,
+                f"Các ngày trong tệp ghi theo kiểu tháng/ngày/năm (ví dụ '{text}' ở dòng {row}); đã đọc mọi "
+                "ngày dạng số theo kiểu đó. Nên ghi ngày/tháng/năm.",
+                sheet=sheet,
+                severity="warning",
+            )
+        )
+        return "mdy"
+    if mdy and dmy:
+        sheet, row, text = mdy[0]
+        errors.append(
+            problem(
+                filename,
+                f"Tệp ghi ngày lẫn lộn hai kiểu (ngày/tháng như '{dmy[0][2]}' ở dòng {dmy[0][1]}, tháng/ngày "
+                f"như '{text}' ở dòng {row}); đã đọc theo ngày/tháng/năm, các ngày không đọc được được giữ "
+                "nguyên giá trị gốc.",
+                sheet=sheet,
+                severity="warning",
+            )
+        )
+    elif ambiguous and not dmy:
+        sheet, row, text = ambiguous[0]
+        errors.append(
+            problem(
+                filename,
+                "Không xác định được thứ tự ngày/tháng của tệp: mọi ngày có cả ngày và tháng ≤ 12 "
+                f"(ví dụ '{text}' "
+                f"ở dòng {row}). Đã đọc theo ngày/tháng/năm; cần kiểm tra {len(ambiguous)} ngày.",
+                sheet=sheet,
+                severity="warning",
+            )
+        )
+    return "dmy"
+
+
+def _context_warnings(filename: str, table: Table, context: _FileContext) -> list[RowError]:
+    """What the file as a whole implied, said once per file rather than once per row."""
+    out: list[RowError] = []
+    sheet = table.sheet.name
+    if context.family_used:
+        out.append(
+            problem(
+                filename,
+                f"Nhóm công việc của {context.family_used} người được suy ra từ tên cơ quan "
+                f"'{context.office}': {context.office_family}.",
+                sheet=sheet,
+                severity="warning",
+            )
+        )
+    if context.category_used:
+        out.append(
+            problem(
+                filename,
+                f"Không có cột 'Loại cán bộ': {context.category_used} người của cơ quan "
+                f"'{context.office}' được "
+                "ghi là Công chức.",
+                sheet=sheet,
+                severity="warning",
+            )
+        )
+    if context.no_category:
+        out.append(
+            problem(
+                filename,
+                f"{context.no_category} người chưa có loại cán bộ (không có cột 'Loại cán bộ' "
+                "hoặc ô trống, và "
+                "không có dòng mục như 'I. CÁN BỘ'); cần bổ sung khi xem lại.",
+                sheet=sheet,
+                severity="warning",
+            )
+        )
+    return out
 
 
 def _roster_tables(
@@ -250,73 +491,118 @@ def _duplicate_warnings(
 
 
 def _missing(table: Table) -> list[RowError]:
+    """Header problems: a missing name or identity column is an error, a missing gender or
+    category column a warning (sections, the office or a reviewer supply them)."""
     errors = missing_columns(table, ROSTER)
     cols = table.columns
-    absent: list[tuple[str, str]] = []
-    if not ({"birth_date", "birth_male", "birth_female"} & cols.keys()):
-        absent.append(("Ngày sinh", "Thiếu cột bắt buộc 'Ngày sinh'."))
-    if not ({"gender", "birth_male", "birth_female", "gender_male", "gender_female"} & cols.keys()):
-        absent.append(("Giới tính", "Thiếu cột bắt buộc 'Giới tính' (Nam/Nữ)."))
-    if "category" not in cols:
-        absent.append(
-            (
-                "Loại cán bộ",
-                "Thiếu cột bắt buộc 'Loại cán bộ' (Cán bộ / Công chức / Viên chức / Hợp đồng / …).",
+    if not ({"birth_date", "birth_male", "birth_female", "cccd"} & cols.keys()):
+        errors.append(
+            RowError(
+                table.file,
+                table.sheet.name,
+                table.header_row,
+                "Ngày sinh",
+                "",
+                "Thiếu cả cột 'Ngày sinh' và cột 'Số CCCD': không xác định được ai là ai.",
             )
         )
-    for header, message in absent:
-        errors.append(RowError(table.file, table.sheet.name, table.header_row, header, "", message))
+    if not ({"gender", "birth_male", "birth_female", "gender_male", "gender_female"} & cols.keys()):
+        errors.append(
+            RowError(
+                table.file,
+                table.sheet.name,
+                table.header_row,
+                "Giới tính",
+                "",
+                "Không có cột 'Giới tính' (Nam/Nữ); giới tính để trống, cần bổ sung khi xem lại.",
+                "warning",
+            )
+        )
     return errors
 
 
-def _person(row: _Row, unit: str, index: CommuneIndex, reference: date) -> PersonRecord | None:
+def _person(
+    row: _Row, unit: str, index: CommuneIndex, reference: date, context: _FileContext | None = None
+) -> PersonRecord | None:
+    context = context or _FileContext()
     name = clean(f"{row.text('family_name')} {row.text('name')}")
     if not name:
-        row.report("name", "", "Thiếu họ và tên.")
+        row.report("name", "", "Thiếu họ và tên; dòng bị loại.", "error")
     elif not any(ch.isalpha() for ch in name) or re.search(r"\d", name):
-        row.report("name", name, "Họ và tên không hợp lệ (có chữ số hoặc không có chữ cái).")
+        row.report(
+            "name", name, "Họ và tên không hợp lệ (có chữ số hoặc không có chữ cái); dòng bị loại.", "error"
+        )
+    _formula_like(row)
 
-    raw_cccd = row.text("cccd")
-    cccd = parse_cccd(raw_cccd)
-    row.take("cccd", cccd, raw_cccd)
+    raw_id = row.text("cccd")
+    identity = parse_identity(raw_id)
 
     birth_date, gender = _birth_and_gender(row)
     if birth_date is not None:
         age = (reference - birth_date).days / 365.25
         if not MIN_AGE <= age <= MAX_AGE:
             key = "birth_date" if "birth_date" in row.table.columns else _birth_key(row)
-            row.report(key, row.text(key), f"Ngày sinh không hợp lý (tuổi {age:.0f}); cần kiểm tra lại.")
+            row.report(
+                key,
+                row.text(key),
+                f"Ngày sinh cho tuổi {age:.0f}, ngoài khoảng {MIN_AGE}–{MAX_AGE} của người đang công tác; "
+                "cần kiểm tra lại năm sinh.",
+            )
 
-    category_text = row.text("category")
-    category = CATEGORY.lookup(category_text) if category_text else None
-    if not category_text:
+    if identity.cccd:
+        person_id, has_cccd = identity.cccd, True
+    elif identity.cmnd:
+        person_id, has_cccd = f"cmnd-{identity.cmnd}", False
+    elif birth_date is not None and name:
+        person_id, has_cccd = stable_id(unit, name, birth_date), False
+    else:
+        person_id, has_cccd = "", False
+    if identity.message:
+        usable_otherwise = bool(person_id)
         row.report(
-            "category",
+            "cccd",
+            raw_id,
+            identity.message
+            + (
+                " Đã nhận diện người này theo họ tên và ngày sinh."
+                if not identity.usable and usable_otherwise
+                else ""
+            ),
+            "warning" if identity.usable or usable_otherwise else "error",
+        )
+    elif not raw_id and person_id.startswith("noid-"):
+        row.report(
+            "cccd",
             "",
-            "Thiếu loại cán bộ (Cán bộ / Công chức / Viên chức / Hợp đồng / Không chuyên trách).",
+            "Thiếu số CCCD; đã tạo mã tạm theo đơn vị, họ tên và ngày sinh. Nên bổ sung CCCD.",
         )
-    elif category is None:
+    if not person_id and name and not (identity.message and not identity.usable):
         row.report(
-            "category",
-            category_text,
-            "Không hiểu loại cán bộ; cần một trong: Cán bộ, Công chức, Viên chức, Hợp đồng, "
-            "Không chuyên trách.",
+            "cccd",
+            raw_id,
+            "Không có số CCCD/CMND và không có ngày sinh đọc được: không xác định được người này; "
+            "dòng bị loại.",
+            "error",
         )
 
+    category = _category(row, context)
     education_text = row.text("education")
     education: str | None
+    education_rest = ""
     if education_text:
-        education, education_rest = EDUCATION.lookup_prefix(education_text)
+        match = EDUCATION.match(education_text)
+        education, education_rest = match.code, match.rest
+        _said(row, "education", education_text, match)
+        if education is None and match.question is None:
+            row.report(
+                "education",
+                education_text,
+                "Không hiểu trình độ chuyên môn (cần Tiến sĩ, Thạc sĩ, Đại học, Cao đẳng, Trung cấp, "
+                "Sơ cấp); "
+                "giữ nguyên giá trị gốc, trường để trống.",
+            )
     else:  # blank means no training; no column means not known
         education = "none" if "education" in row.table.columns else None
-        education_rest = ""
-    if education is None and education_text:
-        row.report(
-            "education",
-            education_text,
-            "Không hiểu trình độ chuyên môn; cần một trong: Tiến sĩ, Thạc sĩ, Đại học, Cao "
-            "đẳng, Trung cấp, Sơ cấp.",
-        )
 
     field = _field(row, education_rest)
     political = _ordinal(
@@ -326,46 +612,31 @@ def _person(row: _Row, unit: str, index: CommuneIndex, reference: date) -> Perso
         row,
         "state_management",
         STATE_MANAGEMENT,
-        "Chuyên viên cao cấp, Chuyên viên chính, Chuyên viên, Cán sự",
+        "Chuyên viên cao cấp, Chuyên viên chính, Chuyên viên, Cử nhân hành chính",
     )
+    rank = _rank(row)
     party = _party(row)
     service_start = row.date("service_start")
     if service_start is not None:
         if birth_date is not None and service_start < birth_date:
             row.report("service_start", row.text("service_start"), "Ngày bắt đầu công tác trước ngày sinh.")
         elif service_start > reference:
-            row.report(
-                "service_start",
-                row.text("service_start"),
-                "Ngày bắt đầu công tác ở sau ngày tính.",
-                "warning",
-            )
+            row.report("service_start", row.text("service_start"), "Ngày bắt đầu công tác ở sau ngày tính.")
     ratings = _ratings(row)
     planned = _planned(row)
     disciplined_until = row.date("disciplined_until")
     disciplined = _disciplined(row, disciplined_until)
     retirement = row.date("retirement_date")
     title = clean(row.text("current_title")) or None
-    family = _job_family(row, title)
+    family = _job_family(row, title, context)
     home = _commune(row, "home_commune", index)
     preferences = _preferences(row, index)
     ethnicity = clean(row.text("ethnicity")) or None
 
     pay = read_pay(row.text, row.report, lambda key: key in row.table.columns, category)
 
-    if row.failed or birth_date is None or gender is None or category is None:
+    if row.failed:
         return None
-    if cccd.value:
-        person_id, has_cccd = cccd.value, True
-    else:
-        person_id, has_cccd = stable_id(unit, name, birth_date), False
-        if not cccd.error:
-            row.report(
-                "cccd",
-                "",
-                "Thiếu số CCCD; đã tạo mã tạm theo đơn vị, họ tên và ngày sinh. Nên bổ sung CCCD.",
-                "warning",
-            )
     return PersonRecord(
         id=person_id,
         name=name,
@@ -389,6 +660,8 @@ def _person(row: _Row, unit: str, index: CommuneIndex, reference: date) -> Perso
         disciplined_until=disciplined_until,
         preferences=preferences,
         retirement_date=retirement,
+        rank=rank,
+        cmnd=identity.cmnd,
         has_cccd=has_cccd,
         salary_coefficient=pay.salary_coefficient,
         position_allowance=pay.position_allowance,
@@ -397,7 +670,93 @@ def _person(row: _Row, unit: str, index: CommuneIndex, reference: date) -> Perso
         insurance_years=pay.insurance_years,
         part_time_allowance=pay.part_time_allowance,
         source=Provenance(row.table.file, row.table.sheet.name, row.row),
+        raw=row.raw(),
+        notes=row.notes(),
     )
+
+
+def _said(row: _Row, key: str, text: str, match: Match) -> None:
+    """The warning a near-miss or ambiguous label deserves."""
+    if match.question:
+        row.report(key, text, match.question + " Giữ nguyên giá trị gốc, trường để trống.")
+    elif match.read_as:
+        row.report(key, text, f"Đã đọc là '{match.read_as}'.")
+
+
+def _formula_like(row: _Row) -> None:
+    for key in TEXT_KEYS:
+        col = row.table.columns.get(key)
+        quick_no = col is None or col >= len(row.cells) or row.cells[col][:1] not in FORMULA_FIRST
+        if quick_no and key not in row.table.more:
+            continue
+        text = row.text(key)
+        if len(text) > 1 and text.startswith(FORMULA_START) and not re.fullmatch(r"[-+]?[\d.,\s]+", text):
+            row.report(
+                key,
+                text,
+                f"Ô bắt đầu bằng '{text[0]}' như một công thức; đã giữ nguyên dạng văn bản, cần kiểm tra.",
+            )
+
+
+def _category(row: _Row, context: _FileContext) -> str | None:
+    text = row.text("category")
+    if text:
+        match = CATEGORY.match(text)
+        _said(row, "category", text, match)
+        if match.code is not None:
+            return match.code
+        if match.question is None:
+            row.report(
+                "category",
+                text,
+                "Không hiểu loại cán bộ (cần Cán bộ, Công chức, Viên chức, Hợp đồng, Không chuyên trách); "
+                "giữ nguyên giá trị gốc.",
+            )
+    for heading in reversed(row.table.sections.get(row.row, ())):
+        code = section_category(heading)
+        if code is not None:
+            context.section_category_used += 1
+            return code
+    sheet_code = section_category(row.table.sheet.name) or CATEGORY.lookup(row.table.sheet.name)
+    if sheet_code is not None:  # one sheet per category ("Cán bộ", "Công chức", "KCT")
+        return sheet_code
+    if text:
+        return None
+    if context.office_category is not None:
+        context.category_used += 1
+        return context.office_category
+    context.no_category += 1
+    return None
+
+
+def section_category(heading: str) -> str | None:
+    """The category a section heading names ("II. CÔNG CHỨC" -> cong_chuc); None for a block or a
+    mixed heading."""
+    key = re.sub(r"^(?:[ivxlc]+|[a-z]|\d{1,2}) ", "", fold(heading))
+    if "khong chuyen trach" in key:
+        return "khong_chuyen_trach"
+    found = [
+        code
+        for words, code in (
+            ("can bo", "can_bo"),
+            ("cong chuc", "cong_chuc"),
+            ("vien chuc", "vien_chuc"),
+            ("hop dong", "hop_dong"),
+            ("lao dong", "hop_dong"),
+        )
+        if re.search(rf"(?:^| ){words}(?: |$)", key)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _rank(row: _Row) -> str | None:
+    text = row.text("rank")
+    if not text:
+        return None
+    read = read_rank(text)
+    if read.message:
+        row.report("rank", text, read.message)
+    return read.rank.code if read.rank else None
 
 
 def _birth_key(row: _Row) -> str:
@@ -409,7 +768,7 @@ def _birth_and_gender(row: _Row) -> tuple[date | None, str | None]:
     gender_text = row.text("gender")
     gender = GENDER.lookup(gender_text) if gender_text else None
     if gender_text and gender is None:
-        row.report("gender", gender_text, "Không hiểu giới tính; cần Nam hoặc Nữ.")
+        row.report("gender", gender_text, "Không hiểu giới tính (cần Nam hoặc Nữ); giữ nguyên giá trị gốc.")
     if not gender_text and ({"gender_male", "gender_female"} & cols.keys()):
         male, female = row.text("gender_male"), row.text("gender_female")
         if male and female:
@@ -419,7 +778,9 @@ def _birth_and_gender(row: _Row) -> tuple[date | None, str | None]:
         else:
             row.report("gender_male", "", "Thiếu giới tính: đánh dấu x vào cột Nam hoặc cột Nữ.")
             gender_text = "-"  # reported already
-    if "birth_date" in cols:
+    if not ({"birth_date", "birth_male", "birth_female"} & cols.keys()):
+        birth = None  # the identity is the CCCD; the header check said the column is missing
+    elif "birth_date" in cols:
         birth = row.date("birth_date")
         if not row.text("birth_date"):
             row.report("birth_date", "", "Thiếu ngày sinh.")
@@ -437,7 +798,10 @@ def _birth_and_gender(row: _Row) -> tuple[date | None, str | None]:
         if gender is not None and gender != by_column:
             row.report("gender", gender_text, "Giới tính không khớp với cột ngày sinh (Nam/Nữ).")
         gender = gender or by_column
-    if gender is None and not gender_text:
+    has_gender_column = bool(
+        {"gender", "birth_male", "birth_female", "gender_male", "gender_female"} & cols.keys()
+    )
+    if gender is None and not gender_text and has_gender_column:
         row.report("gender", "", "Thiếu giới tính (Nam/Nữ).")
     return birth, gender
 
@@ -446,10 +810,15 @@ def _ordinal(row: _Row, key: str, vocab_: Vocab, expected: str) -> str | None:
     text = row.text(key)
     if not text:
         return "none" if key in row.table.columns else None
-    code = vocab_.lookup(text)
-    if code is None:
-        row.report(key, text, f"Không hiểu giá trị; cần một trong: {expected}.")
-    return code
+    match = vocab_.match(text)
+    _said(row, key, text, match)
+    if match.code is None and match.question is None:
+        row.report(
+            key,
+            text,
+            f"Không hiểu giá trị (cần một trong: {expected}); giữ nguyên giá trị gốc, trường để trống.",
+        )
+    return match.code
 
 
 def _field(row: _Row, education_rest: str) -> str | None:
@@ -492,19 +861,21 @@ def _ratings(row: _Row) -> tuple[Rating, ...]:
         text = row.cells[col] if col < len(row.cells) else ""
         if not text:
             continue
-        code = RATING.lookup(text)
-        if code is None:
-            row.errors.append(
-                row.table.cell_error(
-                    row.row,
-                    col,
-                    text,
-                    "Không hiểu xếp loại; cần HTXSNV, HTTNV, HTNV, KHTNV "
-                    "(hoặc Hoàn thành xuất sắc/tốt/hoàn thành/không hoàn thành nhiệm vụ).",
-                )
+        match = RATING.match(text)
+        message = None
+        if match.question:
+            message = match.question + " Giữ nguyên giá trị gốc."
+        elif match.code is None:
+            message = (
+                "Không hiểu xếp loại (cần HTXSNV, HTTNV, HTNV, KHTNV hoặc Hoàn thành xuất sắc/tốt/"
+                "hoàn thành/không hoàn thành nhiệm vụ); giữ nguyên giá trị gốc."
             )
-            continue
-        out.append(Rating(year, code))
+        elif match.read_as:
+            message = f"Đã đọc là '{match.read_as}'."
+        if message:
+            row.errors.append(row.table.cell_error(row.row, col, text, message, "warning"))
+        if match.code is not None:
+            out.append(Rating(year, match.code))
     return tuple(out)
 
 
@@ -546,7 +917,7 @@ def _disciplined(row: _Row, until: date | None) -> bool:
     return until is None
 
 
-def _job_family(row: _Row, title: str | None) -> str | None:
+def _job_family(row: _Row, title: str | None, context: _FileContext) -> str | None:
     text = clean(row.text("job_family"))
     if text:
         code = text if text in JOB_FAMILIES else job_family(text)
@@ -554,18 +925,21 @@ def _job_family(row: _Row, title: str | None) -> str | None:
             code = text
         if code is None:
             row.report(
-                "job_family", text, "Không hiểu nhóm công việc; cần một mã như dia_chinh, tu_phap, van_phong."
+                "job_family",
+                text,
+                "Không hiểu nhóm công việc (cần một mã như dia_chinh, tu_phap, van_phong); "
+                "giữ nguyên giá trị gốc.",
             )
         return code
-    if not title:
-        return None
-    code = job_family(title)
-    if code is None:
+    code = job_family(title) if title else None
+    if code is None and context.office_family is not None:
+        context.family_used += 1  # said once for the file
+        return context.office_family
+    if code is None and title:
         row.report(
             "current_title",
             title,
             "Không suy ra được nhóm công việc từ chức vụ; có thể ghi mã ở cột 'Nhóm công việc'.",
-            "warning",
         )
     return code
 
@@ -625,6 +999,7 @@ def _relations(
                 "kind",
                 kind_text,
                 "Không hiểu quan hệ; cần Vợ, Chồng, Cha, Mẹ, Con, Anh, Chị, Em, Bố vợ, Mẹ chồng, …",
+                "error",
             )
         errors.extend(row.errors)
         if a and b and kind and not row.failed:
@@ -645,7 +1020,10 @@ def _relation_person(
     raw = row.text(cccd_key)
     if raw:
         parsed = parse_cccd(raw)
-        row.take(cccd_key, parsed, raw)
+        if parsed.error:
+            row.report(cccd_key, raw, parsed.error, "error")
+        if parsed.warning:
+            row.report(cccd_key, raw, parsed.warning)
         if parsed.value:
             return parsed.value
         return None
@@ -654,11 +1032,13 @@ def _relation_person(
     if len(matches) == 1:
         return matches[0]
     if not name:
-        row.report(name_key_, "", "Thiếu số CCCD và họ tên.")
+        row.report(name_key_, "", "Thiếu số CCCD và họ tên.", "error")
     elif len(matches) > 1:
-        row.report(name_key_, name, "Có nhiều người trùng tên trong danh sách; hãy ghi số CCCD.")
+        row.report(name_key_, name, "Có nhiều người trùng tên trong danh sách; hãy ghi số CCCD.", "error")
     elif required:
-        row.report(name_key_, name, "Không tìm thấy người này trong danh sách cán bộ; hãy ghi số CCCD.")
+        row.report(
+            name_key_, name, "Không tìm thấy người này trong danh sách cán bộ; hãy ghi số CCCD.", "error"
+        )
     else:
         row.report(
             name_key_,

@@ -304,12 +304,24 @@ class Table:
     ratings: dict[int, int]  # year -> column index
     data: list[tuple[int, list[str]]]  # (Excel row number, cells)
     errors: list[RowError] = field(default_factory=list)
+    # a field headed twice: the later columns, read when the first one is blank (never dropped)
+    more: dict[str, list[int]] = field(default_factory=dict)
+    # how every non-blank row of the sheet was read: (Excel row, what, text, why)
+    layout: list[tuple[int, str, str, str]] = field(default_factory=list)
+    # the section heading each data row sits under ("I. CÁN BỘ", "A. Khối Đảng"), by Excel row
+    sections: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    titles: list[str] = field(default_factory=list)  # the title rows above the header
 
     def value(self, cells: list[str], key: str) -> str:
         col = self.columns.get(key)
-        if col is None or col >= len(cells):
+        if col is None:
             return ""
-        return cells[col]
+        text = cells[col] if col < len(cells) else ""
+        if not text and key in self.more:
+            for other in self.more[key]:
+                if other < len(cells) and cells[other]:
+                    return cells[other]
+        return text
 
     def header(self, key: str) -> str:
         col = self.columns.get(key)
@@ -351,7 +363,9 @@ _ROMAN_OR_LETTER = re.compile(r"^([IVXLC]+|[A-Za-z])[.)]?$")
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]|\*+")
 
 
-def _match(text: str, index: dict[str, str], with_ratings: bool) -> str | None:
+def _match(
+    text: str, index: dict[str, str], with_ratings: bool, notes: list[str] | None = None
+) -> str | None:
     key = fold(text)
     if not key:
         return None
@@ -359,6 +373,11 @@ def _match(text: str, index: dict[str, str], with_ratings: bool) -> str | None:
     if hit is None and ("(" in text or "[" in text or "*" in text):
         # "Số CCCD (12 số)", "Ngày sinh (dd/mm/yyyy)", "Họ và tên*": the note is not the name
         hit = index.get(fold(_PARENTHESES.sub(" ", text)))
+        if hit is not None and notes is not None:
+            for inner in re.findall(r"\(([^)]*)\)|\[([^\]]*)\]", text):
+                other = index.get(fold(inner[0] or inner[1]))
+                if other is not None and other != hit:
+                    notes.append(f"Tiêu đề '{text}' khớp với hai trường ({hit}, {other}); đã đọc là {hit}.")
     if hit is not None:
         return hit
     if with_ratings:
@@ -370,15 +389,22 @@ def _match(text: str, index: dict[str, str], with_ratings: bool) -> str | None:
 
 def _one_row(
     sheet: Sheet, r: int, index: dict[str, str], with_ratings: bool
-) -> tuple[list[str], list[str | None]]:
-    """Header texts and keys of row r read alone."""
+) -> tuple[list[str], list[str | None], dict[int, str]]:
+    """Header texts and keys of row r read alone, and a note per header that matched two fields."""
     top = list(sheet.rows[r])
-    return top, [_match(t, index, with_ratings) for t in top]
+    keys: list[str | None] = []
+    notes: dict[int, str] = {}
+    for c, t in enumerate(top):
+        found: list[str] = []
+        keys.append(_match(t, index, with_ratings, found))
+        if found:
+            notes[c] = found[0]
+    return top, keys, notes
 
 
 def _two_row(
     sheet: Sheet, r: int, index: dict[str, str], with_ratings: bool
-) -> tuple[list[str], list[str | None]]:
+) -> tuple[list[str], list[str | None], dict[int, str]]:
     top = list(sheet.rows[r])
     sub = list(sheet.rows[r + 1]) if r + 1 < len(sheet.rows) else []
     width = max(len(top), len(sub))
@@ -398,88 +424,138 @@ def _two_row(
             group[c] = group[c - 1]
     texts: list[str] = []
     keys: list[str | None] = []
+    notes: dict[int, str] = {}
     for c in range(width):
         g, s = group[c], sub[c]
+        found: list[str] = []
         if not s:
             texts.append(g)
-            keys.append(_match(g, index, with_ratings))
-            continue
-        if not g:
+            keys.append(_match(g, index, with_ratings, found))
+        elif not g:
             texts.append(s)
-            keys.append(_match(s, index, with_ratings))
-            continue
-        combined = f"{g} {s}"
-        ck = _match(combined, index, with_ratings)
-        gk = _match(g, index, with_ratings)
-        sk = _match(s, index, with_ratings)
-        if ck is not None:
-            texts.append(combined)
-            keys.append(ck)
-        elif gk is None and sk is not None:
-            texts.append(s)
-            keys.append(sk)
-        elif gk is not None and not (is_rating_group(fold(g)) and with_ratings):
-            texts.append(g)
-            keys.append(gk)
+            keys.append(_match(s, index, with_ratings, found))
         else:
-            texts.append(combined)
-            keys.append(None)
-    return texts, keys
+            combined = f"{g} {s}"
+            ck = _match(combined, index, with_ratings)
+            gk = _match(g, index, with_ratings)
+            sk = _match(s, index, with_ratings, found)
+            group_of_years = is_rating_group(fold(g)) and with_ratings
+            if ck is not None:
+                texts.append(combined)
+                keys.append(ck)
+            elif sk is not None and (gk is None or group_of_years):
+                texts.append(s)
+                keys.append(sk)
+            elif sk is not None and gk is not None:
+                # "Trình độ" over "Lý luận chính trị": the sub-header is the more specific, and is said
+                texts.append(combined)
+                keys.append(sk)
+                if gk != sk:
+                    found.append(
+                        f"Tiêu đề '{g}' / '{s}' khớp với hai trường ({gk}, {sk}); "
+                        f"đã đọc theo dòng dưới là {sk}."
+                    )
+            elif gk is not None and not group_of_years:
+                texts.append(g)
+                keys.append(gk)
+            else:
+                texts.append(combined)
+                keys.append(None)
+        if found:
+            notes[c] = found[0]
+    return texts, keys, notes
 
 
 def _score(keys: list[str | None]) -> int:
     return len({k for k in keys if k is not None})
 
 
+_PLACE_DATE = re.compile(r"(?:^| )ngay\b[ .\d]*\bthang\b[ .\d]*\bnam\b(?: |$)")
+
+
 def is_signature(cells: list[str]) -> bool:
-    """Whether a row opens the signature block under a table ("Người lập biểu", "Thủ trưởng đơn vị")."""
+    """Whether a row opens the signature block under a table ("Người lập biểu", "Thủ trưởng đơn vị",
+    "Lạng Sơn, ngày 10 tháng 7 năm 2025")."""
     filled = [text for text in cells if text]
     # a signature row holds a few titles and names, never a record's many cells
-    return len(filled) <= SIGNATURE_MAX_CELLS and any(_SIGNATURE.search(fold(text)) for text in filled)
+    if len(filled) > SIGNATURE_MAX_CELLS:
+        return False
+    return any(_SIGNATURE.search(fold(text)) for text in filled) or (
+        len(filled) <= 2 and any(_PLACE_DATE.search(fold(text)) for text in filled)
+    )
 
 
 def is_total(cells: list[str]) -> bool:
     """Whether a row is a total ("Tổng cộng: 25 người") rather than a record."""
-    first = [fold(t) for t in cells if t][:3]
-    return any(k.startswith(("tong cong", "tong so", "cong ")) or k == "cong" for k in first)
+    first = []
+    for t in cells:
+        if t:
+            first.append(fold(t))
+            if len(first) == 3:
+                break
+    # "Cộng", "Cộng: 5", "Cộng khối Đảng" — but never "Công chức" (folded "cong chuc")
+    return any(k.startswith(("tong cong", "tong so")) or _SUBTOTAL.fullmatch(k) is not None for k in first)
+
+
+_SUBTOTAL = re.compile(r"cong(?: (?:\d.*|so .*|toan bo.*|chung.*|nguoi.*|khoi .*|muc .*|[ivxlc]+|[a-z]))?")
 
 
 def locate(sheet: Sheet, cmap: ColumnMap, file: str, *, warn_unknown: bool = True) -> Table | None:
-    """Find the header row of a sheet (under title rows, maybe two rows high) and the data under it."""
+    """Find the header row of a sheet (under title rows, maybe two rows high) and the data under it.
+
+    Every non-blank row is accounted for in `Table.layout`: title, header, numbering, section,
+    total, signature, or data. A header that matches two fields, and a field headed twice,
+    are reported; no known column is dropped (a second column of a field fills in where the
+    first is blank, and every cell stays in the row's raw record).
+    """
     index = cmap.index()
-    best: tuple[int, int, int, list[str], list[str | None]] | None = None  # score, row, height, texts, keys
+    # score, row, height, texts, keys, notes
+    best: tuple[int, int, int, list[str], list[str | None], dict[int, str]] | None = None
     for r in range(min(len(sheet.rows), HEADER_SEARCH_ROWS)):
         if not any(sheet.rows[r]):
             continue
-        texts, keys = _one_row(sheet, r, index, cmap.ratings)
+        texts, keys, notes = _one_row(sheet, r, index, cmap.ratings)
         score = _score(keys)
         if score < 2:
             continue
-        cand = (score, r, 1, texts, keys)
+        cand = (score, r, 1, texts, keys, notes)
         if r + 1 < len(sheet.rows) and not _looks_like_data(sheet.rows[r + 1]):
-            texts2, keys2 = _two_row(sheet, r, index, cmap.ratings)
+            texts2, keys2, notes2 = _two_row(sheet, r, index, cmap.ratings)
             if _score(keys2) > score:
-                cand = (_score(keys2), r, 2, texts2, keys2)
+                cand = (_score(keys2), r, 2, texts2, keys2, notes2)
         if best is None or cand[0] > best[0]:
             best = cand
     if best is None:
         return None
-    _, r, height, texts, keys = best
+    _, r, height, texts, keys, notes = best
     columns: dict[str, int] = {}
+    more: dict[str, list[int]] = {}
     headers: dict[int, str] = {}
     ratings: dict[int, int] = {}
     errors: list[RowError] = []
+    layout: list[tuple[int, str, str, str]] = []
+    titles: list[str] = []
+    for i in range(r):
+        line = " ".join(t for t in sheet.rows[i] if t)
+        if line:
+            titles.append(line)
+            layout.append((i + 1, "title", line, ""))
+    for i in range(r, r + height):
+        layout.append((i + 1, "header", " | ".join(t for t in sheet.rows[i] if t), ""))
     header_row = r + height  # Excel number of the last header row
     for c, (text, key) in enumerate(zip(texts, keys, strict=True)):
         if not text:
             continue
         headers[c] = text
+        if c in notes:
+            errors.append(RowError(file, sheet.name, header_row, text, "", notes[c], "warning", c + 1))
         if key is None:
             if warn_unknown:
                 message = (
-                    "Cột xếp loại không ghi năm; hãy ghi tiêu đề dạng 'Xếp loại 2024'. Không đọc cột này."
+                    "Cột xếp loại không ghi năm; hãy ghi tiêu đề dạng 'Xếp loại 2024'. "
+                    "Giá trị được giữ trong bản ghi gốc của từng người."
                     if cmap.ratings and is_rating_group(fold(text))
-                    else "Cột không có trong mẫu; không đọc cột này."
+                    else "Cột không có trong mẫu; giá trị được giữ trong bản ghi gốc của từng người."
                 )
                 errors.append(RowError(file, sheet.name, header_row, text, "", message, "warning", c + 1))
             continue
@@ -493,7 +569,8 @@ def locate(sheet: Sheet, cmap: ColumnMap, file: str, *, warn_unknown: bool = Tru
                         header_row,
                         text,
                         "",
-                        f"Cột xếp loại năm {year} bị lặp; chỉ đọc cột đầu tiên.",
+                        f"Cột xếp loại năm {year} bị lặp; đọc cột đầu tiên, giá trị cột này được giữ "
+                        "trong bản ghi gốc.",
                         "warning",
                         c + 1,
                     )
@@ -502,6 +579,7 @@ def locate(sheet: Sheet, cmap: ColumnMap, file: str, *, warn_unknown: bool = Tru
                 ratings[year] = c
             continue
         if key in columns:
+            more.setdefault(key, []).append(c)
             errors.append(
                 RowError(
                     file,
@@ -509,7 +587,8 @@ def locate(sheet: Sheet, cmap: ColumnMap, file: str, *, warn_unknown: bool = Tru
                     header_row,
                     text,
                     "",
-                    f"Cột bị lặp (trùng với cột '{headers.get(columns[key], '')}'); chỉ đọc cột đầu tiên.",
+                    f"Cột này cùng là trường '{key}' với cột '{headers.get(columns[key], '')}': đọc cột "
+                    "đầu, dùng cột này khi cột đầu trống; mọi giá trị vẫn giữ trong bản ghi gốc.",
                     "warning",
                     c + 1,
                 )
@@ -519,16 +598,21 @@ def locate(sheet: Sheet, cmap: ColumnMap, file: str, *, warn_unknown: bool = Tru
     start = r + height
     _fill_merged_down(sheet, start)
     data: list[tuple[int, list[str]]] = []
+    sections: dict[int, tuple[str, ...]] = {}
+    current: list[str] = []
     after_signature = False
+    required = {x.key for x in cmap.required}
     for i in range(start, len(sheet.rows)):
         cells = sheet.rows[i]
         if not any(cells):
             continue
+        line = " | ".join(t for t in cells if t)
         if i == start and _is_numbering(cells):
+            layout.append((i + 1, "numbering", line, "dòng đánh số cột"))
             continue
         if after_signature:
             if sum(1 for t in cells if t) >= 3 and any(
-                cells[c] for k, c in columns.items() if c < len(cells) and k in {x.key for x in cmap.required}
+                cells[c] for k, c in columns.items() if c < len(cells) and k in required
             ):
                 errors.append(
                     RowError(
@@ -541,14 +625,51 @@ def locate(sheet: Sheet, cmap: ColumnMap, file: str, *, warn_unknown: bool = Tru
                         "warning",
                     )
                 )
+                layout.append((i + 1, "ignored", line, "sau phần chữ ký"))
+            else:
+                layout.append((i + 1, "signature", line, "phần chữ ký"))
             continue
         if is_signature(cells):
             after_signature = True
+            layout.append((i + 1, "signature", line, "phần chữ ký"))
             continue
-        if is_total(cells) or _is_section(cells, columns):
+        if is_total(cells):
+            layout.append((i + 1, "total", line, "dòng cộng / tổng cộng"))
+            continue
+        if _is_section(cells, columns):
+            heading = " ".join(t for t in cells if t)
+            level = _section_level(heading)
+            current = [h for h in current if _section_level(h) < level] + [heading]
+            layout.append((i + 1, "section", heading, "dòng mục"))
+            continue
+        if _is_numbering(cells) and not any(
+            cells[c] for c in columns.values() if c < len(cells) and c != columns.get("stt")
+        ):
+            layout.append((i + 1, "numbering", line, "dòng đánh số cột"))
             continue
         data.append((i + 1, cells))
-    return Table(file, sheet, header_row, columns, headers, ratings, data, errors)
+        layout.append((i + 1, "data", line, ""))
+        if current:
+            sections[i + 1] = tuple(current)
+    return Table(
+        file, sheet, header_row, columns, headers, ratings, data, errors, more, layout, sections, titles
+    )
+
+
+_ROMAN = re.compile(r"^([IVXLC]+)[.)]?\s")
+_LETTER = re.compile(r"^([A-Za-zĐđ])[.)]\s")
+_ARABIC = re.compile(r"^(\d{1,2})[.)]\s")
+
+
+def _section_level(heading: str) -> int:
+    """How deep a section heading sits: I. (1) over A. (2) over 1. (3); unnumbered headings at 2."""
+    if _ROMAN.match(heading):
+        return 1
+    if _LETTER.match(heading):
+        return 2
+    if _ARABIC.match(heading):
+        return 3
+    return 2
 
 
 _DATA_LIKE = re.compile(r"^\d{9,}$|^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}$")
@@ -576,6 +697,9 @@ def _fill_merged_down(sheet: Sheet, start: int) -> None:
 
 
 def _is_numbering(cells: list[str]) -> bool:
+    first = next((t for t in cells if t), "")
+    if not _NUMBERING.match(first):
+        return False
     nums = [t for t in cells if t]
     if len(nums) < 3 or not all(_NUMBERING.match(t) for t in nums):
         return False
@@ -583,14 +707,25 @@ def _is_numbering(cells: list[str]) -> bool:
     return values == sorted(values) and len(set(values)) == len(values)
 
 
+_SECTION_PREFIX = re.compile(r"^(?:[IVXLC]+|[A-Za-zĐđ]|\d{1,2})[.)]\s+\S")
+
+
 def _is_section(cells: list[str], columns: dict[str, int]) -> bool:
-    """A heading row inside the table ("I. CÁN BỘ", "A | Khối Đảng")."""
+    """A heading row inside the table ("I. CÁN BỘ", "A | Khối Đảng", "III. NGƯỜI HOẠT ĐỘNG ...")."""
+    if len(cells) - cells.count("") > 2:  # a record, the common case: said fast
+        return False
     filled = [(c, t) for c, t in enumerate(cells) if t]
     mapped = {c: k for k, c in columns.items()}
     if len(filled) == 1:
         c, t = filled[0]
+        if re.fullmatch(r"[\d.,]+", t):
+            return False
         in_heading_column = c == 0 or mapped.get(c) in (None, "stt")
-        return in_heading_column and c != columns.get("name") and not re.fullmatch(r"[\d.,]+", t)
+        if in_heading_column and c != columns.get("name"):
+            return True
+        # alone in the name column: a heading only when it reads like one
+        folded = fold(t)
+        return bool(_SECTION_PREFIX.match(t)) or (t.isupper() and bool(_SECTION_WORDS.match(folded)))
     if len(filled) == 2:
         (c, t), (c2, t2) = filled
         return (

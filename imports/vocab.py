@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from imports.text import fold
+from imports.text import clean, fold
 
 
 def _key(label: str) -> str:
@@ -26,13 +26,24 @@ class Vocab:
     prefix: bool = False  # also match "label + more words" ("Đại học Luật" -> dai_hoc)
     _index: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     _prefixes: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
+    ambiguous: dict[str, str] = field(default_factory=dict, compare=False)  # folded label -> question
+    _exact: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    _canonical: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         index: dict[str, str] = {}
+        canonical: dict[str, str] = {}
         for label, code in self.entries:
             index.setdefault(_key(label), code)
+            canonical.setdefault(_key(label), label)
             index.setdefault(_key(code), code)
+            canonical.setdefault(_key(code), label)
         object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_canonical", canonical)
+        exact = {clean(label).casefold() for label, _ in self.entries} | {
+            c.casefold() for _, c in self.entries
+        }
+        object.__setattr__(self, "_exact", frozenset(exact))
         prefixes = sorted(((k, v) for k, v in index.items() if k), key=lambda kv: len(kv[0]), reverse=True)
         object.__setattr__(self, "_prefixes", tuple(prefixes))
 
@@ -54,6 +65,47 @@ class Vocab:
                 return code, key[len(label) + 1 :]
         return None, key
 
+    def match(self, value: str) -> Match:
+        """The code of a value, and how it was read: exactly, as a near-miss, or not at all.
+
+        A label written as in the list (any case) is exact. A label that matches only once
+        its accents are ignored ("Thac si", "Đại hoc") or with one letter wrong ("Đai hoc",
+        "Thạc sỉ") is accepted with `read_as` set, so the reader can say "read as Thạc sĩ".
+        An abbreviation listed in `ambiguous` is never guessed: its question comes back.
+        """
+        written = clean(value).casefold()
+        key = _key(value)
+        if key in self.ambiguous:
+            return Match(None, question=self.ambiguous[key])
+        code = self._index.get(key)
+        if code is not None:
+            if written in self._exact or not self._has_accents(key):
+                return Match(code)
+            return Match(code, read_as=self._canonical[key])
+        if self.prefix:
+            code, rest = self.lookup_prefix(value)
+            if code is not None:
+                return Match(code, rest=rest)
+        near = self._near(key)
+        if near is not None:
+            return Match(self._index[near], read_as=self._canonical[near])
+        return Match(None)
+
+    def _has_accents(self, key: str) -> bool:
+        """Whether the canonical spelling of a folded label carries letters beyond ASCII."""
+        label = self._canonical.get(key, "")
+        return not label.isascii()
+
+    def _near(self, key: str) -> str | None:
+        """The one label (folded) within one edit of `key`; None when none or several codes are that close."""
+        if len(key) < 5:
+            return None
+        hits = {k for k in self._index if abs(len(k) - len(key)) <= 1 and len(k) >= 5 and _one_edit(k, key)}
+        codes = {self._index[k] for k in hits}
+        if len(codes) != 1:
+            return None
+        return min(hits, key=len)
+
     @property
     def labels(self) -> list[str]:
         """One canonical label per code, in order (for dropdowns)."""
@@ -70,8 +122,44 @@ class Vocab:
         return list(dict.fromkeys(code for _, code in self.entries))
 
 
-def _v(name: str, *pairs: tuple[str, str], prefix: bool = False) -> Vocab:
-    return Vocab(name, tuple(pairs), prefix)
+@dataclass(frozen=True)
+class Match:
+    """How a value was read by `Vocab.match`."""
+
+    code: str | None
+    read_as: str | None = None  # the label it was taken for, when not written exactly
+    question: str | None = None  # for an ambiguous abbreviation: what to ask the office
+    rest: str = ""  # for a prefix match: the words after the label ("Đại học Luật" -> "luat")
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two strings differ by exactly one substitution, insertion, deletion or swap."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) != 1:
+        return False
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
+
+
+def _v(
+    name: str, *pairs: tuple[str, str], prefix: bool = False, ambiguous: dict[str, str] | None = None
+) -> Vocab:
+    return Vocab(name, tuple(pairs), prefix, ambiguous={_key(k): v for k, v in (ambiguous or {}).items()})
 
 
 def _many(code: str, *labels: str) -> list[tuple[str, str]]:
@@ -183,7 +271,27 @@ STATE_MANAGEMENT = _v(
         "chuyen_vien_cao_cap", "Chuyên viên cao cấp", "CVCC", "QLNN ngạch chuyên viên cao cấp", "Ngạch CVCC"
     ),
     *_many("chuyen_vien_chinh", "Chuyên viên chính", "CVC", "QLNN ngạch chuyên viên chính", "Ngạch CVC"),
-    *_many("chuyen_vien", "Chuyên viên", "CV", "QLNN ngạch chuyên viên", "Ngạch chuyên viên"),
+    # a degree in public administration counts as the chuyên viên chính programme
+    *_many(
+        "chuyen_vien_chinh",
+        "Cử nhân hành chính",
+        "CNHC",
+        "Cử nhân quản lý nhà nước",
+        "Cử nhân quản lý hành chính công",
+        "Thạc sĩ quản lý hành chính công",
+        "Thạc sĩ hành chính công",
+        "Chương trình chuyên viên chính",
+        "Bồi dưỡng ngạch chuyên viên chính",
+    ),
+    *_many(
+        "chuyen_vien",
+        "Chuyên viên",
+        "CV",
+        "QLNN ngạch chuyên viên",
+        "Ngạch chuyên viên",
+        "Chương trình chuyên viên",
+        "Bồi dưỡng ngạch chuyên viên",
+    ),
     *_many(
         "none",
         "Cán sự",
@@ -209,8 +317,12 @@ RATING = _v(
         "Hoàn thành xuất sắc",
         "Xuất sắc",
         "XS",
+        "Hoàn thành xuất sắc NV",
+        "HT xuất sắc NV",
     ),
-    *_many("tot", "Hoàn thành tốt nhiệm vụ", "HTTNV", "HTT", "Hoàn thành tốt", "Tốt"),
+    *_many(
+        "tot", "Hoàn thành tốt nhiệm vụ", "HTTNV", "Hoàn thành tốt", "Tốt", "Hoàn thành tốt NV", "HT tốt NV"
+    ),
     *_many(
         "hoan_thanh",
         "Hoàn thành nhiệm vụ",
@@ -220,8 +332,22 @@ RATING = _v(
         "Hoàn thành nhiệm vụ nhưng còn hạn chế về năng lực",
         "HTNV nhưng còn hạn chế về năng lực",
         "Hoàn thành nhiệm vụ nhưng còn hạn chế",
+        "Hoàn thành NV",
+        "HTNV nhưng còn hạn chế",
     ),
-    *_many("khong_hoan_thanh", "Không hoàn thành nhiệm vụ", "KHTNV", "KHT", "Không hoàn thành"),
+    *_many(
+        "khong_hoan_thanh",
+        "Không hoàn thành nhiệm vụ",
+        "KHTNV",
+        "KHT",
+        "Không hoàn thành",
+        "Không hoàn thành NV",
+    ),
+    ambiguous={
+        "HTT": "'HTT' có thể là Hoàn thành tốt (HTTNV) hoặc Hoàn thành xuất sắc (HTXSNV) nhiệm vụ; "
+        "hãy ghi rõ mức xếp loại.",
+        "HTXSTNV": "Không rõ là Hoàn thành xuất sắc hay Hoàn thành tốt nhiệm vụ; hãy ghi rõ.",
+    },
 )
 
 YES_NO = _v(

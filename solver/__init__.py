@@ -1,4 +1,4 @@
-"""Staffing solver: exchange format, CP-SAT/flow model, explanations. Standard library and ortools only."""
+"""Staffing solver: exchange format, CP-SAT/flow model, explanations. Stdlib, ortools and numpy only."""
 
 from solver.options import Progress, SolveOptions
 from solver.plan import Plan, plan_from_dict, plan_to_dict

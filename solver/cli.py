@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 
 from solver.options import SolveOptions
@@ -25,15 +27,28 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--problem", required=True, type=Path, help="problem JSON (staffing-problem/1)")
     p.add_argument("--out", required=True, type=Path, help="where to write the plan JSON (staffing-plan/1)")
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
-    p.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
+    p.add_argument(
+        "--workers", type=int, default=2, help="CP-SAT workers and component processes (default 2)"
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--commune", action="append", default=None, help="re-solve only this commune (repeatable)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 
 
+def _process_age() -> float:
+    """Seconds since this process started (interpreter start and imports count against the limit)."""
+    try:
+        start_ticks = int(Path("/proc/self/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text(encoding="ascii").split()[0])
+        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns 0 (plan written), 1 (invalid problem) or 2 (infeasible)."""
+    started = time.monotonic() - _process_age()
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     try:
@@ -76,7 +91,13 @@ def main(argv: list[str] | None = None) -> int:
             )
 
     options = SolveOptions(
-        time_limit=args.time_limit, workers=args.workers, seed=args.seed, communes=communes
+        time_limit=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        communes=communes,
+        processes=args.workers,
+        # the limit bounds the whole run: reading the problem (spent) and writing the plan (estimated)
+        outside_s=(time.monotonic() - started) + 3e-4 * len(problem.people),
     )
     plan = solve(problem, options, progress)
     out = plan_to_dict(plan)

@@ -56,6 +56,14 @@ class SolveContext:
         self.options = options
         self.person_index = {p.id: i for i, p in enumerate(scope.people)}
         self.position_index = {p.id: j for j, p in enumerate(scope.positions)}
+        # relations as pairs of scope indices, split per component on first use (a national problem
+        # has thousands: checking all of them for every flow of every component was quadratic)
+        self.rel_pairs = [
+            (self.person_index[r.a], self.person_index[r.b])
+            for r in problem.relations
+            if r.a in self.person_index and r.b in self.person_index
+        ]
+        self._comp_rels: dict[str, list[tuple[int, int]]] = {}
         self.locked_pairs: dict[int, int] = {}  # person idx -> pair idx
         wanted = {self.person_index[p]: self.position_index[s] for p, s in scope.locks.items()}
         if wanted:
@@ -76,13 +84,22 @@ class SolveContext:
             short[LEVELS.index(pos.level)] += max(0, pos.min - count[j])
         return short, n
 
+    def relations_of(self, comp: Component) -> list[tuple[int, int]]:
+        """Relations (scope person indices) with both people in the component."""
+        key = comp.communes[0] if comp.communes else ""
+        rels = self._comp_rels.get(key)
+        if rels is None:
+            members = set(comp.people)
+            rels = [(a, b) for a, b in self.rel_pairs if a in members and b in members]
+            self._comp_rels[key] = rels
+        return rels
+
     def violations(self, comp: Component, chosen: Sequence[int]) -> list[tuple[int, int]]:
         """Side constraints the flow ignores (relations, overlapping caps) broken by a solution."""
         pairs, scope = self.pairs, self.scope
         seat = {pairs.person[k]: k for k in chosen}
         bad: list[tuple[int, int]] = []
-        for rel in self.problem.relations:
-            a, b = self.person_index.get(rel.a), self.person_index.get(rel.b)
+        for a, b in self.relations_of(comp):
             if a in seat and b in seat:
                 pa = scope.positions[pairs.position[seat[a]]]
                 pb = scope.positions[pairs.position[seat[b]]]

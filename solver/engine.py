@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import ortools
 
@@ -98,6 +102,74 @@ def solve_component(ctx: SolveContext, comp: Component, budget12: float) -> Comp
     )
 
 
+_JOB: tuple[SolveContext, list[Component]] | None = None  # what forked pool workers inherit
+
+
+ReportFn = Callable[[float], None]
+
+
+def _job12(i: int, budget: float, report: ReportFn | None, res: CompResult | None) -> CompResult:
+    if _JOB is None:
+        raise RuntimeError("no solve in progress")
+    ctx, comps = _JOB
+    return solve_component(ctx, comps[i], budget)
+
+
+def _job3(i: int, budget: float, report: ReportFn | None, res: CompResult | None) -> CompResult:
+    if _JOB is None or res is None:
+        raise RuntimeError("no solve in progress")
+    ctx, comps = _JOB
+    if res.method in ("flow", "flow+branch"):
+        lagrangian_stage3(ctx, comps[i], res, budget, ctx.options.gap_limit, report)
+    else:
+        cpsat_quality(ctx, comps[i], res, budget, report or (lambda _v: None))
+    return res
+
+
+def _schedule(
+    pool: Any,
+    n_proc: int,
+    order: list[int],
+    comps: list[Component],
+    budget_of: Callable[[int, int, float], float],
+    job: Callable[[int, float, Callable[[float], None] | None, CompResult | None], CompResult],
+    finished: Callable[[int, CompResult], None],
+    reporter: Callable[[int, float], Callable[[float], None]] | None,
+    previous: list[CompResult] | None = None,
+) -> None:
+    """Run `job` on the components of `order` (largest first), at most n_proc at a time.
+
+    Each component's time budget is set when it starts, in proportion to its pairs among those not
+    finished yet (times the number of processes), so time a component leaves unused goes to the next.
+    """
+    pending = deque(order)
+    left_pairs = max(1, sum(len(comps[i].pairs) for i in order))
+    if pool is None:
+        while pending:
+            i = pending.popleft()
+            budget = budget_of(i, left_pairs, time.monotonic())
+            report = reporter(i, budget) if reporter is not None else None
+            res = job(i, budget, report, previous[i] if previous is not None else None)
+            left_pairs = max(1, left_pairs - len(comps[i].pairs))
+            finished(i, res)
+        return
+    running: dict[int, Any] = {}
+    while pending or running:
+        while pending and len(running) < n_proc:
+            i = pending.popleft()
+            budget = budget_of(i, left_pairs, time.monotonic())
+            args = (i, budget, None, previous[i] if previous is not None else None)
+            running[i] = pool.apply_async(job, args)
+        ready = [i for i, r in running.items() if r.ready()]
+        if not ready:
+            time.sleep(0.005)
+            continue
+        for i in sorted(ready):
+            res = running.pop(i).get()
+            left_pairs = max(1, left_pairs - len(comps[i].pairs))
+            finished(i, res)
+
+
 @dataclass
 class SolveResult:
     """Everything the plan builder needs."""
@@ -114,7 +186,7 @@ class SolveResult:
 def run(problem: Problem, options: SolveOptions, progress: ProgressFn | None = None) -> SolveResult:
     """Solve the problem (or the communes of options.communes) and return the raw solution."""
     t0 = time.monotonic()
-    deadline = t0 + options.time_limit
+    deadline = t0 + options.time_limit - options.outside_s
     lock = threading.Lock()
     placed_sofar = 0
     short_sofar = [0, 0, 0, 0]
@@ -153,59 +225,73 @@ def run(problem: Problem, options: SolveOptions, progress: ProgressFn | None = N
     )
     emit(1, 0.05, f"{len(pairs.person)} cặp hợp lệ, {len(comps)} cụm xã độc lập", figures=False)
 
-    # priorities 1-2 for every component first (fast), then quality with the time that is left
-    results: list[CompResult] = []
-    done = 0
-    for comp in comps:
-        share = len(comp.pairs) / total
-        budget12 = max(2.0, (deadline - time.monotonic()) * 0.6 * share)
-        res = solve_component(ctx, comp, budget12)
-        results.append(res)
-        done += len(comp.pairs)
-        placed_sofar += res.placed
-        short_sofar = [a + b for a, b in zip(short_sofar, res.shortfall, strict=True)]
-        emit(1, done / total, f"Ưu tiên 1-2: đã giải {len(results)}/{len(comps)} cụm xã")
-    t2 = time.monotonic()
-    # the flows settle priorities 1 and 2 together: stage 2 only confirms placement
-    emit(2, 0.0, "Ưu tiên 2: xác nhận số người được bố trí")
-    emit(2, 1.0, f"Ưu tiên 1-2: bố trí {placed_sofar} người, thiếu {sum(short_sofar)} chỗ tối thiểu")
+    # priorities 1-2 for every component first (fast), then quality with the time that is left;
+    # components in parallel processes when options.processes > 1 (each job is deterministic, so the
+    # plan does not depend on the number of processes unless the time limit cuts a stage short)
+    n_proc = max(1, min(options.processes, len(comps)))
+    global _JOB
+    _JOB = (ctx, comps)
+    pool = multiprocessing.get_context("fork").Pool(n_proc) if n_proc > 1 else None
+    try:
+        results: list[CompResult] = [None] * len(comps)  # type: ignore[list-item]
+        done = 0
 
-    # leave time for the explanations after the solve
-    deadline3 = deadline - 0.05 * options.time_limit - 0.0003 * len(scope.people)
-    todo = [(c, r) for c, r in zip(comps, results, strict=True) if not r.optimal_3]
-    left_pairs = max(1, sum(len(c.pairs) for c, _ in todo))
-    done = 0
-    emit(3, 0.0, "Tối ưu chất lượng phương án")
-    for comp, res in todo:
-        budget = max(0.0, (deadline3 - time.monotonic()) * len(comp.pairs) / left_pairs)
-        left_pairs -= len(comp.pairs)
-        frac = done / total
-        share = len(comp.pairs) / total
-        started = time.monotonic()
+        def budget12(i: int, left_pairs: int, now: float) -> float:
+            return max(2.0, (deadline - now) * 0.6 * min(1.0, n_proc * len(comps[i].pairs) / left_pairs))
 
-        def report(
-            value: float,
-            frac: float = frac,
-            share: float = share,
-            started: float = started,
-            span: float = budget,
-        ) -> None:
-            # within a component, progress follows the time it may use
-            used = min(1.0, (time.monotonic() - started) / max(span, 1e-6))
-            emit(3, frac + share * used, f"Phương án tốt hơn: điểm chất lượng {value:.0f}")
+        def finished12(i: int, res: CompResult) -> None:
+            nonlocal done, placed_sofar, short_sofar
+            results[i] = res
+            done += len(comps[i].pairs)
+            placed_sofar += res.placed
+            short_sofar = [a + b for a, b in zip(short_sofar, res.shortfall, strict=True)]
+            emit(1, done / total, f"Ưu tiên 1-2: đã giải {done_count()}/{len(comps)} cụm xã")
 
-        if res.method in ("flow", "flow+branch"):
-            lagrangian_stage3(ctx, comp, res, budget, options.gap_limit, report)
-        else:
-            cpsat_quality(ctx, comp, res, budget, report)
-        done += len(comp.pairs)
-        emit(3, done / total, f"Đã tối ưu chất lượng {len(results)} cụm xã")
+        def done_count() -> int:
+            return sum(1 for r in results if r is not None)
+
+        _schedule(pool, n_proc, list(range(len(comps))), comps, budget12, _job12, finished12, None)
+        t2 = time.monotonic()
+        # the flows settle priorities 1 and 2 together: stage 2 only confirms placement
+        emit(2, 0.0, "Ưu tiên 2: xác nhận số người được bố trí")
+        emit(2, 1.0, f"Ưu tiên 1-2: bố trí {placed_sofar} người, thiếu {sum(short_sofar)} chỗ tối thiểu")
+
+        # leave time for the explanations and the plan after the solve
+        deadline3 = deadline - 0.05 * options.time_limit - 0.0006 * len(scope.people)
+        todo = [i for i, r in enumerate(results) if not r.optimal_3]
+        done = 0
+        emit(3, 0.0, "Tối ưu chất lượng phương án")
+
+        def budget3(i: int, left_pairs: int, now: float) -> float:
+            return max(0.0, (deadline3 - now) * min(1.0, n_proc * len(comps[i].pairs) / left_pairs))
+
+        def finished3(i: int, res: CompResult) -> None:
+            nonlocal done
+            results[i] = res
+            done += len(comps[i].pairs)
+            emit(3, done / total, f"Đã tối ưu chất lượng {len(results)} cụm xã")
+
+        def reporter(i: int, budget: float) -> Callable[[float], None]:
+            frac, share, started = done / total, len(comps[i].pairs) / total, time.monotonic()
+
+            def report(value: float) -> None:
+                # within a component, progress follows the time it may use
+                used = min(1.0, (time.monotonic() - started) / max(budget, 1e-6))
+                emit(3, frac + share * used, f"Phương án tốt hơn: điểm chất lượng {value:.0f}")
+
+            return report
+
+        _schedule(pool, n_proc, todo, comps, budget3, _job3, finished3, reporter, results)
+    finally:
+        _JOB = None
+        if pool is not None:
+            pool.close()
+            pool.join()
     t3 = time.monotonic()
     emit(3, 1.0, "Hoàn tất")
     assignment = dict(scope.kept)
     for res in results:
         for k in res.chosen:
             assignment[scope.people[pairs.person[k]].id] = scope.positions[pairs.position[k]].id
-    s12 = sum(r.seconds["stages12"] for r in results)
-    seconds = {"prepare": t1 - t0, "stages12": s12, "stage3": (t2 - t1 - s12) + (t3 - t2)}
+    seconds = {"prepare": t1 - t0, "stages12": t2 - t1, "stage3": t3 - t2}
     return SolveResult(scope, pairs, comps, results, assignment, seconds)

@@ -7,6 +7,8 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
+import numpy as np
+from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
 
 from solver.context import CompResult, SolveContext, laminar_caps, nonlinear_penalty, tier_weights
@@ -14,6 +16,9 @@ from solver.pairs import Component
 from solver.problem import LEADERSHIP, LEVELS
 
 logger = logging.getLogger(__name__)
+
+_EMPTY = np.zeros(0, dtype=np.int32)
+Costs = Sequence[int] | NDArray[np.int64]  # quality costs aligned with FlowNet.free_pairs
 
 
 class FlowNet:
@@ -34,25 +39,38 @@ class FlowNet:
         lock_count: dict[int, int] = defaultdict(int)
         for k in self.locked_chosen:
             lock_count[pairs.position[k]] += 1
-        self.free_pairs = [k for k in comp.pairs if pairs.person[k] not in locked]
-        free_people = sorted({pairs.person[k] for k in self.free_pairs})
+        # the pair arcs as numpy arrays: a national component has millions of pairs
+        person_arr = np.frombuffer(pairs.person, dtype=np.int32) if len(pairs.person) else _EMPTY
+        position_arr = np.frombuffer(pairs.position, dtype=np.int32) if len(pairs.position) else _EMPTY
+        comp_pairs = np.frombuffer(comp.pairs, dtype=np.int32) if len(comp.pairs) else _EMPTY
+        is_locked = np.zeros(len(scope.people), dtype=bool)
+        is_locked[list(locked)] = True
+        fp = comp_pairs[~is_locked[person_arr[comp_pairs]]] if len(comp_pairs) else _EMPTY
+        self._fp = fp
+        self.free_pairs: list[int] = fp.tolist()
+        free = np.unique(person_arr[fp]) if len(fp) else _EMPTY
+        free_people: list[int] = free.tolist()
         self.n = n = len(free_people)
         self.free_people = free_people
         mins = [0, 0, 0, 0]
-        person_node = {i: 2 + t for t, i in enumerate(free_people)}
+        node_of_person = np.full(len(scope.people), -1, dtype=np.int64)
+        node_of_person[free] = np.arange(2, 2 + n, dtype=np.int64)
         node = 2 + n
-        position_node = {}
+        node_of_position = np.full(len(scope.positions), -1, dtype=np.int64)
         for j in comp.positions:
-            position_node[j] = node
+            node_of_position[j] = node
             node += 1
-        tails = [0] * n
-        heads = [person_node[i] for i in free_people]
-        caps = [1] * n
-        self.first_pair_arc = len(tails)
-        self.pair_arc = {k: self.first_pair_arc + t for t, k in enumerate(self.free_pairs)}
-        tails += [person_node[pairs.person[k]] for k in self.free_pairs]
-        heads += [position_node[pairs.position[k]] for k in self.free_pairs]
-        caps += [1] * len(self.free_pairs)
+        self._pair_person = node_of_person[person_arr[fp]] - 2 if len(fp) else _EMPTY  # 0..n-1
+        self.first_pair_arc = n
+        first_tails = [np.zeros(n, dtype=np.int64), node_of_person[person_arr[fp]] if len(fp) else _EMPTY]
+        first_heads = [
+            np.arange(2, 2 + n, dtype=np.int64),
+            node_of_position[position_arr[fp]] if len(fp) else _EMPTY,
+        ]
+        tails: list[int] = []
+        heads: list[int] = []
+        caps: list[int] = []
+        base_arcs = n + len(fp)
         level_arcs: list[tuple[int, int]] = []  # (arc index, level index or -1 for "extra")
         self.all_caps = True
         for code in comp.communes:
@@ -87,20 +105,22 @@ class FlowNet:
                 level = LEVELS.index(pos.level)
                 if rem_min:
                     mins[level] += rem_min
-                    level_arcs.append((len(tails), level))
-                    tails.append(position_node[j])
+                    level_arcs.append((base_arcs + len(tails), level))
+                    tails.append(int(node_of_position[j]))
                     heads.append(to)
                     caps.append(rem_min)
                 if rem_max > rem_min:
-                    level_arcs.append((len(tails), -1))
-                    tails.append(position_node[j])
+                    level_arcs.append((base_arcs + len(tails), -1))
+                    tails.append(int(node_of_position[j]))
                     heads.append(to)
                     caps.append(rem_max - rem_min)
-        self.bypass = len(tails)
+        self.bypass = base_arcs + len(tails)
         tails.append(0)
         heads.append(1)
         caps.append(n)
-        self.tails, self.heads, self.caps = tails, heads, caps
+        self.tails = np.concatenate([*first_tails, np.array(tails, dtype=np.int64)])
+        self.heads = np.concatenate([*first_heads, np.array(heads, dtype=np.int64)])
+        self.caps = np.concatenate([np.ones(base_arcs, dtype=np.int64), np.array(caps, dtype=np.int64)])
         self.level_arcs = level_arcs
         self.mins = mins
         self.nodes = node
@@ -115,7 +135,7 @@ class FlowNet:
         self.forced = frozenset(level for level in range(4) if shortfall[level] == 0)
 
     def solve(
-        self, costs: Sequence[int] | None = None, placed: int | None = None, banned: Iterable[int] = ()
+        self, costs: Costs | None = None, placed: int | None = None, banned: Iterable[int] = ()
     ) -> list[int] | None:
         """Chosen pairs (locked ones included) of a min-cost flow, or None if costs do not fit.
 
@@ -124,20 +144,18 @@ class FlowNet:
         among flows placing exactly that many.
         """
         n, mins = self.n, self.mins
+        cost_arr = _EMPTY
         if costs is None:
             w_q = 0
             w_p, w_s, w_d, w_h, w_k = tier_weights([n, mins[3], mins[2], mins[1], mins[0]])
         else:
-            lo: dict[int, int] = {}
-            hi: dict[int, int] = {}
-            person = self.ctx.pairs.person
-            for k, c in zip(self.free_pairs, costs, strict=True):
-                i = person[k]
-                if c < lo.get(i, 0):
-                    lo[i] = c
-                if c > hi.get(i, 0):
-                    hi[i] = c
-            q_range = sum(hi.values()) - sum(lo.values())
+            cost_arr = np.asarray(costs, dtype=np.int64)
+            lo = np.zeros(n, dtype=np.int64)
+            hi = np.zeros(n, dtype=np.int64)
+            if len(cost_arr):
+                np.minimum.at(lo, self._pair_person, cost_arr)
+                np.maximum.at(hi, self._pair_person, cost_arr)
+            q_range = int(hi.sum()) - int(lo.sum())
             free_levels = [lv for lv in (3, 2, 1, 0) if lv not in self.forced]
             weights = tier_weights([q_range, *(mins[lv] for lv in free_levels)])
             w_q = weights[0]
@@ -145,10 +163,18 @@ class FlowNet:
             w_k, w_h, w_d, w_s = (by_level.get(lv, 0) for lv in range(4))
             w_p = 0
         level_w = (w_k, w_h, w_d, w_s)
-        arc_costs = [0] * len(self.tails)
-        if costs is not None:
-            f = self.first_pair_arc
-            arc_costs[f : f + len(costs)] = [c * w_q for c in costs]
+        # the range check in Python integers, before numpy could overflow
+        top = (
+            max((abs(int(cost_arr.max())), abs(int(cost_arr.min()))), default=0) * w_q if len(cost_arr) else 0
+        )
+        top = max(top, w_p, *(lw + w_p for lw in level_w))
+        if top * (self.nodes + 1) * 4 >= 2**62:
+            return None
+        arc_costs = np.zeros(len(self.tails), dtype=np.int64)
+        f = self.first_pair_arc
+        fp = self._fp
+        if costs is not None and len(cost_arr):
+            arc_costs[f : f + len(fp)] = cost_arr * w_q
         for a, level in self.level_arcs:
             arc_costs[a] = -(level_w[level] + w_p) if level >= 0 else -w_p
         caps = self.caps
@@ -156,8 +182,8 @@ class FlowNet:
         banned = list(banned)
         forced = self.forced if costs is not None else frozenset()
         if placed is not None or banned or forced:
-            caps = list(caps)
-        supplies = [0] * self.nodes
+            caps = caps.copy()
+        supplies = np.zeros(self.nodes, dtype=np.int64)
         for a, level in self.level_arcs:
             if level in forced:  # lower bound = capacity: the flow through it is given
                 supplies[self.tails[a]] -= caps[a]
@@ -166,18 +192,18 @@ class FlowNet:
         if placed is not None:
             caps[self.bypass] = 0
             supply = placed
-        for k in banned:  # pairs a branch of the relation search has excluded
-            t = self.pair_arc.get(k)
-            if t is not None:
-                caps[t] = 0
-        biggest = max(max(arc_costs, default=0), -min(arc_costs, default=0))
-        if biggest * (self.nodes + 1) * 4 >= 2**62:
-            return None
+        if banned and len(fp):  # pairs a branch of the relation search has excluded
+            ks = np.asarray(sorted(set(banned)), dtype=np.int64)
+            at = np.searchsorted(fp, ks)
+            ok = at < len(fp)
+            at, ks = at[ok], ks[ok]
+            at = at[fp[at] == ks]
+            caps[f + at] = 0
         smcf = min_cost_flow.SimpleMinCostFlow()
         arcs = smcf.add_arcs_with_capacity_and_unit_cost(self.tails, self.heads, caps, arc_costs)
         supplies[0] += supply
         supplies[1] -= supply
-        smcf.set_nodes_supplies(list(range(self.nodes)), supplies)
+        smcf.set_nodes_supplies(np.arange(self.nodes, dtype=np.int64), supplies)
         status = smcf.solve()
         if status != smcf.OPTIMAL:
             # with exclusions and a fixed number to place, no flow is an expected answer
@@ -186,9 +212,7 @@ class FlowNet:
             )
             return None
         flows = smcf.flows(arcs)
-        f = self.first_pair_arc
-        fp = self.free_pairs
-        chosen = [fp[t] for t, v in enumerate(flows[f : f + len(fp)]) if v > 0]
+        chosen: list[int] = fp[np.asarray(flows[f : f + len(fp)]) > 0].tolist() if len(fp) else []
         return sorted(chosen + self.locked_chosen)
 
 
@@ -209,6 +233,10 @@ def relation_search(
     import heapq
 
     locked = set(ctx.locked_pairs.values())
+    root_key = _lex_key(ctx, comp, root)
+    dived = _dive(ctx, comp, net, root, root_key, locked)
+    if dived is not None:
+        return dived
     # best bound first; among equal bounds the deepest node (closest to conflict-free) first
     heap: list[tuple[tuple[int, ...], int, int, frozenset[int], list[int]]] = [
         (_lex_key(ctx, comp, root), 0, 0, frozenset(), root)
@@ -237,11 +265,52 @@ def relation_search(
     return None
 
 
+def _dive(
+    ctx: SolveContext,
+    comp: Component,
+    net: FlowNet,
+    root: list[int],
+    root_key: tuple[int, ...],
+    locked: set[int],
+    rounds: int = 12,
+) -> tuple[list[int], frozenset[int]] | None:
+    """Exclude one seat of every broken relation at once and re-solve, while the flow keeps its value.
+
+    The root flow bounds every plan, so a conflict-free flow with the root's value (shortfall by
+    level, placed) is optimal for priorities 1-2: this settles in a few flows what the branch and
+    bound would do one relation at a time. The seat excluded is the lower-level one (its holder is
+    the easier to replace), the later pair on ties. None if the value drops or conflicts persist.
+    """
+    pos, positions = ctx.pairs.position, ctx.scope.positions
+    bans: set[int] = set()
+    chosen = root
+    for _ in range(rounds):
+        bad = ctx.violations(comp, chosen)
+        if not bad:
+            return chosen, frozenset(bans)
+        for a, b in bad:
+            if a < 0:
+                return None  # an overlapping cap
+            la, lb = LEVELS.index(positions[pos[a]].level), LEVELS.index(positions[pos[b]].level)
+            first, second = (a, b) if (la, a) > (lb, b) else (b, a)  # LEVELS runs key..staff
+            if first not in locked:
+                bans.add(first)
+            elif second not in locked:
+                bans.add(second)
+            else:
+                return None
+        sol = net.solve(banned=bans)
+        if sol is None or _lex_key(ctx, comp, sol) != root_key:
+            return None
+        chosen = sol
+    return None
+
+
 def repair_flow(
     ctx: SolveContext,
     comp: Component,
     net: FlowNet,
-    costs: Sequence[int],
+    costs: Costs,
     placed: int,
     bans: frozenset[int],
     rounds: int = 8,
@@ -321,8 +390,10 @@ def lagrangian_stage3(
             units[code] = list(merged)
     net = FlowNet(ctx, comp)
     net.fix_levels(res.shortfall)
-    base = [pairs.cost[k] * scale for k in net.free_pairs]
+    cost_arr = np.array(pairs.cost, dtype=np.int64)
+    base = cost_arr[net._fp] * scale if len(net._fp) else np.zeros(0, dtype=np.int64)
     lead_free = [(t, k) for t, k in enumerate(net.free_pairs) if k in lead]
+    lead_t = np.array([t for t, _ in lead_free], dtype=np.int64)
     mult_g = dict.fromkeys(comp.communes, 0.0)
     alpha = {c: dict.fromkeys(us, 1.0) for c, us in units.items()}
     beta = {c: dict.fromkeys(us, 1.0) for c, us in units.items()}
@@ -380,9 +451,9 @@ def lagrangian_stage3(
                 v += w_bal * (ai[c][u] - bi[c][u])
             return v
 
-        costs = list(base)
-        for t, k in lead_free:
-            costs[t] += adjust(k)
+        costs = base.copy()
+        if len(lead_t):
+            costs[lead_t] += np.array([adjust(k) for _, k in lead_free], dtype=np.int64)
         flow = net.solve(costs, free_placed)
         if flow is None:
             break
@@ -390,10 +461,8 @@ def lagrangian_stage3(
         locked_value = sum(pairs.cost[k] * scale + (adjust(k) if k in lead else 0) for k in net.locked_chosen)
         if ctx.shortfall_of(comp, x) != (res.shortfall, res.placed):
             break  # the relaxation drifted from priorities 1-2: stop rather than trust it
-        chosen_free = set(x)
-        value = (
-            sum(c for t, c in enumerate(costs) if net.free_pairs[t] in chosen_free) + locked_value
-        ) / scale
+        in_x = np.isin(net._fp, np.array(x, dtype=np.int64))
+        value = (int(costs[in_x].sum()) + locked_value) / scale
         idle += 1
         if value > bound + 1e-9:
             if value > bound + 0.5:

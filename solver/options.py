@@ -11,7 +11,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SolveOptions:
-    """How to solve: time limit (s), CP-SAT workers, seed, communes to re-solve (None: all)."""
+    """How to solve: time limit (s, the whole run), CP-SAT workers, seed, communes to re-solve (None: all)."""
 
     time_limit: float = 60.0
     workers: int = 2
@@ -19,6 +19,8 @@ class SolveOptions:
     communes: frozenset[str] | None = None
     gap_limit: float = 0.005  # relative gap to the bound at which priority 3 stops
     explain: bool = True
+    processes: int = 1  # components solved in parallel (a process pool when > 1); same plan for any value
+    outside_s: float = 0.0  # part of time_limit used outside solve() (reading the problem, writing the plan)
 
 
 @dataclass(frozen=True)

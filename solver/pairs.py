@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from solver.problem import LEADERSHIP, Commune, Person, Position, Problem, requirement_holds
 
 logger = logging.getLogger(__name__)
@@ -220,16 +222,16 @@ def _group_pairs(problem: Problem, scope: Scope, gp: list[int], gj: list[int], o
     unlisted = round(w.preference_unlisted)
     # per-person parts of the cost that do not depend on the seat's commune
     base_staff = [rating_deficit(problem, p) * w_rating for p in people]
-    base_lead = [2 * b for b in base_staff]
     plan_rank = [max((LEVEL_RANK[lv] for lv in p.planned_for), default=-1) for p in people]
     family = [p.job_family for p in people]
     prev = [problem.previous_plan.get(p.id) for p in people]
     was = [LEVEL_RANK[old_level(p)] for p in people]
-    pref_cost: dict[str, dict[int, int]] = {}
+    pref_cost: dict[str, Any] = {}
+    n_people = len(people)
 
-    def prefs_of(code: str) -> dict[int, int]:
+    def prefs_of(code: str) -> Any:
         if code not in pref_cost:
-            d = {}
+            d = np.zeros(n_people, dtype=np.int64)
             for i in _bits(direct[code] | extra[code]):
                 prefs = people[i].preferences
                 if prefs:
@@ -238,8 +240,21 @@ def _group_pairs(problem: Problem, scope: Scope, gp: list[int], gj: list[int], o
             pref_cost[code] = d
         return pref_cost[code]
 
+    # the per-person parts as numpy arrays: the cost of a position's pairs is computed at once
+    base_staff_a = np.array(base_staff, dtype=np.int64)
+    base_lead_a = 2 * base_staff_a
+    plan_rank_a = np.array(plan_rank, dtype=np.int64)
+    was_a = np.array(was, dtype=np.int64)
+    family_code: dict[Any, int] = {}
+    family_a = np.array([family_code.setdefault(f, len(family_code)) for f in family], dtype=np.int64)
+    prev_code: dict[str, int] = {}
+    prev_a = np.array(
+        [-1 if v is None else prev_code.setdefault(v, len(prev_code)) for v in prev], dtype=np.int64
+    )
+    gp_a = np.array(gp, dtype=np.int32)
+    gap_arrays: dict[tuple[Any, ...], Any] = {}
+
     by_value: dict[str, dict[Any, int]] = {}
-    gap_cache: dict[tuple[Any, ...], list[int]] = {}
 
     def req_mask(req: Any) -> int:
         key = (req.attr, req.op, req.value)
@@ -277,46 +292,44 @@ def _group_pairs(problem: Problem, scope: Scope, gp: list[int], gj: list[int], o
             m &= ~disciplined
         if not m:
             continue
-        idx = _bits(m)
+        idx = _bit_array(m)
         # soft gaps depend on the requirement list only: positions copied across communes share them
         signature = tuple((r.attr, r.op, r.value) for r in soft)
-        counts = gap_cache.get(signature)
+        counts = gap_arrays.get(signature)
         if counts is None:
-            counts = [0] * len(people)
+            counts = np.zeros(n_people, dtype=np.int64)
             for r in soft:
-                for i in _bits(all_mask & ~req_mask(r)):
-                    counts[i] += 1
-            gap_cache[signature] = counts
+                miss = _bit_array(all_mask & ~req_mask(r))
+                counts[miss] += 1
+            gap_arrays[signature] = counts
+        g = counts[idx]
         if non_local_soft:
-            local = set(_bits(m & local_mask(commune)))
-            gaps = {i: counts[i] + (i in local) for i in idx}
-        else:
-            gaps = {i: counts[i] for i in idx}
+            local = _bit_array(m & local_mask(commune))
+            g = g + np.isin(idx, local)
         via_extra = m & extra[pos.commune] & ~direct[pos.commune]
-        extra_set = set(_bits(via_extra)) if via_extra else set()
-        prefs = prefs_of(pos.commune)
-        base = base_lead if lead else base_staff
+        is_extra = np.isin(idx, _bit_array(via_extra)) if via_extra else np.zeros(len(idx), dtype=bool)
         need = LEVEL_RANK[pos.level]
-        fam = pos.job_family
-        for i in idx:
-            g = gaps[i]
-            cost = w_gap * g + base[i] + prefs.get(i, 0)
-            if family[i] != fam:
-                cost += w_cont
-            if lead and plan_rank[i] < need:
-                cost += w_plan
-            if was[i] > need:
-                cost += w_senior * (was[i] - need)
-            if prev[i] is not None and prev[i] != pos.id:
-                cost += w_keep
-            is_extra = i in extra_set
-            if is_extra:
-                cost += w_extra
-            out.cost.append(cost)
-            out.gaps.append(g)
-            out.extra.append(1 if is_extra else 0)
-        out.person.extend([gp[i] for i in idx])
-        out.position.extend([gj[j]] * len(idx))
+        cost = w_gap * g + (base_lead_a if lead else base_staff_a)[idx] + prefs_of(pos.commune)[idx]
+        cost += w_cont * (family_a[idx] != family_code.get(pos.job_family, -1))
+        if lead:
+            cost += w_plan * (plan_rank_a[idx] < need)
+        cost += w_senior * np.maximum(was_a[idx] - need, 0)
+        prev_idx = prev_a[idx]
+        cost += w_keep * ((prev_idx >= 0) & (prev_idx != prev_code.get(pos.id, -2)))
+        cost += w_extra * is_extra
+        out.cost.frombytes(cost.astype(np.int32).tobytes())
+        out.gaps.frombytes(g.astype(np.int16).tobytes())
+        out.extra.frombytes(is_extra.astype(np.int8).tobytes())
+        out.person.frombytes(gp_a[idx].tobytes())
+        out.position.frombytes(np.full(len(idx), gj[j], dtype=np.int32).tobytes())
+
+
+def _bit_array(mask: int) -> Any:
+    """Indices of the set bits of a (Python int) mask, as a numpy array."""
+    if not mask:
+        return np.zeros(0, dtype=np.int64)
+    raw = np.frombuffer(mask.to_bytes((mask.bit_length() + 7) // 8, "little"), dtype=np.uint8)
+    return np.flatnonzero(np.unpackbits(raw, bitorder="little"))
 
 
 @dataclass
@@ -326,7 +339,7 @@ class Component:
     communes: list[str]
     people: list[int]
     positions: list[int]
-    pairs: list[int]
+    pairs: array[int]  # pair indices, compact: a national instance has tens of millions
 
 
 def components(problem: Problem, scope: Scope, pairs: Pairs) -> list[Component]:
@@ -339,13 +352,19 @@ def components(problem: Problem, scope: Scope, pairs: Pairs) -> list[Component]:
             c = parent[c]
         return c
 
+    # distinct (person, commune) of the pairs, vectorised: a national instance has tens of millions
+    codes = sorted(scope.communes)
+    code_index = {c: t for t, c in enumerate(codes)}
+    commune_of = np.array([code_index[p.commune] for p in scope.positions], dtype=np.int64)
+    person_arr = np.frombuffer(pairs.person, dtype=np.int32) if len(pairs.person) else np.zeros(0, np.int32)
+    position_arr = (
+        np.frombuffer(pairs.position, dtype=np.int32) if len(pairs.position) else np.zeros(0, np.int32)
+    )
+    pair_commune = commune_of[position_arr] if len(position_arr) else np.zeros(0, np.int64)
+    key = np.unique(person_arr.astype(np.int64) * len(codes) + pair_commune)
     person_communes: dict[int, set[str]] = defaultdict(set)
-    commune_of = [p.commune for p in scope.positions]
-    last = (-1, -1)
-    for i, j in zip(pairs.person, pairs.position, strict=True):
-        if (i, j) != last:
-            person_communes[i].add(commune_of[j])
-            last = (i, j)
+    for v in key.tolist():
+        person_communes[v // len(codes)].add(codes[v % len(codes)])
     for cs in person_communes.values():
         if len(cs) > 1:
             first, *rest = sorted(cs)
@@ -354,14 +373,20 @@ def components(problem: Problem, scope: Scope, pairs: Pairs) -> list[Component]:
                 if a != b:
                     parent[max(a, b)] = min(a, b)
     groups: dict[str, Component] = {}
-    for c in sorted(scope.communes):
+    for c in codes:
         root = find(c)
-        groups.setdefault(root, Component([], [], [], [])).communes.append(c)
+        groups.setdefault(root, Component([], [], [], array("i"))).communes.append(c)
     for j, pos in enumerate(scope.positions):
         groups[find(pos.commune)].positions.append(j)
     for i, cs in sorted(person_communes.items()):
         groups[find(min(cs))].people.append(i)
-    root_of = {c: find(c) for c in scope.communes}
-    for k, j in enumerate(pairs.position):
-        groups[root_of[commune_of[j]]].pairs.append(k)
+    roots = sorted(groups)
+    root_index = {r: t for t, r in enumerate(roots)}
+    comp_of_commune = np.array([root_index[find(c)] for c in codes], dtype=np.int64)
+    if len(pair_commune):
+        pair_comp = comp_of_commune[pair_commune]
+        order = np.argsort(pair_comp, kind="stable").astype(np.int32)
+        bounds = np.searchsorted(pair_comp[order], np.arange(len(roots) + 1))
+        for t, r in enumerate(roots):
+            groups[r].pairs = array("i", order[bounds[t] : bounds[t + 1]].tobytes())
     return [g for g in groups.values() if g.positions]

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from solver.errors import ProblemError
+from solver.fields import SCALES as PERSON_SCALES
 from solver.records import (
     Cap,
     Commune,
@@ -200,7 +201,7 @@ def _load_person(d: Any, path: str, units: Mapping[str, Unit]) -> Person:
     pid, unit = _must(pid), _must(unit)
     if unit not in units:
         raise ProblemError(f"{path}.unit", unit, "unknown unit code")
-    for key in ("education", "political_theory", "state_management"):
+    for key in PERSON_SCALES:
         _Reader.enum(r, key, path, SCALES[key], required=False)
     ratings = []
     for i, rt in enumerate(_Reader.arr(r.get("ratings"), f"{path}.ratings")):

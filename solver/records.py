@@ -13,8 +13,11 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from solver.dates import statutory_retirement, whole_years, years_between
+from solver.fields import PERSON_FIELDS, person_dict
 from solver.vocabulary import FORMAT, GENDERS
 from solver.weights import Weights
+
+SOLVER_FIELDS = tuple(f for f in PERSON_FIELDS if f.solver)
 
 
 @dataclass(frozen=True)
@@ -359,31 +362,7 @@ def _date(d: dt.date | None) -> str | None:
 
 
 def _dump_person(p: Person) -> dict[str, Any]:
-    return {
-        **p.extra,
-        "id": p.id,
-        "name": p.name,
-        "birth_date": _date(p.birth_date),
-        "gender": p.gender,
-        "ethnicity": p.ethnicity,
-        "unit": p.unit,
-        "home_commune": p.home_commune,
-        "category": p.category,
-        "current_title": p.current_title,
-        "job_family": p.job_family,
-        "education": p.education,
-        "field": p.field,
-        "political_theory": p.political_theory,
-        "state_management": p.state_management,
-        "party_member": p.party_member,
-        "service_start": _date(p.service_start),
-        "ratings": [{"year": y, "value": v} for y, v in p.ratings],
-        "planned_for": list(p.planned_for),
-        "disciplined": p.disciplined,
-        "disciplined_until": _date(p.disciplined_until),
-        "preferences": list(p.preferences),
-        **({"retirement_date": _date(p.retirement_date)} if p.retirement_date else {}),
-    }
+    return {**p.extra, **person_dict(lambda name: getattr(p, name), SOLVER_FIELDS)}
 
 
 def _dump_position(p: Position) -> dict[str, Any]:

@@ -6,6 +6,8 @@ import time
 from collections import Counter, defaultdict
 from typing import Any
 
+import numpy as np
+
 from solver.check import hard_failures, relation_conflict, requirement_gap, soft_gaps
 from solver.engine import SOLVER_NAME, SolveResult, run
 from solver.options import ProgressFn, SolveOptions
@@ -41,6 +43,21 @@ def early_retirement(problem: Problem, person: Person) -> EarlyRetirement:
     return EarlyRetirement(band is not None and covered, band, years)
 
 
+def _int32(values: Any) -> Any:
+    """An array('i') as a numpy view (no copy)."""
+    return np.frombuffer(values, dtype=np.int32) if len(values) else np.zeros(0, dtype=np.int32)
+
+
+def _csr(keys: Any, n: int) -> tuple[Any, Any]:
+    """Pair indices sorted by key (stable) and the start of each key's run: the pairs of key i are
+    order[start[i]:start[i + 1]]."""
+    order = np.argsort(keys, kind="stable").astype(np.int32)
+    start = np.zeros(n + 1, dtype=np.int64)
+    if len(keys):
+        np.cumsum(np.bincount(keys, minlength=n), out=start[1:])
+    return order, start
+
+
 def _commune_names(problem: Problem) -> dict[str, str]:
     return {c.code: c.name for c in problem.communes}
 
@@ -60,16 +77,15 @@ class _Explainer:
             self.holders[position].append(person)
         pairs: Pairs = result.pairs
         scope = result.scope
-        self.cands_of_person: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        self.cands_of_position: dict[str, list[str]] = defaultdict(list)
+        # candidate pairs by person and by position as index arrays (CSR), not Python lists per pair
+        self.person_at = {p.id: i for i, p in enumerate(scope.people)}
+        self.position_at = {p.id: j for j, p in enumerate(scope.positions)}
+        self.by_person, self.person_start = _csr(_int32(pairs.person), len(scope.people))
+        self.by_position, self.position_start = _csr(_int32(pairs.position), len(scope.positions))
         self.extra: set[tuple[str, str]] = set()
-        for k in range(len(pairs.person)):
-            pid = scope.people[pairs.person[k]].id
-            sid = scope.positions[pairs.position[k]].id
-            self.cands_of_person[pid].append((pairs.cost[k], sid))
-            self.cands_of_position[sid].append(pid)
-            if pairs.extra[k]:
-                self.extra.add((pid, sid))
+        if len(pairs.extra):
+            for k in np.flatnonzero(np.frombuffer(pairs.extra, dtype=np.int8)).tolist():
+                self.extra.add((scope.people[pairs.person[k]].id, scope.positions[pairs.position[k]].id))
         self.names = _commune_names(problem)
         self.locks = {(k.person, k.position) for k in problem.locks}
         self.in_scope = {p.id for p in scope.people}
@@ -78,6 +94,28 @@ class _Explainer:
             for c in problem.fed_communes(p):
                 self.fed_people[c].append(p)
         self.fail_cache: dict[tuple[Any, str], list[dict[str, Any]]] = {}
+
+    def cands_of_person(self, person_id: str) -> list[tuple[int, str]]:
+        """(quality cost, position id) of every candidate pair of a person."""
+        i = self.person_at.get(person_id)
+        if i is None:
+            return []
+        pairs, positions = self.result.pairs, self.result.scope.positions
+        ks = self.by_person[self.person_start[i] : self.person_start[i + 1]].tolist()
+        return [(pairs.cost[k], positions[pairs.position[k]].id) for k in ks]
+
+    def cands_of_position(self, position_id: str) -> list[str]:
+        """Ids of the people of every candidate pair of a position."""
+        j = self.position_at.get(position_id)
+        if j is None:
+            return []
+        pairs, people = self.result.pairs, self.result.scope.people
+        ks = self.by_position[self.position_start[j] : self.position_start[j + 1]].tolist()
+        return [people[pairs.person[k]].id for k in ks]
+
+    def n_cands_of_position(self, position_id: str) -> int:
+        j = self.position_at.get(position_id)
+        return 0 if j is None else int(self.position_start[j + 1] - self.position_start[j])
 
     def _pos_params(self, position: Position) -> dict[str, Any]:
         return {
@@ -120,7 +158,7 @@ class _Explainer:
             out.append(
                 Reason("local", {"unit": person.unit, "unit_name": problem.unit_by_code[person.unit].name})
             )
-        if len(self.cands_of_position.get(position.id, ())) == 1 and position.min > 0:
+        if self.n_cands_of_position(position.id) == 1 and position.min > 0:
             out.append(Reason("only_candidate"))
         elif position.min > 0 and self.count[position.id] <= position.min:
             out.append(Reason("fills_minimum", {"level": position.level}))
@@ -150,7 +188,7 @@ class _Explainer:
                 )
             )
             return tuple(out)
-        cands = sorted(self.cands_of_person.get(person.id, []))
+        cands = sorted(self.cands_of_person(person.id))
         feeds_params = {"feeds": fed, "commune_names": {c: self.names[c] for c in fed}}
         if not cands:
             if not fed:
@@ -256,7 +294,7 @@ class _Explainer:
         commune = problem.commune_by_code[position.commune]
         fed = self.fed_people.get(position.commune, [])
         reasons: list[Reason] = []
-        cands = self.cands_of_position.get(position.id, [])
+        cands = self.cands_of_position(position.id)
         if not fed:
             reasons.append(Reason("nobody_fed", {"commune": commune.code, "commune_name": commune.name}))
         elif not cands:
@@ -450,6 +488,7 @@ def _base_stats(problem: Problem, options: SolveOptions, t0: float) -> dict[str,
         "parameters": {
             "time_limit": options.time_limit,
             "workers": options.workers,
+            "processes": options.processes,
             "gap_limit": options.gap_limit,
             "communes": sorted(options.communes) if options.communes is not None else None,
         },
@@ -465,31 +504,22 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
     if result.conflict is not None:
         return _infeasible_plan(problem, result, options, t0)
     t1 = time.monotonic()
+    # the time limit bounds the whole run: past it, the rest of the plan is written without reasons
+    # (a small reserve is kept for building and writing the plan); stats say how much was explained
+    stop_at = t0 + options.time_limit * 0.99 - options.outside_s - 2e-5 * len(problem.people)
+    skipped = [0]
+
+    def explaining() -> bool:
+        if not options.explain:
+            return False
+        if skipped[0] or time.monotonic() >= stop_at:
+            skipped[0] += 1
+            return False
+        return True
+
     ex = _Explainer(problem, result)
     people = problem.person_by_id
-    assignments = []
-    gaps_total = 0
-    for person_id, position_id in sorted(result.assignment.items(), key=lambda kv: (kv[1], kv[0])):
-        person, position = people[person_id], problem.position_by_id[position_id]
-        gaps = tuple(soft_gaps(problem, person_id, position_id))
-        gaps_total += len(gaps)
-        if person_id in result.scope.kept:
-            reasons: tuple[Reason, ...] = (Reason("kept_outside"),)
-        else:
-            reasons = ex.assignment_reasons(person, position) if options.explain else ()
-        assignments.append(Assignment(person_id, position_id, gaps, reasons))
-    unplaced = []
-    for person in problem.people:
-        if person.id in result.assignment:
-            continue
-        er = early_retirement(problem, person)
-        reasons = ex.unplaced_reasons(person) if options.explain else ()
-        if er.eligible:
-            reasons = (
-                *reasons,
-                Reason("early_retirement", {"years": er.years_to_retirement, "band": er.band}),
-            )
-        unplaced.append(Unplaced(person.id, reasons, er))
+    # the most useful explanations first, should time run out: shortfalls, unplaced, assignments
     count = Counter(result.assignment.values())
     shortfalls = []
     short_levels = [0, 0, 0, 0]
@@ -497,10 +527,33 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
         missing = position.min - count[position.id]
         if missing > 0:
             short_levels[LEVELS.index(position.level)] += missing
-            if options.explain and position.commune in result.scope.communes:
+            if position.commune in result.scope.communes and explaining():
                 shortfalls.append(ex.shortfall(position, missing))
             else:
                 shortfalls.append(Shortfall(position.id, missing))
+    unplaced = []
+    for person in problem.people:
+        if person.id in result.assignment:
+            continue
+        er = early_retirement(problem, person)
+        reasons: tuple[Reason, ...] = ex.unplaced_reasons(person) if explaining() else ()
+        if er.eligible:
+            reasons = (
+                *reasons,
+                Reason("early_retirement", {"years": er.years_to_retirement, "band": er.band}),
+            )
+        unplaced.append(Unplaced(person.id, reasons, er))
+    assignments = []
+    gaps_total = 0
+    for person_id, position_id in sorted(result.assignment.items(), key=lambda kv: (kv[1], kv[0])):
+        person, position = people[person_id], problem.position_by_id[position_id]
+        gaps = tuple(soft_gaps(problem, person_id, position_id))
+        gaps_total += len(gaps)
+        if person_id in result.scope.kept:
+            reasons = (Reason("kept_outside"),)
+        else:
+            reasons = ex.assignment_reasons(person, position) if explaining() else ()
+        assignments.append(Assignment(person_id, position_id, gaps, reasons))
     t2 = time.monotonic()
     res = result.results
     optimal_12 = all(r.optimal_12 for r in res)
@@ -525,7 +578,23 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
         "pairs": len(result.pairs.person),
         "components": len(result.comps),
         "methods": dict(Counter(r.method for r in res)),
+        # per component (largest first): what is proven and what is not
+        "component_status": [
+            {
+                "communes": len(c.communes),
+                "first_commune": c.communes[0] if c.communes else None,
+                "people": len(c.people),
+                "pairs": len(c.pairs),
+                "method": r.method,
+                "optimal_12": r.optimal_12,
+                "optimal_3": r.optimal_3,
+                "gap_to_bound": round((r.quality - r.bound_quality) / r.quality, 5) if r.quality > 0 else 0.0,
+            }
+            for c, r in zip(result.comps, res, strict=True)
+        ],
         "stage_s": {**{k: round(v, 3) for k, v in result.seconds.items()}, "explain": round(t2 - t1, 3)},
+        # items (assignments, unplaced, shortfalls) left without reasons because time ran out
+        "unexplained": skipped[0],
         **_base_stats(problem, options, t0),
     }
     status = "OPTIMAL" if optimal_3 else "FEASIBLE"

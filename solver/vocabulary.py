@@ -5,6 +5,9 @@ Every other module of the solver takes these names from here; solver.problem re-
 
 from __future__ import annotations
 
+from solver.fields import PERSON_KEYS as FIELD_KEYS
+from solver.fields import SCALES as PERSON_SCALES
+
 FORMAT = "staffing-problem/1"
 
 LEVELS = ("key", "head", "deputy", "staff")
@@ -16,10 +19,9 @@ GENDERS = frozenset({"M", "F"})
 CATEGORIES = frozenset({"can_bo", "cong_chuc", "vien_chuc", "hop_dong", "khong_chuyen_trach"})
 RELATION_KINDS = frozenset({"spouse", "parent", "child", "sibling", "in_law"})
 
+# a person's scales come from the one list of a person's fields (solver/fields.py)
 SCALES: dict[str, tuple[str, ...]] = {
-    "education": ("none", "trung_cap", "cao_dang", "dai_hoc", "thac_si", "tien_si"),
-    "political_theory": ("none", "so_cap", "trung_cap", "cao_cap"),
-    "state_management": ("none", "chuyen_vien", "chuyen_vien_chinh", "chuyen_vien_cao_cap"),
+    **PERSON_SCALES,
     "last_rating": ("khong_hoan_thanh", "hoan_thanh", "tot", "xuat_sac"),
 }
 RATING_VALUES = SCALES["last_rating"]
@@ -70,27 +72,5 @@ TOP_KEYS = (
     "weights",
 )
 
-PERSON_KEYS = (
-    "id",
-    "name",
-    "birth_date",
-    "gender",
-    "ethnicity",
-    "unit",
-    "home_commune",
-    "category",
-    "current_title",
-    "job_family",
-    "education",
-    "field",
-    "political_theory",
-    "state_management",
-    "party_member",
-    "service_start",
-    "ratings",
-    "planned_for",
-    "disciplined",
-    "disciplined_until",
-    "preferences",
-    "retirement_date",
-)
+# the keys a person item may carry that the solver types (the others are kept in Person.extra)
+PERSON_KEYS = FIELD_KEYS

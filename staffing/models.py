@@ -23,6 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from solver.fields import person_dict
+
 from .extensions import db
 
 if TYPE_CHECKING:  # what db.Model is, for the type checker (Flask-SQLAlchemy builds it at run time)
@@ -254,12 +256,12 @@ class Person(Model):
     key: Mapped[str] = mapped_column(String(40))  # exchange id: CCCD where known
     has_cccd: Mapped[bool] = mapped_column(Boolean, default=True)
     name: Mapped[str] = mapped_column(String(200))
-    birth_date: Mapped[date] = mapped_column(Date)
-    gender: Mapped[str] = mapped_column(String(1))
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)  # None: unreadable in the file
+    gender: Mapped[str | None] = mapped_column(String(1), nullable=True)
     ethnicity: Mapped[str | None] = mapped_column(String(60), nullable=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("old_unit.id"), index=True)
     home_commune: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    category: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(String(32), nullable=True)
     current_title: Mapped[str | None] = mapped_column(String(255), nullable=True)
     job_family: Mapped[str | None] = mapped_column(String(64), nullable=True)
     education: Mapped[str | None] = mapped_column(String(32), nullable=True)
@@ -274,6 +276,12 @@ class Person(Model):
     disciplined_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     preferences: Mapped[list[str]] = mapped_column(JSON, default=list)
     retirement_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    rank: Mapped[str | None] = mapped_column(String(16), nullable=True)  # civil-service rank code (01.003)
+    cmnd: Mapped[str | None] = mapped_column(String(12), nullable=True)  # legacy 9-digit identity card
+    # the roster row as written: [[header, text], ...]; what no field could hold stays readable here
+    raw: Mapped[list[list[str]] | None] = mapped_column(JSON, default=list, nullable=True)
+    # the reader's warnings on that row: [[column, value, message], ...], shown in the review screens
+    import_notes: Mapped[list[list[str]] | None] = mapped_column(JSON, default=list, nullable=True)
     # pay data (issue 14); None where the roster did not say
     salary_coefficient: Mapped[float | None] = mapped_column(Float, nullable=True)
     position_allowance: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -290,33 +298,16 @@ class Person(Model):
     unit: Mapped[OldUnit] = relationship(back_populates="people")
 
     def to_problem_dict(self) -> dict[str, Any]:
-        """The person as an item of the problem's `people` array."""
-        out: dict[str, Any] = {
-            "id": self.key,
-            "name": self.name,
-            "birth_date": self.birth_date.isoformat(),
-            "gender": self.gender,
-            "ethnicity": self.ethnicity,
-            "unit": self.unit.code,
-            "home_commune": self.home_commune,
-            "category": self.category,
-            "current_title": self.current_title,
-            "job_family": self.job_family,
-            "education": self.education,
-            "field": self.field,
-            "political_theory": self.political_theory,
-            "state_management": self.state_management,
-            "party_member": self.party_member,
-            "service_start": self.service_start.isoformat() if self.service_start else None,
-            "ratings": list(self.ratings or []),
-            "planned_for": list(self.planned_for or []),
-            "disciplined": self.disciplined,
-            "disciplined_until": self.disciplined_until.isoformat() if self.disciplined_until else None,
-            "preferences": list(self.preferences or []),
-        }
-        if self.retirement_date:
-            out["retirement_date"] = self.retirement_date.isoformat()
-        return out
+        """The person as an item of the problem's `people` array (fields: solver/fields.py)."""
+        special = {"id": lambda: self.key, "unit": lambda: self.unit.code}
+        return person_dict(lambda name: special[name]() if name in special else getattr(self, name))
+
+    @property
+    def rank_info(self) -> Any:
+        """The rank of the official table (code, name, salary category, level), None when unknown."""
+        from imports.ranks import ranks
+
+        return ranks().get(self.rank) if self.rank else None
 
 
 class Relation(Model):
@@ -474,6 +465,45 @@ class Forbidden(Model):
     person: Mapped[Person] = relationship()
     position: Mapped[Position | None] = relationship()
     commune: Mapped[Commune | None] = relationship()
+
+
+class CommuneStamp(Model):
+    """The edit counter of one commune in one plan (optimistic locking per commune, not per plan).
+
+    Every edit of a plan's seats bumps the rows of the communes it touches, first thing in its transaction,
+    so edits of one commune take turns while edits of different communes never wait for or refuse each
+    other; the live view of a commune polls it.
+    """
+
+    __tablename__ = "commune_stamp"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+
+
+class Presence(Model):
+    """Who has a plan's commune page open: written by the page's poll, read by the same poll elsewhere."""
+
+    __tablename__ = "presence"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class LoginFailure(Model):
+    """One failed sign-in from a client address: the per-address limit counts them in the database, so every
+    worker process sees the same window."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
 class ExitChoice(Model):

@@ -227,15 +227,18 @@ def test_cli_import_json_report(runner, lang_son, demo_files):
 def test_cli_import_reports_bad_rows_with_position(runner, lang_son, tmp_path: Path):
     bad = tmp_path / "bad.csv"
     bad.write_text(
-        "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Loại cán bộ\n"
-        "Nguyễn Văn A,31/02/1980,Nam,020080000001,Công chức\n",
+        "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Loại cán bộ\nNguyễn Văn A,31/02/1980,Nam,,Công chức\n",
         encoding="utf-8",
     )
     result = runner.invoke(args=["import", "roster", str(bad), "--unit", "06622", "--json"])
     report = json.loads(result.output)
     assert result.exit_code == 1
+    # the impossible date is a warning naming its cell; with no CCCD either, nothing identifies
+    # the person, and that rejects the row (issue 11)
+    warning = next(e for e in report["errors"] if e["value"] == "31/02/1980")
+    assert warning["row"] == 2 and "Ngày sinh" in warning["column"] and warning["severity"] == "warning"
     error = next(e for e in report["errors"] if e["severity"] == "error")
-    assert error["row"] == 2 and error["value"] == "31/02/1980" and "Ngày sinh" in error["column"]
+    assert error["row"] == 2 and "không xác định được người này" in error["message"]
 
 
 def test_a_running_check_shows_progress_and_another_user_cannot_see_it(
@@ -261,3 +264,39 @@ def test_a_running_check_shows_progress_and_another_user_cannot_see_it(
     login(client, "other@lang-son")
     assert client.get(f"/p/20/imports/{token}").status_code == 404
     assert client.get(f"/p/20/imports/{token}/status").status_code == 404
+
+
+def test_messy_roster_preview_shows_the_file_as_read_and_keeps_raw_values(client, login, make_user, lang_son):
+    """Issue 11: sections, totals and the signature block are shown as read, not counted as people;
+    every person keeps the row as written and its warnings."""
+    make_user("drafter2@lang-son", role=Role.DRAFTER)
+    login(client, "drafter2@lang-son")
+    path = Path(__file__).parent / "data" / "rosters-real-world" / "33_messy_commune_roster.xlsx"
+    response = client.post(
+        "/p/20/imports/preview",
+        data={"kind": "roster", "unit": "06619", "file": (io.BytesIO(path.read_bytes()), path.name)},
+        content_type="multipart/form-data",
+    )
+    token = response.headers["Location"].rsplit("/", 1)[-1]
+    page = client.get(f"/p/20/imports/{token}").get_data(as_text=True)
+    assert "Tệp như đã đọc" in page
+    for shown in (
+        "I. CÁN BỘ",
+        "III. NGƯỜI HOẠT ĐỘNG KHÔNG CHUYÊN TRÁCH",
+        "Tổng số: 6 người",
+        "Người lập biểu",
+    ):
+        assert shown in page
+    assert "CMND" in page and "Đã đọc là" in page  # the warnings, named by row
+    assert client.post("/p/20/imports/confirm", data={"token": token}).status_code == 302
+    people = {p.name: p for p in db.session.scalars(db.select(Person))}
+    assert len(people) == 6
+    mai = people["Lý Thị Mai"]
+    assert (mai.key, mai.cmnd, mai.has_cccd) == ("cmnd-123456780", "123456780", False)
+    assert mai.category == "can_bo"  # from the section row "I. CÁN BỘ"
+    assert mai.rank == "01.002"
+    assert ["Mục", "I. CÁN BỘ"] in mai.raw
+    assert any("CMND" in note[2] for note in mai.import_notes)
+    ba = people["Nông Văn Ba"]
+    assert ba.education == "dai_hoc" and ["Trình độ chuyên môn", "Dai hoc"] in ba.raw
+    assert ba.to_problem_dict()["rank"] == "06.031"  # carried in the exchange document

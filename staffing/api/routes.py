@@ -144,7 +144,7 @@ def plan(plan_id: int) -> ResponseReturnValue:
         person = {
             "id": a.person.key,
             "name": a.person.name,
-            "birth_date": a.person.birth_date.isoformat(),
+            "birth_date": a.person.birth_date.isoformat() if a.person.birth_date else None,
             "unit": a.person.unit.code,
             "current_title": a.person.current_title,
         }

@@ -45,8 +45,8 @@ class PersonRow:
     key: str
     name: str
     birth_date: date | None
-    gender: str
-    category: str
+    gender: str | None  # None: not readable in the roster (issue 11)
+    category: str | None
     current_title: str
     unit_code: str
     unit_name: str

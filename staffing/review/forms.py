@@ -18,6 +18,8 @@ class ChangeForm(VersionForm):
     other = HiddenField(validators=[Optional()])
     commune = HiddenField(validators=[Optional()])
     forbidden = HiddenField(validators=[Optional()])
+    # what the change touches as the user saw it (optimistic locking per seat and person, not per plan)
+    seen = HiddenField(validators=[Optional()])
     override = BooleanField("Tôi chấp nhận vượt quy định bắt buộc")
     reason = TextAreaField("Lý do", validators=[Optional(), Length(max=2000)])
 

@@ -28,7 +28,6 @@ from ..models import (
     Commune,
     Department,
     Forbidden,
-    JobState,
     MergerLink,
     Person,
     Plan,
@@ -286,6 +285,7 @@ def _change_page(
     if form is None:
         form = ChangeForm(
             version=plan.version,
+            seen=review.touched_state(plan, change) if change is not None else "",
             kind=kind,
             person=who.id,
             position=data.get("position", ""),
@@ -347,6 +347,7 @@ def check(plan_id: int) -> ResponseReturnValue:
             error = str(exc)
     form = ChangeForm(
         version=request.args.get("version") or plan.version,
+        seen=review.touched_state(plan, change),
         kind=change.kind,
         person=change.person.id,
         position=request.args.get("position", ""),
@@ -365,21 +366,37 @@ def apply(plan_id: int) -> ResponseReturnValue:
     form = ChangeForm()
     if not form.validate_on_submit():
         abort(400)
-    if not review.check_version(plan, form.version.data):
-        return _stale(plan)
-    if plan.job_state in (JobState.QUEUED, JobState.RUNNING):
+    # no plan-wide version check: the edit locks only what it touches (services/review/concurrency.py)
+    data = {k: getattr(form, k).data for k in ("kind", "person", "position", "other", "commune", "forbidden")}
+    change = _change_from(plan, data)
+    reason = (form.reason.data or "").strip()
+    try:
+        looked = review.look(plan, change, form.seen.data)
+        # the heavy check runs before the claim, holding nothing; it is made again if the communes moved
+        checked = review.check_change(plan, change)
+        if review.take(plan, change, looked, current_user):
+            checked = review.check_change(plan, change)
+    except review.ConflictError as exc:
+        db.session.rollback()
+        form.seen.data = review.touched_state(plan, change)  # confirming again now is a knowing choice
+        return _change_page(plan, change, data, form, 409, exc.message)
+    except review.ChangeError as exc:
+        db.session.rollback()
+        return _change_page(plan, change, data, form, 422, str(exc))
+    db.session.refresh(plan)  # a re-solve queued before the claim is seen now
+    if review.is_solving(plan):
         # the solve would overwrite the change (or fail on the new version): wait for it
+        db.session.rollback()
         return render_template(
             "error.html",
             code=409,
             message=_("Phương án đang được giải lại; hãy chờ hoàn thành rồi điều chỉnh."),
             detail="Conflict",
         ), 409
-    data = {k: getattr(form, k).data for k in ("kind", "person", "position", "other", "commune", "forbidden")}
-    change = _change_from(plan, data)
-    reason = (form.reason.data or "").strip()
     try:
-        result = review.apply_change(plan, change, current_user, reason, override=bool(form.override.data))
+        result = review.apply_change(
+            plan, change, current_user, reason, override=bool(form.override.data), result=checked
+        )
     except review.OverrideRequired as exc:
         db.session.rollback()
         return _change_page(

@@ -132,6 +132,8 @@ def _build(plan: Plan, province: Province, orm_communes: list[Commune], title: s
             women += gender == "F"
             minority += _minority(eth)
             lead_by_unit[cid][unit_id] += 1
+        if birth is None:  # unreadable in the roster (issue 11): counted nowhere by age
+            continue
         age = _age(birth, province.as_of)
         for lo, hi, name in AGE_BINS:
             if lo <= age < hi:

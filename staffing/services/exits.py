@@ -124,7 +124,7 @@ def make_case(
     leave = (choice.leave_date if choice and choice.leave_date else None) or default_leave_date(decided)
     case = ExitCase(
         path=path or ExitPath.SURPLUS,
-        category=p.category,
+        category=p.category or "",  # unknown (issue 11): not a part-time worker
         retirement_date=retirement_of(p),
         leave_date=leave,
         decision_date=decided,
@@ -201,7 +201,7 @@ def load_exit_data(plan: Plan, communes: set[str] | None = None) -> ExitData:
                 name=p.name,
                 birth_date=p.birth_date,
                 gender=p.gender,
-                category=p.category,
+                category=p.category or "",  # unknown (issue 11): not a part-time worker
                 current_title=p.current_title or "",
                 unit_code=unit.code,
                 unit_name=unit.name,

@@ -7,13 +7,17 @@ what changed; the caller commits (one transaction per file) or rolls back (a pre
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Text, cast
+from sqlalchemy.orm import defer, selectinload
 
 from imports.records import Framework, ImportResult, MergerRow, PersonRecord, PositionRecord, RelationRecord
+from solver.fields import PERSON_FIELDS as ALL_FIELDS
+from solver.fields import exchange_value
 
 from ..extensions import db
 from ..models import (
@@ -273,43 +277,35 @@ def _lay_out(
     return requirements
 
 
+# The stored person's values from a record: every exchange field but the id and unit (which are
+# the row's key and foreign key), from the one list in solver/fields.py, plus what the reader
+# keeps beside them.
 PERSON_FIELDS = (
-    "name",
-    "birth_date",
-    "gender",
-    "ethnicity",
-    "home_commune",
-    "category",
-    "current_title",
-    "job_family",
-    "education",
-    "field",
-    "political_theory",
-    "state_management",
-    "party_member",
-    "service_start",
-    "planned_for",
-    "disciplined",
-    "disciplined_until",
-    "preferences",
-    "retirement_date",
-    "ratings",
+    *(f.name for f in ALL_FIELDS if f.name not in ("id", "unit")),
     "has_cccd",
-    "salary_coefficient",
-    "position_allowance",
-    "seniority_pct",
-    "other_allowances",
-    "insurance_years",
-    "part_time_allowance",
+    "raw",
+    "import_notes",
 )
 
 
+_STORED_SPECS = tuple(f for f in ALL_FIELDS if f.name not in ("id", "unit"))
+_AS_IS = frozenset({"str", "code", "scale", "bool", "number", "date"})  # dates stay dates for the database
+
+
 def _record_values(rec: PersonRecord) -> dict[str, Any]:
-    values = {f: getattr(rec, f) for f in PERSON_FIELDS}
-    values["ratings"] = [{"year": r.year, "value": r.value} for r in rec.ratings]
-    values["planned_for"] = list(rec.planned_for)
-    values["preferences"] = list(rec.preferences)
+    values: dict[str, Any] = {}
+    for spec in _STORED_SPECS:
+        value = getattr(rec, spec.name)
+        values[spec.name] = value if spec.kind in _AS_IS else exchange_value(spec, value)
+    values["has_cccd"] = rec.has_cccd
+    # JSON writes tuples as arrays: no copy of the raw record needed
+    values["raw"] = rec.raw
+    values["import_notes"] = rec.notes
     return values
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value)
 
 
 def _comparable(value: Any) -> Any:
@@ -320,7 +316,12 @@ class PeopleIndex:
     """The province's stored people by CCCD and by (name, birth date), loaded once per file."""
 
     def __init__(self, province: Province) -> None:
-        people = db.session.scalars(db.select(Person).where(Person.province_code == province.code)).all()
+        # the raw records are large and only this unit's are compared (load_roster reads them apart)
+        people = db.session.scalars(
+            db.select(Person)
+            .where(Person.province_code == province.code)
+            .options(defer(Person.raw), defer(Person.import_notes))
+        ).all()
         self.by_key = {p.key: p for p in people}
         self.by_name: dict[tuple[str, Any], list[Person]] = {}
         for p in people:
@@ -352,6 +353,15 @@ def load_roster(province: Province, unit_code: str, result: ImportResult[PersonR
         )
     summary = LoadSummary(rejected=max(0, result.rows - len(result.records)))
     index = PeopleIndex(province)
+    # this unit's raw records as stored text: compared as text, not decoded (10,000 rows a file)
+    stored_raw = {
+        row[0]: (row[1], row[2])
+        for row in db.session.execute(
+            db.select(Person.id, cast(Person.raw, Text), cast(Person.import_notes, Text)).where(
+                Person.unit_id == unit.id
+            )
+        )
+    }
     new_rows: dict[str, dict[str, Any]] = {}  # written with one bulk insert at the end
     for rec in result.records:
         if rec.id in new_rows:
@@ -404,7 +414,17 @@ def load_roster(province: Province, unit_code: str, result: ImportResult[PersonR
                 }
             )
             continue
-        changed = [f for f, v in values.items() if _comparable(getattr(person, f)) != _comparable(v)]
+        # the raw record and notes follow the file but are not a change of the person
+        raw, notes = stored_raw.get(person.id, (None, None))
+        if raw != _json_text(values["raw"]):
+            person.raw = values["raw"]
+        if notes != _json_text(values["import_notes"]):
+            person.import_notes = values["import_notes"]
+        changed = [
+            f
+            for f, v in values.items()
+            if f not in ("raw", "import_notes") and _comparable(getattr(person, f)) != _comparable(v)
+        ]
         if person.key != rec.id and rec.has_cccd:
             changed.append("key")
             person.key = rec.id

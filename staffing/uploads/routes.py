@@ -125,7 +125,21 @@ def show_preview(code: str, token: str) -> ResponseReturnValue:
         outcome=status,
         token=token,
         confirm=ConfirmForm(token=token),
+        layout_kinds=_layout_kinds(),
     )
+
+
+def _layout_kinds() -> dict[str, str]:
+    return {
+        "title": _("tiêu đề"),
+        "header": _("dòng tiêu đề cột"),
+        "numbering": _("dòng đánh số cột"),
+        "section": _("dòng mục"),
+        "total": _("dòng cộng"),
+        "signature": _("chữ ký"),
+        "rejected": _("bị loại"),
+        "ignored": _("bỏ qua"),
+    }
 
 
 @bp.get("/p/<code>/imports/<token>/status")

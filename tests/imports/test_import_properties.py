@@ -124,7 +124,7 @@ def test_roster_xlsx_rows(rows: list[list[Any]]) -> None:
     for e in result.errors:
         assert e.file == "p.xlsx"
         assert e.sheet == "Danh sách"
-        assert e.row >= 2
+        assert e.row >= 2 or (e.row == 0 and e.severity == "warning")  # 0: a file-level note
         if e.col:
             assert e.column == ROSTER_HEADER[e.col - 1] or e.row == 2
 
@@ -287,7 +287,8 @@ def test_any_spelling_of_the_headers_is_found(data: st.DataObject, titles: int) 
         header.append(_variant(spelling, data.draw(HEADER_VARIANT, label=f"{key} variant")))
     rows = [[f"TIÊU ĐỀ {i}"] for i in range(titles)] + [header, list(wanted.values())]
     result = read_roster(make_xlsx(rows), "h.xlsx", unit="X", as_of=date(2025, 7, 1))
-    assert result.errors == (), [(e.column, e.message) for e in result.errors]
+    # a file-level note (row 0) may say that the single date 12/04/1976 leaves day/month undecided
+    assert [e for e in result.errors if e.row] == [], [(e.column, e.message) for e in result.errors]
     (p,) = result.records
     assert (p.id, p.name, p.birth_date, p.gender, p.category) == (
         "020175001234",

@@ -16,7 +16,7 @@ from test_import_roster import COMMUNES, quirky_roster
 
 from imports.framework import read_framework
 from imports.merger_map import read_merger_map
-from imports.report import ERROR_FILL, SUMMARY_SHEET, WARNING_FILL, annotated_copy, report_to_dict
+from imports.report import SUMMARY_SHEET, WARNING_FILL, annotated_copy, report_to_dict
 from imports.roster import read_roster
 from imports.templates import blank_framework_template, blank_merger_map_template, blank_roster_template
 
@@ -26,12 +26,22 @@ def test_report_dict_has_exactly_the_cli_keys() -> None:
         quirky_roster(), "bac_xa.xlsx", unit="06619", communes=COMMUNES, as_of=date(2025, 7, 1)
     )
     report = report_to_dict(result)
-    assert list(report) == ["file", "rows", "accepted", "rejected", "errors", "duplicates", "people"]
+    assert list(report) == [
+        "file",
+        "rows",
+        "accepted",
+        "rejected",
+        "errors",
+        "duplicates",
+        "people",
+        "layout",  # the file as read (issue 11)
+        "layout_people_rows",
+    ]
     assert (report["file"], report["rows"], report["accepted"], report["rejected"]) == (
         "bac_xa.xlsx",
         5,
-        4,
-        1,
+        5,  # row 14's bad date and gender are warnings now (issue 11)
+        0,
     )
     assert all(
         list(e) == ["sheet", "row", "column", "value", "severity", "message"] for e in report["errors"]
@@ -73,7 +83,7 @@ def test_annotated_copy_of_an_xlsx_marks_each_bad_cell() -> None:
     ws = wb["Danh sách"]
     birth = ws["D14"]  # the invalid 31/02/1980
     assert birth.value == "31/02/1980"
-    assert birth.fill.fgColor.rgb.endswith(ERROR_FILL)
+    assert birth.fill.fgColor.rgb.endswith(WARNING_FILL)  # a warning since issue 11: the person is kept
     assert birth.comment is not None
     assert "Ngày không tồn tại" in birth.comment.text
     cccd = ws["B10"]  # 11 digits: a warning
@@ -166,7 +176,7 @@ def test_a_filled_template_reads() -> None:
     out = io.BytesIO()
     wb.save(out)
     result = read_roster(out.getvalue(), "t.xlsx", unit="X", as_of=date(2025, 7, 1))
-    assert result.errors == ()
+    assert [e for e in result.errors if e.row] == []  # row 0: at most the day/month-order note
     (p,) = result.records
     assert (p.education, p.political_theory, p.ratings[0].value) == ("thac_si", "cao_cap", "tot")
 
@@ -247,7 +257,7 @@ def test_path_input() -> None:
         path = Path(d) / "ds.bin"
         path.write_bytes(quirky_roster())
         result = read_roster(path, "ds.bin", unit="06619", as_of=date(2025, 7, 1))
-    assert len(result.records) == 4
+    assert len(result.records) == 5
 
 
 def test_annotated_copy_of_a_large_xlsx_is_rebuilt(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -259,7 +269,7 @@ def test_annotated_copy_of_a_large_xlsx_is_rebuilt(monkeypatch: pytest.MonkeyPat
     wb = openpyxl.load_workbook(io.BytesIO(annotated_copy(original, "bac_xa.xlsx", result)))
     ws = wb["Danh sách"]
     assert ws["D14"].value == "31/02/1980"
-    assert ws["D14"].fill.fgColor.rgb.endswith(ERROR_FILL)
+    assert ws["D14"].fill.fgColor.rgb.endswith(WARNING_FILL)
     assert "Ngày không tồn tại" in ws["D14"].comment.text
     assert ws["C10"].value == "Hoàng Văn Long"
     assert wb[SUMMARY_SHEET].max_row == len(result.errors) + 1

@@ -138,6 +138,26 @@ def test_determinism(solved: tuple[Any, Any]) -> None:
     assert a == b
 
 
+def test_same_plan_with_a_process_pool() -> None:
+    """Components solved in two processes give the plan one process gives; stats per component."""
+    problem = load_problem(
+        make.make_problem(scale=1, seed=4, districts=[3, 2, 2], extra_links=0, relations_rate=0.05)
+    )
+    one = solve(problem, SolveOptions(time_limit=20, workers=1, processes=1))
+    two = solve(problem, SolveOptions(time_limit=20, workers=1, processes=2))
+    assert one.stats["components"] > 1
+    a, b = plan_to_dict(one), plan_to_dict(two)
+    for d in (a, b):
+        for k in ("wall_s", "stage_s", "parameters"):
+            d["stats"].pop(k)
+    assert a == b
+    status = one.stats["component_status"]
+    assert len(status) == one.stats["components"]
+    assert sum(c["communes"] for c in status) == len(problem.communes)
+    assert all(c["optimal_12"] for c in status)
+    assert check_assignments(problem, two.mapping()) == []
+
+
 def test_progress_is_reported(sample_dict: dict[str, Any]) -> None:
     seen: list[Progress] = []
     problem = load_problem(sample_dict)
