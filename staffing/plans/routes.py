@@ -12,7 +12,7 @@ from markupsafe import Markup
 from .. import access
 from ..extensions import db
 from ..models import JobState, Plan, Role
-from ..services import live, page_cache, plan_views, plans
+from ..services import live, page_cache, plan_views, plans, worklist
 from .forms import ProposeForm
 
 bp = Blueprint("plans", __name__)
@@ -186,6 +186,8 @@ def commune(plan_id: int, commune_code: str) -> ResponseReturnValue:
         filled=plan_views.commune_filled(plan, com),
         can_edit=can_edit,
         live_stamp=stamp,
+        queue_state=worklist.state(plan, com),
+        queue_labels=worklist.STATUS_LABELS,
     )
 
 

@@ -28,7 +28,6 @@ from ..models import (
     Commune,
     Department,
     Forbidden,
-    MergerLink,
     Person,
     Plan,
     Position,
@@ -54,21 +53,12 @@ def _scope(plan: Plan) -> tuple[Any, list[Commune]]:
 
 
 def _person(plan: Plan, person_id: int) -> Person:
-    """A person of the plan's province the user may see (404 otherwise)."""
+    """A person of the plan's province the user may see (404 otherwise): see access.person_scope_filter."""
     person = db.session.get(Person, person_id)
     if person is None or person.province_code != plan.province_code:
         abort(404)
-    if current_user.communes:
-        codes = set(current_user.communes)
-        fed = set(
-            db.session.scalars(
-                db.select(Commune.code)
-                .join(MergerLink, MergerLink.commune_id == Commune.id)
-                .where(MergerLink.old_unit_id == person.unit_id)
-            )
-        )
-        if not fed & codes:
-            abort(404)
+    if not access.can_see_person(current_user, person, plan):
+        abort(404)
     return person
 
 
@@ -245,8 +235,15 @@ def person(plan_id: int, person_id: int) -> ResponseReturnValue:
         ).all(),
     ]
     form = WorkflowForm(version=plan.version)
+    from ..services import person_page, ranking
+
+    values, source = person_page.record_values(who)
     return render_template(
         "review/person.html",
+        values=values,
+        source=source,
+        alternatives=ranking.person_alternatives(plan, who, current_user, limit=10),
+        decisions=person_page.decisions_for(plan, a),
         plan=plan,
         province=province,
         person=who,
@@ -440,16 +437,20 @@ def seat(plan_id: int, position_id: int) -> ResponseReturnValue:
         .where(Assignment.plan_id == plan.id, Assignment.position_id == pos.id)
         .options(selectinload(Assignment.person))
     ).all()
-    ranked = review.candidates(
-        plan, pos, limit=min(200, max(1, request.args.get("limit", 40, type=int) or 40))
-    )
+    limit = min(200, max(1, request.args.get("limit", 40, type=int) or 40))
+    from ..services import ranking
+
+    # the legal candidates in the solver's own order (solver.explain); then who could not, and why
+    ranked = ranking.seat_candidates(plan, pos, limit=limit)
+    barred = [c for c in review.candidates(plan, pos, limit=200) if c.hard][:limit]
     return render_template(
         "review/seat.html",
         plan=plan,
         province=province,
         pos=pos,
         holders=holders,
-        candidates=ranked,
+        ranked=ranked,
+        candidates=barred,
         can_edit=plan.editable and current_user.has_role(Role.DRAFTER),
     )
 
