@@ -5,19 +5,27 @@ Runs against the demo database (build it first):
 
     STAFFING_INSTANCE=/tmp/loadtest .venv/bin/staffing demo --no-serve --time-limit 20
     .venv/bin/python bench/load_test.py --instance /tmp/loadtest --users 50 --duration 300
+    .venv/bin/python bench/load_test.py --instance /tmp/loadtest --server gunicorn --workers 2 \
+        --users 50 --duration 180 --think 3 --think-min 1 --shared 4
 
 It starts `staffing serve` on 127.0.0.1 (or uses --url http://127.0.0.1:PORT of a server you started on the
 same instance), creates one drafter per simulated user (load-NN@langson.demo), and runs --users threads for
 --duration seconds (or until --max-requests requests). Each user signs in (CSRF and all) and repeatedly
-browses — province overview, plan, commune org charts, person cards, dashboards — and, one step in
---edit-every, locks or unlocks one of its own placed people through the review change form (GET the form,
-POST it back with its version and CSRF token; a 409 "plan changed meanwhile" is expected under load and is
-retried with a fresh form). People are split between users, so each person's final state is known.
+browses — province overview, plan, commune org charts (mostly its own commune, polling its live view),
+person cards, dashboards — and, one step in --edit-every, locks or unlocks one of the placed people it works
+on through the review change form (GET the form, POST it back with what it saw and its CSRF token).
+
+As in a province office, each user works on a commune of its own, except --shared users who all work on the
+people of one commune. A refused edit (409) is retried with a fresh form and classified: a *true* conflict
+when another user saved an edit of the same person after this user loaded the form, else a *false* one (a
+refusal of an edit that touched nothing anyone else changed: what locking per plan used to do).
 
 At the end it reports requests, errors (anything but 2xx/3xx, other than the expected 409s), p50/p95/p99 per
 page, and checks against the database that every successful lock/unlock is in the audit trail (by user,
-person and action), that each person's lock state is the last one its user set, and that the audit chain
-verifies. Exit status 1 when there were errors or a lost change. Only 127.0.0.1 is ever contacted.
+person and action), that each person's final lock state is the last one saved, and that the audit chain
+verifies. The last line of output is one JSON object: requests, errors, rps, page_p50_ms, page_p95_ms,
+edit_p95_ms, edits, refused_true, refused_false, lost. Exit status 1 when there were errors or a lost
+change. Only 127.0.0.1 is ever contacted.
 """
 
 from __future__ import annotations
@@ -59,10 +67,10 @@ def _app(instance: str):  # type: ignore[no-untyped-def]
     return create_app()
 
 
-def prepare(instance: str, users: int, province: str) -> dict[str, Any]:
-    """One drafter per simulated user; the plan to edit; its placed people, split between the users."""
+def prepare(instance: str, users: int, province: str, shared: int = 0) -> dict[str, Any]:
+    """One drafter per simulated user; the plan to edit; the people each user works on (its commune's)."""
     from staffing.extensions import db
-    from staffing.models import Assignment, Commune, Plan, PlanStatus, Role, User
+    from staffing.models import Assignment, Commune, Department, Plan, PlanStatus, Position, Role, User
 
     app = _app(instance)
     with app.app_context():
@@ -83,8 +91,11 @@ def prepare(instance: str, users: int, province: str) -> dict[str, Any]:
         if plan is None:
             raise SystemExit("no draft plan in the demo database: run `staffing demo --no-serve` first")
         rows = db.session.execute(
-            db.select(Assignment.person_id, Assignment.locked)
-            .where(Assignment.plan_id == plan.id, Assignment.position_id.is_not(None))
+            db.select(Assignment.person_id, Assignment.locked, Commune.code)
+            .join(Position, Assignment.position_id == Position.id)
+            .join(Department, Position.department_id == Department.id)
+            .join(Commune, Department.commune_id == Commune.id)
+            .where(Assignment.plan_id == plan.id)
             .order_by(Assignment.person_id)
         ).all()
         communes = list(db.session.scalars(db.select(Commune.code).where(Commune.province_code == province)))
@@ -96,15 +107,30 @@ def prepare(instance: str, users: int, province: str) -> dict[str, Any]:
             for i in range(users)
         }
     rng = random.Random(7)
-    people = [pid for pid, _locked in rows]
+    people = [pid for pid, _locked, _c in rows]
+    by_commune: dict[str, list[int]] = defaultdict(list)
+    for pid, _locked, code in rows:
+        by_commune[code].append(pid)
+    order = sorted(by_commune, key=lambda c: (-len(by_commune[c]), c))
+    # --shared users work on the people of one commune; every other user on a commune of its own
+    shared = min(shared, users)
+    home: list[str] = []
+    per_user: list[list[int]] = []
+    for i in range(users):
+        code = order[0] if i < shared else order[1 + (i - shared) % max(1, len(order) - 1)]
+        pool = list(by_commune[code])
+        rng.shuffle(pool)
+        home.append(code)
+        per_user.append(sorted(by_commune[code])[:6] if i < shared else pool[:6])
     rng.shuffle(people)
-    per_user = [people[i::users][:6] for i in range(users)]  # a handful of own people each
     return {
         "plan": plan.id,
-        "locked": dict(rows),
+        "locked": {pid: locked for pid, locked, _c in rows},
         "people": people,
         "communes": communes,
         "per_user": per_user,
+        "home": home,
+        "shared": shared,
         "audit_before": audit_before,
         "user_ids": user_ids,
     }
@@ -128,12 +154,18 @@ def verify(
     app = _app(instance)
     with app.app_context():
         entries = db.session.execute(
-            db.select(AuditEntry.user_id, AuditEntry.person_id, AuditEntry.action).where(
+            db.select(AuditEntry.user_id, AuditEntry.person_id, AuditEntry.action)
+            .where(
                 AuditEntry.id > setup["audit_before"],
                 AuditEntry.plan_id == setup["plan"],
                 AuditEntry.action.in_(("lock", "unlock")),
             )
+            .order_by(AuditEntry.id)
         ).all()
+        # the final state of a person is the last edit saved (in the order of the audit trail)
+        expected = dict(expected)
+        for _user, person_id, action in entries:
+            expected[person_id] = action == "lock"
         audited: dict[tuple[int, int, str], int] = defaultdict(int)
         for user_id, person_id, action in entries:
             audited[(user_id, person_id, action)] += 1
@@ -314,16 +346,19 @@ def run_user(
         return
     plan, province = setup["plan"], args.province
     mine = setup["per_user"][index]
-    state = {pid: bool(setup["locked"].get(pid)) for pid in mine}
+    home = setup["home"][index]
+    state, saved, refused = setup["state"], setup["saved"], setup["refused"]
     step = 0
     while not stop.is_set():
         step += 1
         if mine and step % args.edit_every == 0:
             pid = rng.choice(mine)
-            kind = "unlock" if state[pid] else "lock"
             for _attempt in range(args.retries):
                 if stop.is_set():
                     break
+                with lock:
+                    kind = "unlock" if state[pid] else "lock"
+                loaded = time.monotonic()
                 status, page, _h = browser.request(
                     f"change form ({kind})",
                     "GET",
@@ -333,17 +368,24 @@ def run_user(
                 if fields is None:
                     break
                 fields["reason"] = "kiểm thử tải"
+                fields["override"] = "y"
                 status, _p, _h = browser.request(
-                    f"edit POST ({kind})", "POST", f"/plans/{plan}/change", fields, expected=(409,)
+                    f"edit POST ({kind})", "POST", f"/plans/{plan}/change", fields, expected=(409, 422)
                 )
                 if status == 302:
-                    state[pid] = kind == "lock"
                     with lock:
+                        state[pid] = kind == "lock"
                         done.append((email, pid, kind))
-                        expected[pid] = state[pid]
+                        saved[pid].append((time.monotonic(), email))
+                        if index >= setup["shared"]:
+                            expected[pid] = state[pid]
                     break
                 if status != 409:
-                    break
+                    break  # 422: the change is no longer possible (a shared person someone just changed)
+                # true when someone else saved an edit of this person since this user loaded the form
+                with lock:
+                    true = any(t >= loaded and who != email for t, who in saved[pid])
+                    refused["true" if true else "false"] += 1
                 time.sleep(rng.uniform(0.0, 0.2))
         else:
             what = rng.random()
@@ -352,7 +394,11 @@ def run_user(
             elif what < 0.30:
                 browser.request("plan", "GET", f"/plans/{plan}")
             elif what < 0.55:
-                browser.request("commune chart", "GET", f"/plans/{plan}/c/{rng.choice(setup['communes'])}")
+                # mostly the user's own commune, whose live view it then polls
+                code = home if rng.random() < 0.7 else rng.choice(setup["communes"])
+                browser.request("commune chart", "GET", f"/plans/{plan}/c/{code}")
+                if code == home and args.live:
+                    browser.request("live poll", "GET", f"/plans/{plan}/c/{code}/live")
             elif what < 0.80:
                 browser.request("person card", "GET", f"/plans/{plan}/people/{rng.choice(setup['people'])}")
             elif what < 0.90:
@@ -362,7 +408,7 @@ def run_user(
         if stats.count >= args.max_requests:
             stop.set()
         if args.think:
-            time.sleep(rng.uniform(0, args.think))
+            time.sleep(rng.uniform(min(args.think_min, args.think), args.think))
 
 
 # ---------------------------------------------------------------- the server
@@ -423,6 +469,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edit-every", type=int, default=8, help="one step in N is an edit")
     parser.add_argument("--retries", type=int, default=5, help="tries of an edit that meets a 409")
     parser.add_argument("--think", type=float, default=0.0, help="max pause between steps (s)")
+    parser.add_argument("--think-min", type=float, default=0.0, help="min pause between steps (s)")
+    parser.add_argument("--shared", type=int, default=4, help="users who all work on one commune")
+    parser.add_argument(
+        "--no-live", dest="live", action="store_false", help="do not poll the commune live view"
+    )
     parser.add_argument(
         "--server",
         choices=("serve", "gunicorn"),
@@ -444,7 +495,11 @@ def main(argv: list[str] | None = None) -> int:
     args.duration = max(1.0, min(args.duration, 3600.0))
 
     print(f"preparing {args.users} users on {args.instance} …", flush=True)
-    setup = prepare(args.instance, args.users, args.province)
+    setup = prepare(args.instance, args.users, args.province, args.shared)
+    setup["state"] = {pid: bool(locked) for pid, locked in setup["locked"].items()}
+    setup["saved"] = defaultdict(list)
+    setup["refused"] = {"true": 0, "false": 0}
+    load_before = os.getloadavg()
     server = None if args.url else start_server(args.instance, args.port, args.server, args.workers)
     stats, stop = Stats(), threading.Event()
     done: list[tuple[str, int, str]] = []
@@ -502,9 +557,48 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(check['wrong_final_state'])}, audit chain broken at: {check['audit_chain_broken'] or 'none'}"
     )
     print("OK: no error, no lost change" if check["ok"] and not report["errors"] else "FAILED")
+    print(
+        f"refused edits: {setup['refused']['true']} true conflicts, {setup['refused']['false']} false; "
+        f"load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f} "
+        f"(1 min; {os.cpu_count()} CPUs, shared with other work)"
+    )
     if args.out:
         Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    summary = summarise(stats, report, check, setup["refused"])
+    print(json.dumps(summary))
     return 0 if check["ok"] and not report["errors"] else 1
+
+
+def summarise(
+    stats: Stats, report: dict[str, Any], check: dict[str, Any], refused: dict[str, int]
+) -> dict[str, Any]:
+    """The one-line result: pages are the GETs a user waits for (not the login), edits the POSTs."""
+
+    def pct(values: list[float], q: float) -> float:
+        if not values:
+            return 0.0
+        ordered = sorted(values)
+        return round(ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))], 1)
+
+    pages = [ms for name, v in stats.times.items() if not name.startswith(("login", "edit")) for ms in v]
+    edits = [ms for name, v in stats.times.items() if name.startswith("edit") for ms in v]
+    lost = (
+        len(check["missing_in_audit"])
+        + len(check["wrong_final_state"])
+        + (1 if check["audit_chain_broken"] else 0)
+    )
+    return {
+        "requests": report["requests"],
+        "errors": report["errors"],
+        "rps": report["rps"],
+        "page_p50_ms": pct(pages, 0.5),
+        "page_p95_ms": pct(pages, 0.95),
+        "edit_p95_ms": pct(edits, 0.95),
+        "edits": check["edits"],
+        "refused_true": refused["true"],
+        "refused_false": refused["false"],
+        "lost": lost,
+    }
 
 
 if __name__ == "__main__":

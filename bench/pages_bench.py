@@ -495,6 +495,10 @@ def pages(ids: dict[str, Any], rng: random.Random) -> dict[str, list[str]]:
         "gaps .xlsx export": [f"/plans/{p}/gaps.xlsx"],
         "compare two scenarios": [f"/plans/{s}/compare?other={p}"],
         "audit trail (plan)": [f"/plans/{s}/audit"],
+        "exits and budget (issue 14)": [f"/plans/{p}/exits"],
+        "roadmap to the norm (issue 14)": [f"/plans/{p}/roadmap"],
+        "roadmap chart of a commune (issue 14)": [f"/plans/{p}/roadmap/{c}.svg" for c in communes],
+        "demotions (issue 14)": [f"/plans/{p}/demotions"],
     }
 
 

@@ -159,6 +159,13 @@ def blank_roster_template() -> bytes:
         _col(r, "disciplined_until", 14, text=True),
         _col(r, "preferences", 26),
         _col(r, "retirement_date", 14, text=True),
+        # pay (issue 14): the exit allowances and the 6-month pay protection are computed from them
+        _col(r, "salary_coefficient", 12),
+        _col(r, "position_allowance", 14),
+        _col(r, "seniority_pct", 14),
+        _col(r, "other_allowances", 16),
+        _col(r, "insurance_years", 14),
+        _col(r, "part_time_allowance", 18),
         _col(r, "note", 20),
     ]
     relations = [
@@ -194,6 +201,12 @@ def blank_roster_template() -> bytes:
         "'Phó Trưởng phòng'; "
         "nhiều chức danh cách nhau bằng dấu chấm phẩy (;).",
         "Kỷ luật: hình thức kỷ luật đang có hiệu lực (Khiển trách, Cảnh cáo, …) và ngày hết hạn nếu có.",
+        "Lương, phụ cấp (dùng để tính chế độ khi nghỉ và bảo lưu phụ cấp chức vụ 6 tháng): "
+        "Hệ số lương, ví dụ 4,98; Hệ số phụ cấp chức vụ, ví dụ 0,30; "
+        "Phụ cấp thâm niên vượt khung (%), ví dụ 5; "
+        "Phụ cấp khác và Mức phụ cấp hằng tháng của người hoạt động không chuyên trách: "
+        "số đồng một tháng, ví dụ 1.200.000; Số năm đóng BHXH, ví dụ 28,5 hoặc '28 năm 3 tháng'. "
+        "Để trống nếu chưa có: hệ thống chỉ cảnh báo.",
         "Sheet 'Quan hệ gia đình' (không bắt buộc): vợ/chồng, cha mẹ, con, anh chị em, bên "
         "vợ/chồng của cán bộ trong "
         "danh sách, nhất là người cũng đang công tác; ghi Số CCCD của cả hai người nếu có.",

@@ -33,6 +33,22 @@ BASE_SALARY_HISTORY: tuple[tuple[date, int], ...] = (
 MIN_PENSION_YEARS = Decimal(15)
 TRANSITION_YEARS = 5  # reach the staffing norm within five years of the restructuring decision
 PAY_PROTECTION_MONTHS = 6  # Res. 76/2025/UBTVQH15
+
+# The levels of a post, highest first (key = chủ chốt, head = cấp trưởng, deputy = cấp phó).
+LEVEL_RANK: dict[str, int] = {"key": 3, "head": 2, "deputy": 1, "staff": 0}
+# DEFAULT position-allowance coefficient (hệ số phụ cấp chức vụ lãnh đạo) of a post of the NEW commune by
+# its level, used when the position itself carries none. The values are those of the old commune level
+# (Decision 128-QĐ/TW and Decree 204/2004/NĐ-CP as applied to communes; the demo's pay tables,
+# staffing/demo_data/tables.py POSITION_ALLOWANCE, use the same numbers): chủ chốt 0,30, cấp trưởng 0,25,
+# cấp phó 0,20, no allowance for staff. TO CONFIRM by the province's Department of Home Affairs: the new
+# communes' allowance table had not been issued when this was written; override per province with
+# POSITION_ALLOWANCE_BY_LEVEL in the app config.
+POSITION_ALLOWANCE_BY_LEVEL: dict[str, Decimal] = {
+    "key": Decimal("0.30"),
+    "head": Decimal("0.25"),
+    "deputy": Decimal("0.20"),
+    "staff": Decimal("0"),
+}
 # Decree 154/2025: part-time workers who stop from 1/8/2025 to before 31/5/2026.
 PART_TIME_FROM = date(2025, 8, 1)
 PART_TIME_BEFORE = date(2026, 5, 31)
@@ -454,6 +470,20 @@ def pay_protection(
         f"{fmt_vnd(base_salary)} × {PAY_PROTECTION_MONTHS} tháng",
         vnd(diff * base_salary * PAY_PROTECTION_MONTHS),
     )
+
+
+def post_allowance(level: str, table: dict[str, Decimal] | None = None) -> Decimal:
+    """The default position-allowance coefficient of a new post of this level (0 for staff)."""
+    return (table or POSITION_ALLOWANCE_BY_LEVEL).get(level, Decimal(0))
+
+
+def is_lower(old_level: str, new_level: str, old_allowance: Decimal | None, new_allowance: Decimal) -> bool:
+    """A move to a lower post: a lower level (key > head > deputy > staff), or a lower position-allowance
+    coefficient than the one the person has now (e.g. a district head at 0,40 placed as a commune head at
+    0,25)."""
+    if LEVEL_RANK.get(new_level, 0) < LEVEL_RANK.get(old_level, 0):
+        return True
+    return old_allowance is not None and new_allowance < old_allowance
 
 
 def suggest(case: ExitCase) -> ExitPath:

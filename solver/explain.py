@@ -102,6 +102,11 @@ class _State:
         for p, s in sorted(self.assignment.items()):
             self.holders[s].append(p)
         self.locked = {k.person for k in problem.locks}
+        # leaders seated per commune, in the assignment's order (each move asks for one or two communes)
+        self.leaders: dict[str, list[str]] = defaultdict(list)
+        for p, s in self.assignment.items():
+            if pos[s].level in LEADERSHIP:
+                self.leaders[pos[s].commune].append(p)
 
     def _shortfall_change(self, position: Position, change: int) -> list[int]:
         out = [0, 0, 0, 0]
@@ -111,12 +116,8 @@ class _State:
         return out
 
     def _leaders(self, commune: str, drop: set[str], add: list[str]) -> list[Person]:
-        pos, people = self.problem.position_by_id, self.problem.person_by_id
-        out = [
-            people[p]
-            for p, s in self.assignment.items()
-            if p not in drop and pos[s].commune == commune and pos[s].level in LEADERSHIP
-        ]
+        people = self.problem.person_by_id
+        out = [people[p] for p in self.leaders.get(commune, []) if p not in drop]
         return out + [people[p] for p in add]
 
     def move(self, person_id: str, position_id: str) -> tuple[Delta, str | None] | None:
@@ -171,10 +172,11 @@ class _State:
         quality = self.idx.cost[(person_id, position_id)]
         if current is not None:
             gaps -= len(soft_gaps(problem, person_id, current))
-            quality -= self.idx.cost[(person_id, current)]
+            # a seat held against a hard rule (a written override) is no eligible pair: it costs nothing here
+            quality -= self.idx.cost.get((person_id, current), 0)
         if displaced is not None:
             gaps -= len(soft_gaps(problem, displaced, position_id))
-            quality -= self.idx.cost[(displaced, position_id)]
+            quality -= self.idx.cost.get((displaced, position_id), 0)
         if swap and displaced is not None and current is not None:
             gaps += len(soft_gaps(problem, displaced, current))
             quality += self.idx.cost[(displaced, current)]
@@ -302,3 +304,36 @@ def matching_audit(problem: Problem, plan: Plan, limit: int = 200) -> Audit:
         if len(blocking) >= limit:
             break
     return Audit(tuple(below), tuple(blocking), {"below_level": len(below), "blocking_pairs": len(blocking)})
+
+
+@dataclass(frozen=True)
+class SeatOption:
+    """A seat a person could legally move to, and what the plan would see if they did."""
+
+    position: str
+    displaces: str | None
+    gaps: tuple[Mapping[str, Any], ...]
+    delta: Delta
+    pair_quality: int
+
+
+def seats_for(problem: Problem, plan: Plan, person_id: str, limit: int = 10) -> list[SeatOption]:
+    """The seats a person could legally take instead, ranked as `candidates` ranks people (the objective)."""
+    state = _State(problem, plan)
+    out: list[SeatOption] = []
+    for position_id in state.idx.by_person.get(person_id, []):
+        result = state.move(person_id, position_id)
+        if result is None:
+            continue
+        delta, displaced = result
+        out.append(
+            SeatOption(
+                position_id,
+                displaced,
+                tuple(soft_gaps(problem, person_id, position_id)),
+                delta,
+                state.idx.cost[(person_id, position_id)],
+            )
+        )
+    out.sort(key=lambda o: (*o.delta.shortfall, -o.delta.placed, o.delta.quality, o.position))
+    return out[:limit]

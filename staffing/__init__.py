@@ -57,6 +57,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "staffing" / "migrations"))
     csrf.init_app(app)
+    from . import form_messages
+
+    form_messages.install()
     from .translations import compile_catalogs
 
     compile_catalogs()
@@ -80,6 +83,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .api.routes import bp as api_bp
     from .auth.routes import bp as auth_bp
+    from .clerk import queue as _clerk_queue  # noqa: F401  (registers its routes on the blueprint)
+    from .clerk import routes as _clerk_routes  # noqa: F401
+    from .clerk.blueprint import bp as clerk_bp
     from .exits.routes import bp as exits_bp
     from .exports.routes import bp as exports_bp
     from .main.routes import bp as main_bp
@@ -95,6 +101,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(plans_bp)
     app.register_blueprint(uploads_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(clerk_bp)
 
     from . import web
 

@@ -89,3 +89,60 @@ def get_editable_plan(plan_id: int, user: User) -> Plan:
     if not plan.editable:
         abort(409)
     return plan
+
+
+# ---------------------------------------------------------------- people
+
+
+def fed_unit_ids(communes: list[Commune]) -> set[int]:
+    """Old units feeding any of these communes."""
+    from .models import MergerLink
+
+    ids = [c.id for c in communes]
+    if not ids:
+        return set()
+    return set(db.session.scalars(db.select(MergerLink.old_unit_id).where(MergerLink.commune_id.in_(ids))))
+
+
+def person_scope_filter(user: User, province: Province, plan: Plan | None) -> Any:
+    """A WHERE clause keeping the people this user may see, or None when the whole province is theirs.
+
+    A commune-scoped user sees the people a plan seats in their communes, and the people it leaves
+    unplaced who come from an old unit feeding their communes; never someone seated elsewhere (a former
+    district official feeds every commune of the district, but is seen only where the plan puts them).
+    Without a plan: the people of the old units feeding their communes.
+    """
+    from .models import Assignment, Department, Person, Position
+
+    if not user.communes:
+        return None
+    communes = visible_communes(province, user)
+    units = fed_unit_ids(communes)
+    if plan is None:
+        return Person.unit_id.in_(units)
+    seated_here = (
+        db.select(Assignment.person_id)
+        .join(Position, Position.id == Assignment.position_id)
+        .join(Department, Department.id == Position.department_id)
+        .where(Assignment.plan_id == plan.id, Department.commune_id.in_([c.id for c in communes]))
+    )
+    seated_anywhere = db.select(Assignment.person_id).where(
+        Assignment.plan_id == plan.id, Assignment.position_id.is_not(None)
+    )
+    return db.or_(
+        Person.id.in_(seated_here),
+        db.and_(Person.unit_id.in_(units), Person.id.not_in(seated_anywhere)),
+    )
+
+
+def can_see_person(user: User, person: Any, plan: Plan | None) -> bool:
+    """Whether this user may see (and, with the role, change) this person in this plan."""
+    from .models import Person
+
+    if not can_see_province(user, person.province_code):
+        return False
+    province = db.session.get(Province, person.province_code)
+    clause = person_scope_filter(user, province, plan) if province is not None else None
+    if clause is None:
+        return True
+    return db.session.scalar(db.select(Person.id).where(Person.id == person.id, clause)) is not None

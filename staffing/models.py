@@ -15,10 +15,12 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -26,6 +28,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from solver.fields import person_dict
 
 from .extensions import db
+from .folding import fold, fold_default
 
 if TYPE_CHECKING:  # what db.Model is, for the type checker (Flask-SQLAlchemy builds it at run time)
     from .extensions import Base as Model
@@ -294,6 +297,9 @@ class Person(Model):
     source_sheet: Mapped[str] = mapped_column(String(100), default="")
     source_row: Mapped[int | None] = mapped_column(Integer, nullable=True)
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), nullable=True)
+    # search: name and old post without diacritics (kept in step by a default and a flush hook)
+    name_norm: Mapped[str] = mapped_column(String(200), default=fold_default("name"))
+    title_norm: Mapped[str] = mapped_column(String(255), default=fold_default("current_title"))
 
     unit: Mapped[OldUnit] = relationship(back_populates="people")
 
@@ -308,6 +314,36 @@ class Person(Model):
         from imports.ranks import ranks
 
         return ranks().get(self.rank) if self.rank else None
+
+
+# PostgreSQL: a trigram index (pg_trgm) for substring and typo-tolerant name search; elsewhere a plain one.
+Index(
+    "ix_person_name_norm_trgm",
+    Person.name_norm,
+    postgresql_using="gin",
+    postgresql_ops={"name_norm": "gin_trgm_ops"},
+)
+# Both databases: a province's legacy CMND numbers, found whole or by their last digits without the rows.
+Index("ix_person_province_cmnd", Person.province_code, Person.cmnd)
+# Both databases: a province's folded names and posts in order, searched without reading the rows.
+Index(
+    "ix_person_province_name_norm", Person.province_code, Person.name_norm, Person.title_norm, Person.unit_id
+)
+
+
+@event.listens_for(Person, "before_update")
+@event.listens_for(Person, "before_insert")
+def _refold_person(_mapper: Any, _connection: Any, person: Person) -> None:
+    """Keep the folded search columns in step with an ORM change of the name or the old post."""
+    person.name_norm = fold(person.name)
+    person.title_norm = fold(person.current_title)
+
+
+@event.listens_for(Person.__table__, "before_create")
+def _trigram_extension(_table: Any, connection: Any, **_kw: Any) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
 
 
 class Relation(Model):
@@ -467,6 +503,45 @@ class Forbidden(Model):
     commune: Mapped[Commune | None] = relationship()
 
 
+class CommuneStamp(Model):
+    """The edit counter of one commune in one plan (optimistic locking per commune, not per plan).
+
+    Every edit of a plan's seats bumps the rows of the communes it touches, first thing in its transaction,
+    so edits of one commune take turns while edits of different communes never wait for or refuse each
+    other; the live view of a commune polls it.
+    """
+
+    __tablename__ = "commune_stamp"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+
+
+class Presence(Model):
+    """Who has a plan's commune page open: written by the page's poll, read by the same poll elsewhere."""
+
+    __tablename__ = "presence"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class LoginFailure(Model):
+    """One failed sign-in from a client address: the per-address limit counts them in the database, so every
+    worker process sees the same window."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
 class ExitChoice(Model):
     """A reviewer's pick of the exit path for a person the plan does not appoint (issue 14).
 
@@ -585,5 +660,39 @@ class AuditEntry(Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64), default="")
+
+    user: Mapped[User | None] = relationship()
+
+
+class CommuneStatus(Model):
+    """Where the work on one commune of a plan stands (the clerk's work queue)."""
+
+    __tablename__ = "commune_status"
+    __table_args__ = (UniqueConstraint("plan_id", "commune_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), index=True)
+    # not_started | drafting | ready | returned | accepted
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    commune: Mapped[Commune] = relationship()
+    updated_by: Mapped[User | None] = relationship()
+
+
+class CommuneComment(Model):
+    """A comment on one commune of a plan, with the status change it came with (if any)."""
+
+    __tablename__ = "commune_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    text: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User | None] = relationship()

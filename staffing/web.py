@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask, Response, g, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -116,7 +117,9 @@ def install(app: Flask) -> None:
         vi, en = ERROR_TEXT.get(code, (exc.name, exc.name))
         if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
             return {"error": en, "message": vi}, code
-        return render_template("error.html", code=code, message=vi, detail=en), code
+        # the page speaks the user's language only (English is shown in English mode)
+        message = vi if str(get_locale() or "vi") == "vi" else en
+        return render_template("error.html", code=code, message=message, detail=en), code
 
     @app.errorhandler(StaleDataError)
     def stale(exc: StaleDataError) -> ResponseReturnValue:
@@ -124,7 +127,7 @@ def install(app: Flask) -> None:
         return render_template(
             "error.html",
             code=409,
-            message="Phương án vừa được người khác thay đổi. Hãy tải lại trang và thực hiện lại.",
+            message=_("Phương án vừa được người khác thay đổi. Hãy tải lại trang và thực hiện lại."),
             detail="Conflict",
         ), 409
 

@@ -128,7 +128,6 @@ def test_successful_logins_do_not_count_against_the_address(
 ):
     from staffing.auth import routes
 
-    monkeypatch.setattr(routes, "_attempts", routes.defaultdict(routes.deque))
     make_user("drafter@lang-son")
     for _ in range(routes.MAX_ATTEMPTS_PER_ADDRESS + 2):
         assert login(client, "drafter@lang-son").status_code == 302
@@ -138,7 +137,6 @@ def test_successful_logins_do_not_count_against_the_address(
 def test_login_attempts_are_rate_limited_per_address(client, tiny_province, monkeypatch):
     from staffing.auth import routes
 
-    monkeypatch.setattr(routes, "_attempts", routes.defaultdict(routes.deque))
     statuses = [
         client.post("/login", data={"email": f"u{i}@x", "password": "wrong-pass-1"}).status_code
         for i in range(routes.MAX_ATTEMPTS_PER_ADDRESS + 1)

@@ -45,6 +45,47 @@ _PLAN = {
     },
 }
 
+_SEAT = {
+    "type": ["object", "null"],
+    "description": "where the plan puts the person; null when unplaced or when there is no plan",
+    "properties": {
+        "position": {"type": "string"},
+        "title": {"type": "string"},
+        "department": {"type": "string"},
+        "commune": {"type": "string"},
+        "commune_name": {"type": "string"},
+        "locked": {"type": "boolean"},
+    },
+}
+_SEARCH = {
+    "type": "object",
+    "properties": {
+        "query": {"type": "string"},
+        "province": {"type": "string"},
+        "plan": {"type": ["integer", "null"]},
+        "people": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "key": {"type": "string", "description": "CCCD where known"},
+                    "name": {"type": "string"},
+                    "birth_date": {"type": ["string", "null"], "format": "date"},
+                    "old_unit": {
+                        "type": "object",
+                        "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+                    },
+                    "old_post": {"type": ["string", "null"]},
+                    "matched": {"type": "string", "enum": ["name", "key", "unit", "near"]},
+                    "plan_seat": _SEAT,
+                },
+            },
+        },
+        "communes": {"type": "array", "items": {"type": "object"}},
+        "departments": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
@@ -100,6 +141,33 @@ SPEC: dict[str, Any] = {
                 ]
             },
             [_PLAN_ID],
+        ),
+        "/api/v1/search": _get(
+            "Find people (name without diacritics or with one slip, CCCD whole or last digits, old unit, "
+            "old post), communes and departments of a province, within the caller's scope; each person with "
+            "their seat in the current plan (for a bearer token: the newest approved plan)",
+            _SEARCH,
+            [
+                {
+                    "name": "q",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "maxLength": 100},
+                },
+                {
+                    "name": "province",
+                    "in": "query",
+                    "required": False,
+                    "description": "province code; default: the caller's province",
+                    "schema": {"type": "string"},
+                },
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+                },
+            ],
         ),
         "/api/v1/openapi.json": {
             "get": {

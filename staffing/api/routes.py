@@ -187,3 +187,56 @@ def plan(plan_id: int) -> ResponseReturnValue:
             "shortfalls": shortfalls,
         }
     )
+
+
+@bp.get("/search")
+def search() -> ResponseReturnValue:
+    """People, communes and departments matching q, within the caller's scope, with each person's seat.
+
+    The seat is the one of the province's current plan (for a bearer token: its newest approved plan).
+    """
+    from ..services import search as search_service
+
+    user = _user()
+    code = request.args.get("province") or user.province_code
+    if not code:
+        return jsonify(error="province required", message="Cần chỉ rõ tỉnh (province)."), 400
+    province = access.get_province(code, user)
+    plan = None
+    if g.api_token is not None:
+        plan = db.session.scalar(
+            db.select(Plan)
+            .where(Plan.province_code == province.code, Plan.status == PlanStatus.APPROVED)
+            .order_by(Plan.id.desc())
+            .limit(1)
+        )
+    else:
+        plan = search_service.current_plan(province.code)
+    limit = min(
+        100, max(1, request.args.get("limit", search_service.LIMIT, type=int) or search_service.LIMIT)
+    )
+    results = search_service.search(province, user, request.args.get("q", ""), plan, limit, use_current=False)
+    return jsonify(
+        {
+            "query": results.query,
+            "province": province.code,
+            "plan": plan.id if plan is not None else None,
+            "people": [
+                {
+                    "key": h.person.key,
+                    "name": h.person.name,
+                    "birth_date": h.person.birth_date.isoformat() if h.person.birth_date else None,
+                    "old_unit": {"code": h.person.unit.code, "name": h.person.unit.name},
+                    "old_post": h.person.current_title,
+                    "matched": h.matched,
+                    "plan_seat": search_service.seat_dict(h),
+                }
+                for h in results.people
+            ],
+            "communes": [{"code": c.code, "name": c.name, "kind": c.kind.value} for c in results.communes],
+            "departments": [
+                {"id": d.id, "name": d.name, "block": d.block.value, "commune": d.commune.code}
+                for d in results.departments
+            ],
+        }
+    )

@@ -1,9 +1,10 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 
 class LoginForm(FlaskForm):
-    email = StringField("Thư điện tử", validators=[DataRequired(), Length(max=200)])
-    password = PasswordField("Mật khẩu", validators=[DataRequired(), Length(max=200)])
-    remember = BooleanField("Ghi nhớ đăng nhập")
+    email = StringField(_l("Thư điện tử"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Ghi nhớ đăng nhập"))

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from collections import defaultdict, deque
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -16,7 +13,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..audit import record
 from ..extensions import db
-from ..models import User
+from ..models import LoginFailure, User
 from .forms import LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -28,26 +25,26 @@ LOCKOUT = timedelta(minutes=15)
 # Successful log-ins do not count: a whole committee may sit behind one address.
 MAX_ATTEMPTS_PER_ADDRESS = 30
 ATTEMPT_WINDOW_S = 300.0
-_attempts: dict[str, deque[float]] = defaultdict(deque)
-_attempts_lock = threading.Lock()
-
-
-def _recent_failures(address: str) -> deque[float]:
-    now = time.monotonic()
-    window = _attempts[address]
-    while window and now - window[0] > ATTEMPT_WINDOW_S:
-        window.popleft()
-    return window
+# Kept in the database, not in a process: every gunicorn worker and every machine sees the same window.
 
 
 def _too_many_attempts(address: str) -> bool:
-    with _attempts_lock:
-        return len(_recent_failures(address)) >= MAX_ATTEMPTS_PER_ADDRESS
+    since = datetime.now(UTC) - timedelta(seconds=ATTEMPT_WINDOW_S)
+    count = db.session.scalar(
+        db.select(db.func.count(LoginFailure.id)).where(
+            LoginFailure.address == address, LoginFailure.at >= since
+        )
+    )
+    return (count or 0) >= MAX_ATTEMPTS_PER_ADDRESS
 
 
 def _note_failure(address: str) -> None:
-    with _attempts_lock:
-        _recent_failures(address).append(time.monotonic())
+    """Count one failed attempt from this address (committed with the request) and forget old ones."""
+    now = datetime.now(UTC)
+    db.session.execute(
+        db.delete(LoginFailure).where(LoginFailure.at < now - timedelta(seconds=2 * ATTEMPT_WINDOW_S))
+    )
+    db.session.add(LoginFailure(address=address[:64], at=now))
 
 
 def _safe_next(target: str | None) -> str:
@@ -84,7 +81,7 @@ def login() -> ResponseReturnValue:
                     user.locked_until = now + LOCKOUT
                     user.failed_logins = 0
                     logger.warning("account %s locked after repeated failures", user.id)
-                db.session.commit()
+            db.session.commit()
             flash(_("Sai thư điện tử hoặc mật khẩu."), "danger")
             return render_template("auth/login.html", form=form), 401
         user.failed_logins, user.locked_until = 0, None

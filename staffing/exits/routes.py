@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from policy.exits import PATH_LABELS, ExitPath
 
@@ -16,12 +20,15 @@ from .. import access
 from ..audit import record
 from ..extensions import db
 from ..models import Assignment, DemotionReview, Person, Plan, PlanStatus, Role
-from ..services.exits import choose_exit, load_exit_data
-from ..services.roadmap import YEARS, chart_svg, load_roadmap
+from ..services.exits import choose_exit, exit_data, load_exit_data
+from ..services.plan_views import cached
+from ..services.roadmap import YEARS, roadmap_view
+from ..web import reason_text
 
 bp = Blueprint("exits", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEMOTION_STATUSES = ("accepted", "another_seat")
+CSRF_MARK = "@@csrf-token@@"  # put in the kept table body, replaced by the session's token on each view
 
 
 def _scope() -> set[str] | None:
@@ -43,7 +50,7 @@ def _changeable(plan_id: int) -> Plan:
 def index(plan_id: int) -> ResponseReturnValue:
     """Every person not appointed: exit path, formula and amount; totals by commune and for the province."""
     plan = access.get_plan(plan_id, current_user)
-    data = load_exit_data(plan, _scope())
+    data = exit_data(plan, _scope())
     return render_template(
         "exits/index.html",
         plan=plan,
@@ -120,34 +127,88 @@ def annex(plan_id: int) -> ResponseReturnValue:
 def demotions(plan_id: int) -> ResponseReturnValue:
     """Everyone placed on a lower post than their old one, the solver's explanation, the kept allowance."""
     plan = access.get_plan(plan_id, current_user)
-    data = load_exit_data(plan, _scope())
+    scope = _scope()
+    data = exit_data(plan, scope)
     lower = [e for e in data.ended if e.demoted]
-    ids = [e.person_id for e in lower]
-    reasons = {
-        a.person_id: a.reasons or []
-        for a in db.session.scalars(
-            db.select(Assignment).where(Assignment.plan_id == plan.id, Assignment.person_id.in_(ids))
+
+    def solver_reasons() -> dict[int, list[dict[str, Any]]]:
+        # one query for the whole plan, only two columns (no IN list of 2,000 ids)
+        query = db.select(Assignment.person_id, Assignment.reasons).where(
+            Assignment.plan_id == plan.id, Assignment.position_id.is_not(None)
         )
-    }
-    reviews = {
-        r.person_id: r
-        for r in db.session.scalars(
-            db.select(DemotionReview).where(
-                DemotionReview.plan_id == plan.id, DemotionReview.person_id.in_(ids)
+        return {pid: list(r or []) for pid, r in db.session.execute(query)}
+
+    def rows() -> list[dict[str, object]]:
+        """Every line of the table as text in the user's language, built once per plan version, data stamp
+        and locale: the template only writes them out (2,000 rows on the demo)."""
+        every = solver_reasons()
+        none, no_reason = _("Không có phụ cấp chức vụ"), _("Bộ giải không ghi lý do.")
+        person_url = url_for("review.person", plan_id=plan.id, person_id=0)[:-1]
+        out: list[dict[str, object]] = []
+        for e in lower:
+            if e.position_allowance:
+                coefficient = f"{e.position_allowance:.2f}".replace(".", ",")
+                kept = Markup("{}").format(_("Hệ số %(c)s trong %(m)s tháng", c=coefficient, m=6))
+            else:
+                kept = Markup('<span class="muted">{}</span>').format(none)
+            line, why = e.protection(data.base_salary)
+            if line is not None:
+                amount = f"{line.amount:,}".replace(",", ".")
+                kept += Markup("<br><small>{} = {}</small>").format(line.formula, amount)
+            elif why:
+                kept += Markup('<br><small class="muted">{}</small>').format(why)
+            texts = [reason_text(r) for r in every.get(e.person_id, [])]
+            reasons = (
+                Markup("").join(Markup("<li>{}</li>").format(t) for t in texts)
+                if texts
+                else Markup('<li class="muted">{}</li>').format(no_reason)
             )
-        )
-    }
-    return render_template(
-        "exits/demotions.html",
-        plan=plan,
-        base_salary=data.base_salary,
-        lower=lower,
-        reasons=reasons,
-        reviews=reviews,
-        months=6,
-        can_change=plan.status != PlanStatus.APPROVED
-        and (current_user.has_role(Role.DRAFTER) or current_user.has_role(Role.REVIEWER)),
+            cells = Markup(
+                '<td><a href="{}{}">{}</a></td><td>{}<br><small class="muted">{}</small></td>'
+                '<td>{}<br><small class="muted">{}</small></td>'
+                '<td><ul class="reasons">{}</ul></td><td>{}</td>'
+            ).format(
+                person_url,
+                e.person_id,
+                e.name,
+                e.title,
+                e.unit_name,
+                e.new_title,
+                e.commune_name,
+                reasons,
+                kept,
+            )
+            out.append({"person_id": e.person_id, "cells": cells})
+        return out
+
+    can_change = plan.status != PlanStatus.APPROVED and (
+        current_user.has_role(Role.DRAFTER) or current_user.has_role(Role.REVIEWER)
     )
+
+    def body() -> tuple[int, str]:
+        """The whole table body, the reviewers' verdicts included (a verdict is audited, so it renews the
+        data stamp): rendered once per plan version, data stamp, locale and form/no form."""
+        lines = rows()
+        reviews = {
+            r.person_id: (r.status, r.note)
+            for r in db.session.scalars(db.select(DemotionReview).where(DemotionReview.plan_id == plan.id))
+        }
+        html = render_template(
+            "exits/_demotion_rows.html",
+            plan=plan,
+            lines=lines,
+            reviews=reviews,
+            can_change=can_change,
+            token=CSRF_MARK,
+        )
+        return len(lines), html
+
+    key = (tuple(sorted(scope)) if scope else None, str(get_locale()), can_change)
+    count, html = cached("demotion_rows", plan, key, body)
+    if can_change:
+        html = html.replace(CSRF_MARK, str(Markup.escape(generate_csrf())))
+    rows_html = Markup(html)  # noqa: S704 (our own template rendered it, escaping every value)
+    return render_template("exits/demotions.html", plan=plan, count=count, rows_html=rows_html)
 
 
 @bp.post("/plans/<int:plan_id>/demotions/<int:person_id>")
@@ -193,18 +254,17 @@ def review_demotion(plan_id: int, person_id: int) -> ResponseReturnValue:
 def roadmap(plan_id: int) -> ResponseReturnValue:
     """Headcount today vs quota vs norm, and the projection to 2030, per commune and for the province."""
     plan = access.get_plan(plan_id, current_user)
-    province, communes = load_roadmap(plan)
+    view = roadmap_view(plan, _("Toàn tỉnh"))
     scope = _scope()
-    if scope is not None:
-        communes = [c for c in communes if c.code in scope]
+    communes = view.communes if scope is None else [c for c in view.communes if c.code in scope]
     return render_template(
         "exits/roadmap.html",
         plan=plan,
         years=YEARS,
-        province=province,
+        province=view.province,
         communes=communes,
-        province_chart=chart_svg(province, _("Toàn tỉnh")) if scope is None else "",
-        charts={c.code: chart_svg(c, c.name, small=True) for c in communes},
+        province_chart=view.province_chart if scope is None else "",
+        charts=view.charts,
     )
 
 
@@ -216,8 +276,7 @@ def roadmap_chart(plan_id: int, commune_code: str) -> ResponseReturnValue:
     scope = _scope()
     if scope is not None and commune_code not in scope:
         abort(404)
-    _province, communes = load_roadmap(plan)
-    road = next((c for c in communes if c.code == commune_code), None)
-    if road is None:
+    chart = roadmap_view(plan, _("Toàn tỉnh")).charts.get(commune_code)
+    if chart is None:
         abort(404)
-    return Response(chart_svg(road, road.name, small=True), mimetype="image/svg+xml")
+    return Response(chart, mimetype="image/svg+xml")

@@ -51,9 +51,11 @@ def export() -> None:
 )
 @click.option("--mode", type=click.Choice(MODES), default="per_person", show_default=True)
 @click.option(
-    "--with-exits",
-    is_flag=True,
-    help="Also the decisions for the people who leave and the miễn nhiệm of the old posts that end.",
+    "--with-exits/--no-exits",
+    default=True,
+    show_default=True,
+    help="With the decisions for the people who leave and the miễn nhiệm of the old posts that end "
+    "(batched after the appointments, in the same table of contents); --no-exits leaves them out.",
 )
 @with_appcontext
 def decisions(plan_id: int, out: Path, mode: str, with_exits: bool) -> None:

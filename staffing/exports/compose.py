@@ -7,7 +7,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
+
+from policy.exits import fmt_num
 
 from ..labels import label
 from .plandata import AssignmentRow, CommuneRow, PlanData, from_district, old_post
@@ -51,6 +54,8 @@ class PersonLine:
     post: str
     post_full: str
     department_full: str
+    kept: str = ""  # the allowance kept after a move to a lower post (Res. 76/2025), as a phrase
+    kept_note: str = ""  # the same, short, for the annex's "Ghi chú" column
 
 
 @dataclass(frozen=True)
@@ -126,7 +131,7 @@ def compose(data: PlanData, settings: DocumentSettings, mode: str = "per_person"
         pos = row.seat
         kind, issuer = settings.route(pos.block, pos.level, from_district(row.person))
         commune = communes[pos.commune_code]
-        line = _person_line(row, settings, issuer, commune, province)
+        line = _person_line(row, settings, issuer, commune, province, int(str(base["months"])))
         if mode == "per_person":
             key: tuple[str, ...] = (pos.commune_code, str(pos.department_id), kind, issuer, str(row.id))
         else:
@@ -151,8 +156,32 @@ def compose(data: PlanData, settings: DocumentSettings, mode: str = "per_person"
     return docs
 
 
+def kept_allowance(row: AssignmentRow, months: int) -> tuple[str, str]:
+    """(phrase, short note) of the old position allowance a person placed on a post with a lower coefficient
+    keeps (Res. 76/2025/UBTVQH15); empty when nothing is lost or the old coefficient is unknown."""
+    pos, person = row.seat, row.person
+    if person.position_allowance is None:
+        return "", ""
+    old, new = Decimal(str(person.position_allowance)), Decimal(str(pos.allowance))
+    if new >= old:
+        return "", ""
+    title = f" {person.current_title}" if person.current_title else " cũ"
+    phrase = (
+        f"hệ số phụ cấp chức vụ {fmt_num(old)} của chức vụ{title} trong thời hạn {months:02d} tháng kể từ "
+        f"ngày Quyết định này có hiệu lực theo Nghị quyết số 76/2025/UBTVQH15 của Ủy ban Thường vụ Quốc hội "
+        f"(hệ số phụ cấp chức vụ mới: {fmt_num(new)}); hết thời hạn trên hưởng phụ cấp theo chức vụ mới"
+    )
+    note = f"Bảo lưu hệ số phụ cấp chức vụ {fmt_num(old)} trong {months:02d} tháng (NQ 76/2025/UBTVQH15)"
+    return phrase, note
+
+
 def _person_line(
-    row: AssignmentRow, settings: DocumentSettings, issuer: str, commune: CommuneRow, province: dict[str, Any]
+    row: AssignmentRow,
+    settings: DocumentSettings,
+    issuer: str,
+    commune: CommuneRow,
+    province: dict[str, Any],
+    months: int = 6,
 ) -> PersonLine:
     pos, person = row.seat, row.person
     names = commune_names(commune.name, label("commune_kind", commune.kind))
@@ -163,6 +192,7 @@ def _person_line(
     ctx = {"commune": names, "province": province, "level": pos.level}
     party = bool(settings.issuers[issuer]["party"])
     honorific = "đồng chí" if party else ("bà" if person.gender == "F" else "ông")
+    kept = kept_allowance(row, months)
     return PersonLine(
         assignment_id=row.id,
         key=person.key,
@@ -176,6 +206,8 @@ def _person_line(
         post=post,
         post_full=_in_block(block_tpl, post, pos.level, ctx),
         department_full=_in_block(block_tpl, pos.department, pos.level, ctx),
+        kept=kept[0],
+        kept_note=kept[1],
     )
 
 

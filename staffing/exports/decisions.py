@@ -208,7 +208,7 @@ def _annex(d: DecisionDoc, width: int) -> str:
                 centred(p.birth_date, size=11),
                 para(run(p.old_post, size=11), jc="left"),
                 para(run(p.title, size=11), jc="left"),
-                para(),
+                para(run(p.kept_note, size=11), jc="left") if p.kept_note else para(),
             ]
         )
     out.append(table(rows, widths, borders=True, header_rows=1))

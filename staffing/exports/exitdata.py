@@ -11,7 +11,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from policy.exits import PATH_LABELS, ExitCase, ExitPath, ExitResult, Line, months_between, pay_protection
+from policy.exits import (
+    LEVEL_RANK,
+    PATH_LABELS,
+    ExitCase,
+    ExitPath,
+    ExitResult,
+    Line,
+    is_lower,
+    months_between,
+    pay_protection,
+    post_allowance,
+)
 
 # Who pays (budget source) per path [K: Decree 178 Art. 16 and Decree 154: the state budget by the
 # management level; provinces may top up]
@@ -20,7 +31,6 @@ SOURCES: dict[ExitPath, str] = {
     ExitPath.RESIGNATION: "Ngân sách nhà nước (Nghị định 178/2024/NĐ-CP)",
     ExitPath.END_PART_TIME: "Ngân sách địa phương (Nghị định 154/2025/NĐ-CP)",
 }
-LEVEL_RANK = {"key": 3, "head": 2, "deputy": 1, "staff": 0}
 
 
 @dataclass(frozen=True)
@@ -88,25 +98,39 @@ class EndedPost:
     new_level: str | None  # the level of the new seat; None when not placed
     new_title: str
     position_allowance: float | None  # the old position allowance coefficient
+    new_allowance: float | None = None  # the coefficient of the new post (default by level); None: unplaced
 
     @property
     def demoted(self) -> bool:
-        """Placed on a lower level than the old post (key > head > deputy > staff)."""
+        """Placed on a lower post: a lower level (key > head > deputy > staff) or a lower position-allowance
+        coefficient than the old one."""
+        if self.new_level is None:
+            return False
+        old = None if self.position_allowance is None else Decimal(str(self.position_allowance))
+        return is_lower(self.level, self.new_level, old, self.new_coefficient)
+
+    @property
+    def lower_level(self) -> bool:
         return self.new_level is not None and LEVEL_RANK[self.new_level] < LEVEL_RANK[self.level]
 
-    def protection(self, base_salary: int) -> tuple[Line | None, str]:
-        """The cost of keeping the old position allowance for 6 months (Res. 76/2025/UBTVQH15), or why not.
+    @property
+    def new_coefficient(self) -> Decimal:
+        if self.new_allowance is not None:
+            return Decimal(str(self.new_allowance))
+        return post_allowance(self.new_level or "staff")
 
-        Positions carry no allowance coefficient yet: a move to a staff post loses the whole allowance;
-        for a move to a lower leadership post the new coefficient is unknown and the cost is not computed."""
+    def protection(self, base_salary: int) -> tuple[Line | None, str]:
+        """The cost of keeping the old position allowance for 6 months (Res. 76/2025/UBTVQH15), or why not:
+        (old coefficient - coefficient of the new post) × base salary × 6."""
         if not self.demoted:
             return None, ""
         if self.position_allowance is None:
             return None, "Thiếu hệ số phụ cấp chức vụ cũ."
-        if self.new_level != "staff":
-            return None, "Chưa có hệ số phụ cấp của chức vụ mới."
         old = Decimal(str(self.position_allowance))
-        return pay_protection(old, Decimal(0), base_salary), ""
+        line = pay_protection(old, self.new_coefficient, base_salary)
+        if line is None:
+            return None, "Hệ số phụ cấp chức vụ mới không thấp hơn hệ số cũ."
+        return line, ""
 
 
 @dataclass(frozen=True)
@@ -137,13 +161,17 @@ class ExitData:
         return dict(sorted(out.items()))
 
     def protections(self) -> list[tuple[EndedPost, Line | None, str]]:
-        """Every demotion with the cost of its 6-month pay protection, or why it is not computed."""
-        out = []
-        for post in self.ended:
-            if post.demoted:
-                line, why = post.protection(self.base_salary)
-                out.append((post, line, why))
-        return out
+        """Every demotion with the cost of its 6-month pay protection, or why it is not computed (computed
+        once per ExitData: the pages keep one per plan version)."""
+        memo = self.__dict__.get("_protections")
+        if memo is None:
+            memo = []
+            for post in self.ended:
+                if post.demoted:
+                    line, why = post.protection(self.base_salary)
+                    memo.append((post, line, why))
+            object.__setattr__(self, "_protections", memo)  # frozen: a memo, not a change of value
+        return list(memo)
 
     def protection_by_commune(self) -> dict[str, tuple[str, int, int, int]]:
         """commune code -> (name, people, computed cost VND, not computed)."""

@@ -36,6 +36,7 @@ class PositionRow:
     department: str
     block: str
     commune_code: str
+    allowance: float = 0.0  # position-allowance coefficient of the post (default by level, policy/exits.py)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class PersonRow:
     unit_district: str
     disciplined: bool
     retirement_date: date | None
+    position_allowance: float | None = None  # the coefficient of the old post, from the roster
 
 
 @dataclass(frozen=True)

@@ -39,14 +39,15 @@ def workbook(plan_id: int) -> ResponseReturnValue:
 @bp.get("/plans/<int:plan_id>/export/decisions.zip")
 @access.any_role
 def decisions(plan_id: int) -> ResponseReturnValue:
-    """Every decision of the plan in a ZIP with its table of contents; ?mode=per_person|per_department."""
+    """Every decision of the plan in a ZIP with its table of contents; ?mode=per_person|per_department.
+    The exit and miễn nhiệm decisions come after the appointments unless ?exits=0."""
     plan = access.get_plan(plan_id, current_user)
     mode = request.args.get("mode", "per_person")
     if mode not in MODES:
         abort(400)
     # Large plans make ZIPs of tens of MB: spool to disk past 32 MB rather than hold them in memory.
     out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 (send_file closes it)
-    extra = exits.exit_docs_for(plan, current_user) if request.args.get("exits") == "1" else None
+    extra = exits.exit_docs_for(plan, current_user) if _with_exits() else None
     name, count = exports.decisions_zip(plan, out, mode, current_user, extra_docs=extra)
     _audit(plan, "decisions", {"file": name, "mode": mode, "count": count})
     out.seek(0)
@@ -77,7 +78,7 @@ def start_job(plan_id: int) -> ResponseReturnValue:
     mode = request.args.get("mode", "per_person")
     if mode not in MODES:
         abort(400)
-    state = export_jobs.start(plan, mode, current_user)
+    state = export_jobs.start(plan, mode, current_user, with_exits=_with_exits())
     return jsonify(_public(state)), 202
 
 
@@ -99,6 +100,11 @@ def job_file(job_id: str) -> ResponseReturnValue:
     return send_file(path, mimetype="application/zip", as_attachment=True, download_name=state["filename"])
 
 
+def _with_exits() -> bool:
+    """Exit decisions are batched with the appointments by default; ?exits=0 leaves them out."""
+    return request.args.get("exits", "1") not in ("0", "false", "no")
+
+
 def _own_job(job_id: str) -> dict[str, Any]:
     """The job of the signed-in user, within their province; 404 otherwise."""
     state = export_jobs.read_state(current_app.instance_path, job_id)
@@ -109,7 +115,7 @@ def _own_job(job_id: str) -> dict[str, Any]:
 
 
 def _public(state: dict[str, Any]) -> dict[str, Any]:
-    keys = ("id", "plan_id", "mode", "state", "progress", "message", "filename", "count")
+    keys = ("id", "plan_id", "mode", "exits", "state", "progress", "message", "filename", "count")
     out = {k: state.get(k) for k in keys}
     out["status_url"] = url_for("exports.job_status", job_id=state["id"])
     out["file_url"] = url_for("exports.job_file", job_id=state["id"]) if state["state"] == "done" else None

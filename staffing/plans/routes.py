@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from .. import access
 from ..extensions import db
 from ..models import JobState, Plan, Role
-from ..services import plan_views, plans
+from ..services import live, page_cache, plan_views, plans, worklist
 from .forms import ProposeForm
 
 bp = Blueprint("plans", __name__)
@@ -155,21 +157,51 @@ def commune(plan_id: int, commune_code: str) -> ResponseReturnValue:
     plan = access.get_plan(plan_id, current_user)
     province = access.get_province(plan.province_code, current_user)
     com = access.get_commune(province, commune_code, current_user)
-    chart = plan_views.commune_chart(plan, com)
-    unplaced = plan_views.unplaced_people(plan, {com.code})
-    filled = sum(
-        len(seat.holders) for _block, departments in chart for _dept, seats in departments for seat in seats
+    can_edit = plan.editable and current_user.has_role(Role.DRAFTER)
+    stamp = live.stamp(plan, com)
+    # the chart is the same for every view until an edit of this commune, a plan-wide step or new data
+    chart_key = page_cache.key(
+        "chart",
+        db.engine.url,
+        plan.id,
+        stamp,
+        plan_views.data_stamp_outside_plans(),
+        can_edit,
+        get_locale(),
     )
+    chart_html = page_cache.get_or_build(
+        chart_key,
+        lambda: render_template(
+            "plans/_chart.html", plan=plan, chart=plan_views.commune_chart(plan, com), can_edit=can_edit
+        ),
+    )
+    unplaced = plan_views.unplaced_people(plan, {com.code})
     return render_template(
         "plans/commune.html",
         plan=plan,
         province=province,
         commune=com,
-        chart=chart,
+        chart_html=Markup(chart_html),  # noqa: S704  (rendered by our own autoescaped template)
         unplaced=unplaced,
-        filled=filled,
-        can_edit=plan.editable and current_user.has_role(Role.DRAFTER),
+        filled=plan_views.commune_filled(plan, com),
+        can_edit=can_edit,
+        live_stamp=stamp,
+        queue_state=worklist.state(plan, com),
+        queue_labels=worklist.STATUS_LABELS,
     )
+
+
+@bp.get("/plans/<int:plan_id>/c/<commune_code>/live")
+@access.any_role
+def commune_live(plan_id: int, commune_code: str) -> ResponseReturnValue:
+    """For the commune page's poll: has anything changed, who changed it last, who else is looking."""
+    plan = access.get_plan(plan_id, current_user)
+    province = access.get_province(plan.province_code, current_user)
+    com = access.get_commune(province, commune_code, current_user)
+    live.note_presence(plan, com, current_user)
+    db.session.commit()
+    state = live.commune_state(plan, com, current_user)
+    return state, 200, {"Cache-Control": "no-store"}
 
 
 @bp.get("/plans/<int:plan_id>/problem.json")

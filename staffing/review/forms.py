@@ -1,5 +1,6 @@
 """Forms of the review pages; every one carries the plan version it was made from (optimistic locking)."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -18,16 +19,18 @@ class ChangeForm(VersionForm):
     other = HiddenField(validators=[Optional()])
     commune = HiddenField(validators=[Optional()])
     forbidden = HiddenField(validators=[Optional()])
-    override = BooleanField("Tôi chấp nhận vượt quy định bắt buộc")
-    reason = TextAreaField("Lý do", validators=[Optional(), Length(max=2000)])
+    # what the change touches as the user saw it (optimistic locking per seat and person, not per plan)
+    seen = HiddenField(validators=[Optional()])
+    override = BooleanField(_l("Tôi chấp nhận vượt quy định bắt buộc"))
+    reason = TextAreaField(_l("Lý do"), validators=[Optional(), Length(max=2000)])
 
 
 class WorkflowForm(VersionForm):
-    text = TextAreaField("Ý kiến", validators=[Optional(), Length(max=4000)])
+    text = TextAreaField(_l("Ý kiến"), validators=[Optional(), Length(max=4000)])
 
 
 class CopyForm(FlaskForm):
-    name = StringField("Tên phương án mới", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Tên phương án mới"), validators=[DataRequired(), Length(max=200)])
 
 
 class CompleteForm(VersionForm):

@@ -28,8 +28,6 @@ from ..models import (
     Commune,
     Department,
     Forbidden,
-    JobState,
-    MergerLink,
     Person,
     Plan,
     Position,
@@ -55,21 +53,12 @@ def _scope(plan: Plan) -> tuple[Any, list[Commune]]:
 
 
 def _person(plan: Plan, person_id: int) -> Person:
-    """A person of the plan's province the user may see (404 otherwise)."""
+    """A person of the plan's province the user may see (404 otherwise): see access.person_scope_filter."""
     person = db.session.get(Person, person_id)
     if person is None or person.province_code != plan.province_code:
         abort(404)
-    if current_user.communes:
-        codes = set(current_user.communes)
-        fed = set(
-            db.session.scalars(
-                db.select(Commune.code)
-                .join(MergerLink, MergerLink.commune_id == Commune.id)
-                .where(MergerLink.old_unit_id == person.unit_id)
-            )
-        )
-        if not fed & codes:
-            abort(404)
+    if not access.can_see_person(current_user, person, plan):
+        abort(404)
     return person
 
 
@@ -246,8 +235,15 @@ def person(plan_id: int, person_id: int) -> ResponseReturnValue:
         ).all(),
     ]
     form = WorkflowForm(version=plan.version)
+    from ..services import person_page, ranking
+
+    values, source = person_page.record_values(who)
     return render_template(
         "review/person.html",
+        values=values,
+        source=source,
+        alternatives=ranking.person_alternatives(plan, who, current_user, limit=10),
+        decisions=person_page.decisions_for(plan, a),
         plan=plan,
         province=province,
         person=who,
@@ -286,6 +282,7 @@ def _change_page(
     if form is None:
         form = ChangeForm(
             version=plan.version,
+            seen=review.touched_state(plan, change) if change is not None else "",
             kind=kind,
             person=who.id,
             position=data.get("position", ""),
@@ -347,6 +344,7 @@ def check(plan_id: int) -> ResponseReturnValue:
             error = str(exc)
     form = ChangeForm(
         version=request.args.get("version") or plan.version,
+        seen=review.touched_state(plan, change),
         kind=change.kind,
         person=change.person.id,
         position=request.args.get("position", ""),
@@ -365,21 +363,37 @@ def apply(plan_id: int) -> ResponseReturnValue:
     form = ChangeForm()
     if not form.validate_on_submit():
         abort(400)
-    if not review.check_version(plan, form.version.data):
-        return _stale(plan)
-    if plan.job_state in (JobState.QUEUED, JobState.RUNNING):
+    # no plan-wide version check: the edit locks only what it touches (services/review/concurrency.py)
+    data = {k: getattr(form, k).data for k in ("kind", "person", "position", "other", "commune", "forbidden")}
+    change = _change_from(plan, data)
+    reason = (form.reason.data or "").strip()
+    try:
+        looked = review.look(plan, change, form.seen.data)
+        # the heavy check runs before the claim, holding nothing; it is made again if the communes moved
+        checked = review.check_change(plan, change)
+        if review.take(plan, change, looked, current_user):
+            checked = review.check_change(plan, change)
+    except review.ConflictError as exc:
+        db.session.rollback()
+        form.seen.data = review.touched_state(plan, change)  # confirming again now is a knowing choice
+        return _change_page(plan, change, data, form, 409, exc.message)
+    except review.ChangeError as exc:
+        db.session.rollback()
+        return _change_page(plan, change, data, form, 422, str(exc))
+    db.session.refresh(plan)  # a re-solve queued before the claim is seen now
+    if review.is_solving(plan):
         # the solve would overwrite the change (or fail on the new version): wait for it
+        db.session.rollback()
         return render_template(
             "error.html",
             code=409,
             message=_("Phương án đang được giải lại; hãy chờ hoàn thành rồi điều chỉnh."),
             detail="Conflict",
         ), 409
-    data = {k: getattr(form, k).data for k in ("kind", "person", "position", "other", "commune", "forbidden")}
-    change = _change_from(plan, data)
-    reason = (form.reason.data or "").strip()
     try:
-        result = review.apply_change(plan, change, current_user, reason, override=bool(form.override.data))
+        result = review.apply_change(
+            plan, change, current_user, reason, override=bool(form.override.data), result=checked
+        )
     except review.OverrideRequired as exc:
         db.session.rollback()
         return _change_page(
@@ -423,16 +437,20 @@ def seat(plan_id: int, position_id: int) -> ResponseReturnValue:
         .where(Assignment.plan_id == plan.id, Assignment.position_id == pos.id)
         .options(selectinload(Assignment.person))
     ).all()
-    ranked = review.candidates(
-        plan, pos, limit=min(200, max(1, request.args.get("limit", 40, type=int) or 40))
-    )
+    limit = min(200, max(1, request.args.get("limit", 40, type=int) or 40))
+    from ..services import ranking
+
+    # the legal candidates in the solver's own order (solver.explain); then who could not, and why
+    ranked = ranking.seat_candidates(plan, pos, limit=limit)
+    barred = [c for c in review.candidates(plan, pos, limit=200) if c.hard][:limit]
     return render_template(
         "review/seat.html",
         plan=plan,
         province=province,
         pos=pos,
         holders=holders,
-        candidates=ranked,
+        ranked=ranked,
+        candidates=barred,
         can_edit=plan.editable and current_user.has_role(Role.DRAFTER),
     )
 

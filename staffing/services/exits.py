@@ -21,6 +21,7 @@ from policy.exits import (
     Pay,
     base_salary_on,
     compute,
+    post_allowance,
     suggest,
 )
 from solver.pairs import title_level
@@ -47,7 +48,8 @@ from ..models import (
     Province,
     User,
 )
-from .exports import document_settings
+from .exports import allowance_table, document_settings
+from .plan_views import cached
 
 
 def old_level(title: str | None) -> str:
@@ -158,6 +160,7 @@ def load_exit_data(plan: Plan, communes: set[str] | None = None) -> ExitData:
     )
     rows: list[ExitRow] = []
     ended: list[EndedPost] = []
+    allowances = allowance_table()
     for a, p, unit, seat in db.session.execute(query):
         commune_code, commune_name = feeds.get(unit.id, ("", ""))
         if communes is not None and commune_code not in communes:
@@ -182,6 +185,7 @@ def load_exit_data(plan: Plan, communes: set[str] | None = None) -> ExitData:
                     seat.level.value if seat is not None else None,
                     seat.title if seat is not None else "",
                     p.position_allowance,
+                    float(post_allowance(seat.level.value, allowances)) if seat is not None else None,
                 )
             )
         if a.position_id is not None:
@@ -223,6 +227,14 @@ def load_exit_data(plan: Plan, communes: set[str] | None = None) -> ExitData:
         rows=tuple(rows),
         ended=tuple(ended),
     )
+
+
+def exit_data(plan: Plan, communes: set[str] | None = None) -> ExitData:
+    """load_exit_data kept per plan version and data stamp (a reviewer's pick, an import, any edit writes an
+    audit entry and so builds it again): the exits, roadmap and demotions pages read it, never rebuild it."""
+    scope = tuple(sorted(communes)) if communes else None
+    settings_key = (decision_date(plan), base_salary_history(), tuple(sorted(allowance_table().items())))
+    return cached("exit_data", plan, (scope, settings_key), lambda: load_exit_data(plan, communes))
 
 
 def choose_exit(

@@ -19,6 +19,7 @@ from flask import current_app
 from ..extensions import db
 from ..models import Plan, User
 from ..queue import huey, task_app
+from . import exits as exits_service
 from . import exports as service
 
 logger = logging.getLogger(__name__)
@@ -56,8 +57,9 @@ def file_path(instance_path: str, job_id: str) -> Path:
     return jobs_dir(instance_path) / f"{job_id}.zip"
 
 
-def start(plan: Plan, mode: str, user: User) -> dict[str, Any]:
-    """Queue the decisions ZIP of a plan; returns the job's first state."""
+def start(plan: Plan, mode: str, user: User, with_exits: bool = True) -> dict[str, Any]:
+    """Queue the decisions ZIP of a plan (with its exit and miễn nhiệm decisions unless `with_exits` is
+    False); returns the job's first state."""
     instance = current_app.instance_path
     _forget_old(instance)
     state: dict[str, Any] = {
@@ -67,6 +69,7 @@ def start(plan: Plan, mode: str, user: User) -> dict[str, Any]:
         "user_id": user.id,
         "kind": "decisions",
         "mode": mode,
+        "exits": with_exits,
         "state": "queued",
         "progress": 0.0,
         "message": "Đang chờ xử lý…",
@@ -114,10 +117,14 @@ def run(job_id: str, instance_path: str) -> None:
         target = file_path(instance_path, job_id)
         partial = target.with_suffix(".part")
         with partial.open("wb") as out:
-            name, count = service.decisions_zip(plan, out, state["mode"], user, progress)
+            extra = exits_service.exit_docs_for(plan, user) if state.get("exits", True) else None
+            name, count = service.decisions_zip(plan, out, state["mode"], user, progress, extra)
         partial.replace(target)
         service.audit_export(
-            plan, "decisions", {"file": name, "mode": state["mode"], "count": count, "job": job_id}, user
+            plan,
+            "decisions",
+            {"file": name, "mode": state["mode"], "count": count, "job": job_id, "exits": state.get("exits")},
+            user,
         )
         db.session.commit()
         state.update(

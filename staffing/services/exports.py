@@ -7,11 +7,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Collection
+from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
 from flask import current_app
 from sqlalchemy.orm import selectinload
+
+from policy.exits import POSITION_ALLOWANCE_BY_LEVEL, post_allowance
 
 from ..audit import record
 from ..exports.compose import DecisionDoc, compose, routes_of
@@ -41,6 +44,13 @@ Progress = Callable[[int, int], None]
 # More decisions to batch after the plan's own, numbered on from `start` (e.g. the exit decisions of
 # staffing/services/exits.py; passed in by the caller so this module imports none of them)
 ExtraDocs = Callable[[DocumentSettings, int], list[DecisionDoc]]
+
+
+def allowance_table() -> dict[str, Decimal]:
+    """Position-allowance coefficient of a new post by level: POSITION_ALLOWANCE_BY_LEVEL in the app config
+    over the documented defaults of policy/exits.py."""
+    configured = current_app.config.get("POSITION_ALLOWANCE_BY_LEVEL") or {}
+    return {**POSITION_ALLOWANCE_BY_LEVEL, **{k: Decimal(str(v)) for k, v in configured.items()}}
 
 
 def document_settings(province_code: str) -> DocumentSettings:
@@ -185,6 +195,7 @@ def load_plan_data(plan: Plan, communes: Collection[str] | None = None) -> PlanD
     ]
     commune_codes = {c.id: c.code for c in commune_rows}
     positions: dict[int, PositionRow] = {}
+    allowances = allowance_table()
     query = (
         db.select(Position, Department)
         .join(Department, Position.department_id == Department.id)
@@ -203,6 +214,7 @@ def load_plan_data(plan: Plan, communes: Collection[str] | None = None) -> PlanD
             dept.name,
             dept.block.value,
             commune_codes[dept.commune_id],
+            float(post_allowance(pos.level.value, allowances)),
         )
     feeding: set[int] | None = None
     if scope is not None:
@@ -285,4 +297,5 @@ def person_row(p: Person, unit: OldUnit) -> PersonRow:
         unit.district or "",
         bool(p.disciplined),
         p.retirement_date,
+        p.position_allowance,
     )

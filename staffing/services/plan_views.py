@@ -27,21 +27,54 @@ from ..models import (
 T = TypeVar("T")
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
-CACHE_SIZE = 48
+CACHE_SIZE = 512  # a local problem per commune of a province, plus the province-wide models
+
+
+# audit actions that change no data a page shows: they do not make a cached read model stale
+NOT_DATA = ("login", "export")
 
 
 def data_stamp() -> int:
     """The newest audit entry: every change to a plan or a person writes one, so it dates the data."""
-    return db.session.scalar(db.select(db.func.max(AuditEntry.id))) or 0
+    return (
+        db.session.scalar(
+            db.select(AuditEntry.id)
+            .where(AuditEntry.action.not_in(NOT_DATA))
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        )
+        or 0
+    )
 
 
-def cached(name: str, plan: Plan, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+def data_stamp_outside_plans() -> int:
+    """The newest audit entry that is not an edit of a plan: imports and changes of people and structure."""
+    return (
+        db.session.scalar(
+            db.select(AuditEntry.id)
+            .where(AuditEntry.plan_id.is_(None), AuditEntry.action.not_in(NOT_DATA))
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        )
+        or 0
+    )
+
+
+def cached(name: str, plan: Plan, key: tuple[Any, ...], build: Callable[[], T], stamp: Any = None) -> T:
     """A read model of a plan kept per plan version and data stamp (values hold no ORM rows).
 
     Heavy province-wide pages (dashboard, gaps) are read far more often than a plan changes; any change
-    bumps the plan version or writes an audit entry, so a stale value is never served.
+    bumps the plan version or writes an audit entry, so a stale value is never served. A caller whose value
+    depends on less than the whole plan passes its own `stamp` (e.g. the edit counters of its communes).
     """
-    full = (name, str(db.engine.url), plan.id, plan.version, data_stamp(), *key)
+    full = (
+        name,
+        str(db.engine.url),
+        plan.id,
+        plan.version,
+        data_stamp() if stamp is None else stamp,
+        *key,
+    )
     with _CACHE_LOCK:
         if full in _CACHE:
             _CACHE.move_to_end(full)
@@ -177,6 +210,19 @@ def commune_chart(plan: Plan, commune: Commune) -> list[tuple[str, list[tuple[De
             seats.append(Seat(p, hs, max(0, p.min_holders - len(hs)), shortfalls.get(p.id)))
         grouped[d.block.value].append((d, seats))
     return [(b, grouped[b]) for b in BLOCK_ORDER if b in grouped]
+
+
+def commune_filled(plan: Plan, commune: Commune) -> int:
+    """How many people the plan puts in the commune's seats."""
+    return (
+        db.session.scalar(
+            db.select(db.func.count(Assignment.id))
+            .join(Position, Assignment.position_id == Position.id)
+            .join(Department, Position.department_id == Department.id)
+            .where(Assignment.plan_id == plan.id, Department.commune_id == commune.id)
+        )
+        or 0
+    )
 
 
 def unplaced_people(

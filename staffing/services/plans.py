@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -91,8 +92,11 @@ def create_plan(
 
 
 # A running solve reports progress at least every component and stage: this long a silence means its
-# worker died.
-STALE_JOB_AFTER = timedelta(minutes=15)
+# worker died (STAFFING_STALE_JOB_S shortens it for drills and the topology test).
+STALE_JOB_AFTER = timedelta(seconds=float(os.environ.get("STAFFING_STALE_JOB_S") or 15 * 60))
+# Drills and the topology test only: hold every solve this many seconds after it starts, so a worker can be
+# killed mid-solve on purpose. Never set in production.
+SOLVE_HOLD_S = float(os.environ.get("STAFFING_SOLVE_HOLD_S") or 0)
 
 
 def set_progress(plan_id: int, fraction: float, message: str, state: JobState | None = None) -> None:
@@ -254,6 +258,8 @@ def run_solve_job(plan_id: int, time_limit: float, workers: int, user_id: int | 
     if plan is None:
         return
     set_progress(plan_id, 0.0, "Đang chuẩn bị dữ liệu…", JobState.RUNNING)
+    if SOLVE_HOLD_S > 0:
+        time.sleep(SOLVE_HOLD_S)
     try:
         result = solve_plan(plan, time_limit, workers, progress=lambda f, m: set_progress(plan_id, f, m))
         plan = db.session.get(Plan, plan_id)

@@ -13,7 +13,8 @@ from policy.exits import ExitPath
 
 from ..extensions import db
 from ..models import Assignment, Commune, Department, Person, Plan, Position
-from .exits import ExitData, load_exit_data, retirement_of
+from .exits import ExitData, exit_data, load_exit_data, statutory_retirement
+from .plan_views import cached
 
 YEARS = tuple(range(2025, 2031))
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
@@ -76,16 +77,18 @@ def load_roadmap(plan: Plan, exits: ExitData | None = None) -> tuple[Roadmap, li
         )
     }
     members: dict[str, list[_Member]] = defaultdict(list)
-    query = (
-        db.select(Person, Commune.code)
+    query = (  # only the columns the projection needs: no Person rows for 5,000 people
+        db.select(Person.category, Person.retirement_date, Person.birth_date, Person.gender, Commune.code)
         .join(Assignment, Assignment.person_id == Person.id)
         .join(Position, Assignment.position_id == Position.id)
         .join(Department, Position.department_id == Department.id)
         .join(Commune, Department.commune_id == Commune.id)
         .where(Assignment.plan_id == plan.id)
     )
-    for person, code in db.session.execute(query):
-        members[code].append(_Member(person.category, retirement_of(person), False))
+    for category, retirement, birth, gender, code in db.session.execute(query):
+        if retirement is None and birth is not None and gender in ("M", "F"):
+            retirement = statutory_retirement(birth, gender)  # as retirement_of(person)
+        members[code].append(_Member(category, retirement, False))
     for row in exits.rows:  # the unplaced stay on the payroll of the commune their unit feeds until they go
         retire = row.case.retirement_date
         if row.path in LEAVING_PATHS and row.result.eligible:
@@ -110,6 +113,32 @@ def load_roadmap(plan: Plan, exits: ExitData | None = None) -> tuple[Roadmap, li
         sum(t for t in targets if t is not None) if any(t is not None for t in targets) else None
     )
     return province, out
+
+
+@dataclass(frozen=True)
+class RoadmapView:
+    """The roadmaps of a plan with their charts drawn (SVG), as the pages show them."""
+
+    province: Roadmap
+    communes: list[Roadmap]
+    province_chart: str
+    charts: dict[str, str]  # commune code -> SVG
+
+
+def roadmap_view(plan: Plan, province_title: str) -> RoadmapView:
+    """load_roadmap and every chart, built once per plan version and data stamp (drawing 65 charts with
+    pygal takes seconds: the pages only read them)."""
+
+    def build() -> RoadmapView:
+        province, communes = load_roadmap(plan, exit_data(plan))
+        return RoadmapView(
+            province,
+            communes,
+            chart_svg(province, province_title),
+            {c.code: chart_svg(c, c.name, small=True) for c in communes},
+        )
+
+    return cached("roadmap", plan, (province_title,), build)
 
 
 def _project(road: Roadmap, members: list[_Member]) -> None:

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField
@@ -6,15 +7,15 @@ from wtforms.validators import DataRequired
 
 class UploadForm(FlaskForm):
     kind = SelectField(
-        "Loại tệp",
+        _l("Loại tệp"),
         choices=[
-            ("roster", "Danh sách cán bộ, công chức của một đơn vị cũ"),
-            ("merger_map", "Phương án sắp xếp đơn vị hành chính"),
-            ("framework", "Khung vị trí việc làm, biên chế"),
+            ("roster", _l("Danh sách cán bộ, công chức của một đơn vị cũ")),
+            ("merger_map", _l("Phương án sắp xếp đơn vị hành chính")),
+            ("framework", _l("Khung vị trí việc làm, biên chế")),
         ],
     )
-    unit = SelectField("Đơn vị cũ (với danh sách cán bộ)", choices=[], validate_choice=False)
-    file = FileField("Tệp (.xlsx, .xls, .csv)", validators=[FileRequired()])
+    unit = SelectField(_l("Đơn vị cũ (với danh sách cán bộ)"), choices=[], validate_choice=False)
+    file = FileField(_l("Tệp (.xlsx, .xls, .csv)"), validators=[FileRequired()])
 
 
 class ConfirmForm(FlaskForm):
@@ -23,9 +24,9 @@ class ConfirmForm(FlaskForm):
 
 class ResolveDuplicateForm(FlaskForm):
     action = SelectField(
-        "Xử lý",
+        _l("Xử lý"),
         choices=[
-            ("kept", "Giữ ở đơn vị đã nhập trước"),
-            ("moved", "Chuyển sang đơn vị của danh sách mới"),
+            ("kept", _l("Giữ ở đơn vị đã nhập trước")),
+            ("moved", _l("Chuyển sang đơn vị của danh sách mới")),
         ],
     )

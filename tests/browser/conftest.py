@@ -22,9 +22,6 @@ CHROMIUM_ARGS = [
 @pytest.fixture
 def live_server(app, tiny_province) -> Iterator[str]:
     """The test app on a free loopback port, sharing the test's database."""
-    from staffing.auth import routes
-
-    routes._attempts.clear()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -18,6 +18,11 @@ def _pay(staffed) -> None:
     people["Vi Văn Tám"].salary_coefficient, people["Vi Văn Tám"].insurance_years = 4.98, 30.0
     people["Nguyễn Văn A"].position_allowance = 0.3
     people["Nguyễn Văn D"].position_allowance = 0.25  # Phó Trưởng phòng placed as staff
+    # C: a district head (allowance 0.40) placed as a commune head (default 0.25): lower by allowance only
+    people["Nguyễn Văn C"].current_title, people["Nguyễn Văn C"].position_allowance = (
+        "Trưởng phòng Nội vụ",
+        0.4,
+    )
     db.session.commit()
 
 
@@ -33,8 +38,9 @@ def test_budget_page_shows_formula_and_totals(export_app: Flask, staffed, make_u
     assert "0,9 × 11.653.200 × 60 tháng" in page  # the formula, per person
     assert "1.002.175.200" in page  # Tám's total, and the province's
     assert 'id="by-commune"' in page and "Xã Đình Lập" in page
-    # 6-month pay protection: D (deputy -> staff) 0.25 × 2,340,000 × 6 = 3,510,000; A (key -> head) not known
-    assert 'id="protection-total">3.510.000<' in page
+    # 6-month pay protection: D (deputy -> staff) 0.25 × 2,340,000 × 6 = 3,510,000;
+    # A (key 0.3 -> head 0.25) 0.05 × 2,340,000 × 6 = 702,000; C (head 0.40 -> head 0.25) 0.15 × ... = 2,106,000
+    assert 'id="protection-total">6.318.000<' in page
     assert staffed_plan_status == PlanStatus.APPROVED and "exit-form" not in page  # approved: read only
     annex = client.get(f"/plans/{plan.id}/export/de-an-tinh-gian.xlsx")
     assert annex.status_code == 200
@@ -66,7 +72,9 @@ def test_reviewer_picks_an_exit_and_judges_a_demotion(export_app: Flask, staffed
     assert "Nguyễn Văn A" in page and "Phó Chủ tịch UBND" in page and "Hệ số 0,30 trong 6 tháng" in page
     assert "Hoàng Thị Lan" not in page  # Bí thư placed as Bí thư
     assert "(0,25 - 0) × 2.340.000 × 6 tháng = 3.510.000" in page
-    assert "Chưa có hệ số phụ cấp của chức vụ mới." in page
+    assert "(0,3 - 0,25) × 2.340.000 × 6 tháng = 702.000" in page  # key -> head, by the default table
+    assert "(0,4 - 0,25) × 2.340.000 × 6 tháng = 2.106.000" in page  # same level, lower coefficient
+    assert "Nguyễn Văn C" in page
     response = client.post(
         f"/plans/{plan.id}/demotions/{a.id}", data={"status": "another_seat", "note": "PCT"}
     )

@@ -127,9 +127,7 @@ def test_exit_decisions_are_batched_with_appointments(export_app: Flask, staffed
     _pay(staffed)
     runner = export_app.test_cli_runner()
     plan = staffed["plan"]
-    result = runner.invoke(
-        export, ["decisions", "--plan", str(plan.id), "--out", str(tmp_path / "qd"), "--with-exits"]
-    )
+    result = runner.invoke(export, ["decisions", "--plan", str(plan.id), "--out", str(tmp_path / "qd")])
     assert result.exit_code == 0, result.output
     names = [p.name for p in (tmp_path / "qd").rglob("*.docx")]
     assert len(names) == 6 + 1 + 3  # appointments, Tám's early retirement, three miễn nhiệm
@@ -185,3 +183,41 @@ def test_exit_decisions_convert_to_pdf(
         *expected,
     ):
         assert phrase in text, phrase
+
+
+def test_a_decision_for_a_lower_post_states_the_kept_allowance(
+    export_app: Flask, staffed, tmp_path: Path
+) -> None:
+    """Res. 76/2025/UBTVQH15: the bổ nhiệm / bố trí decision itself names the old coefficient kept 6 months."""
+    people = _pay(staffed)
+    people["Nguyễn Văn D"].position_allowance = 0.25  # Phó Trưởng phòng placed as staff (bố trí)
+    db.session.commit()
+    runner = export_app.test_cli_runner()
+    plan = staffed["plan"]
+    out = tmp_path / "qd"
+    result = runner.invoke(export, ["decisions", "--plan", str(plan.id), "--out", str(out), "--no-exits"])
+    assert result.exit_code == 0, result.output
+    docs = {p.name: docx_text(p.read_bytes()) for p in out.rglob("*.docx")}
+    a = next(t for n, t in docs.items() if "bo-nhiem" in n and "Nguyen-Van-A" in n)
+    # A: Phó Chủ tịch UBND (key, 0.3) appointed a head (default coefficient 0.25)
+    assert "được bảo lưu hệ số phụ cấp chức vụ 0,3 của chức vụ Phó Chủ tịch UBND trong thời hạn 06 tháng" in a
+    assert "(hệ số phụ cấp chức vụ mới: 0,25)" in a and "76/2025/UBTVQH15" in a
+    d = next(t for n, t in docs.items() if "bo-tri" in n and "Nguyen-Van-D" in n)
+    assert "được bảo lưu hệ số phụ cấp chức vụ 0,25 của chức vụ Phó Trưởng phòng" in d
+    assert "(hệ số phụ cấp chức vụ mới: 0)" in d
+    b = next(t for n, t in docs.items() if "Nguyen-Van-B" in n)
+    assert "được bảo lưu hệ số" not in b  # no old allowance: only the general article
+    lan = next(t for n, t in docs.items() if "Hoang-Thi-Lan" in n)
+    assert "được bảo lưu hệ số" not in lan  # same post level, no coefficient known
+    # one decision per department: the kept allowance is in the annex's "Ghi chú" column
+    result = runner.invoke(
+        export,
+        ["decisions", "--plan", str(plan.id), "--out", str(tmp_path / "dept"), "--mode", "per_department"],
+    )
+    assert result.exit_code == 0, result.output
+    from export_readback import annex_rows
+
+    rows = [r for p in (tmp_path / "dept").rglob("*.docx") for r in annex_rows(p.read_bytes())]
+    notes = {r[1]: r[5] for r in rows}
+    assert notes["Nguyễn Văn D"].startswith("Bảo lưu hệ số phụ cấp chức vụ 0,25 trong 06 tháng")
+    assert notes["Nguyễn Văn B"] == ""

@@ -48,7 +48,11 @@ def test_downloads_for_the_plans_province(export_app: Flask, staffed, make_user,
         ("decisions", plan.id, "approved"),
         ("decision", plan.id, "approved"),
     ]
-    assert exports[1].after["count"] == 6
+    # batched by default: 6 appointments, Tám's exit decision and the miễn nhiệm of 3 old leaders
+    assert exports[1].after["count"] == 6 + 1 + 3
+    only = zip_members(client.get(f"/plans/{plan.id}/export/decisions.zip?exits=0").data)
+    assert sum(n.endswith(".docx") for n in only) == 6
+    assert not any("mien-nhiem" in n for n in only)
     assert exports[0].user_id is not None
     assert client.get(f"/plans/{plan.id}/export/decisions.zip?mode=bogus").status_code == 400
     unplaced = staffed["assignments"][-1]
@@ -92,15 +96,22 @@ def test_cli_writes_decisions_and_workbook(export_app: Flask, staffed, tmp_path:
     result = runner.invoke(export, ["decisions", "--plan", str(plan.id), "--out", str(tmp_path / "qd")])
     assert result.exit_code == 0, result.output
     docs = sorted((tmp_path / "qd").rglob("*.docx"))
-    assert len(docs) == 6
-    assert (tmp_path / "qd" / "muc-luc.xlsx").is_file()
+    assert len(docs) == 6 + 1 + 3  # the appointments, then Tám's exit and 3 miễn nhiệm, by default
+    assert sum("mien-nhiem" in p.name for p in docs) == 3
+    toc = sheet_rows((tmp_path / "qd" / "muc-luc.xlsx").read_bytes(), "Mục lục")
+    assert sorted(r["Tệp"] for r in toc) == sorted(str(p.relative_to(tmp_path / "qd")) for p in docs)
+    result = runner.invoke(
+        export, ["decisions", "--plan", str(plan.id), "--out", str(tmp_path / "only"), "--no-exits"]
+    )
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "only").rglob("*.docx"))) == 6
     result = runner.invoke(
         export,
         ["decisions", "--plan", str(plan.id), "--out", str(tmp_path / "qd.zip"), "--mode", "per_department"],
     )
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(tmp_path / "qd.zip") as zf:
-        assert sum(n.endswith(".docx") for n in zf.namelist()) == 5
+        assert sum(n.endswith(".docx") for n in zf.namelist()) == 5 + 1 + 3
     result = runner.invoke(export, ["workbook", "--plan", str(plan.id), "--out", str(tmp_path / "pa.xlsx")])
     assert result.exit_code == 0, result.output
     assert len(sheet_rows((tmp_path / "pa.xlsx").read_bytes(), "Danh sách bố trí")) == 6
@@ -119,14 +130,20 @@ def test_a_background_job_builds_the_zip_and_reports_progress(
     started = client.post(f"/plans/{plan.id}/export/jobs?mode=per_department")
     assert started.status_code == 202
     job = started.get_json()
-    assert job["mode"] == "per_department"
+    assert job["mode"] == "per_department" and job["exits"] is True
     status = client.get(job["status_url"]).get_json()  # HUEY_IMMEDIATE: done by now
     assert status["state"] == "done"
     assert status["progress"] == 1.0
-    assert status["count"] == 5
+    assert status["count"] == 5 + 1 + 3  # 5 department decisions, Tám's exit, 3 miễn nhiệm
     assert status["filename"].endswith("_per-department.zip")
     members = zip_members(client.get(status["file_url"]).data)
-    assert sum(n.endswith(".docx") for n in members) == 5
+    assert sum(n.endswith(".docx") for n in members) == 5 + 1 + 3
+    assert sum("mien-nhiem" in n for n in members) == 3
+    toc = sheet_rows(members["muc-luc.xlsx"], "Mục lục")
+    assert {r["Tệp"] for r in toc} == {n for n in members if n.endswith(".docx")}
+    without = client.post(f"/plans/{plan.id}/export/jobs?mode=per_department&exits=0").get_json()
+    assert without["exits"] is False
+    assert client.get(without["status_url"]).get_json()["count"] == 5
     assert client.post(f"/plans/{plan.id}/export/jobs?mode=nope").status_code == 400
     # somebody else, even of the same province, does not see the job
     other = export_app.test_client()

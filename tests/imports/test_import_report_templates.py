@@ -170,6 +170,12 @@ def test_a_filled_template_reads() -> None:
         "Trình độ chuyên môn": "Thạc sĩ",
         "Lý luận chính trị": "Cao cấp",
         "Xếp loại 2024": "Hoàn thành tốt nhiệm vụ",
+        "Hệ số lương": "4,98",
+        "Hệ số phụ cấp chức vụ": "0,3",
+        "Phụ cấp thâm niên vượt khung (%)": "5%",
+        "Phụ cấp khác (đồng/tháng)": "1.200.000",
+        "Số năm đóng BHXH": "28 năm 3 tháng",
+        "Mức phụ cấp hằng tháng (đồng)": "",
     }
     for k, v in row.items():
         ws.cell(2, headers.index(k) + 1, v)
@@ -179,6 +185,13 @@ def test_a_filled_template_reads() -> None:
     assert [e for e in result.errors if e.row] == []  # row 0: at most the day/month-order note
     (p,) = result.records
     assert (p.education, p.political_theory, p.ratings[0].value) == ("thac_si", "cao_cap", "tot")
+    # the six pay columns of the blank template (issue 14) land in the record
+    assert (float(p.salary_coefficient), float(p.position_allowance), float(p.seniority_pct)) == (
+        4.98,
+        0.3,
+        5,
+    )
+    assert (p.other_allowances, float(p.insurance_years), p.part_time_allowance) == (1_200_000, 28.25, None)
 
 
 # ------------------------------------------------------------------ safety

@@ -250,3 +250,17 @@ def test_suggestion() -> None:
     assert suggest(_case(pay=pay)) is ExitPath.EARLY_RETIREMENT
     assert suggest(_case(pay=pay, retirement_date=date(2045, 1, 1))) is ExitPath.SURPLUS
     assert suggest(_case(category="khong_chuyen_trach")) is ExitPath.END_PART_TIME
+
+
+def test_lower_post_by_level_or_by_allowance_coefficient() -> None:
+    from policy.exits import is_lower, post_allowance
+
+    assert post_allowance("key") == Decimal("0.30") and post_allowance("staff") == 0
+    assert is_lower("key", "head", None, post_allowance("head"))  # lower level
+    # same level, lower coefficient: a district head (0.40) placed as a commune head (0.25)
+    assert is_lower("head", "head", Decimal("0.40"), post_allowance("head"))
+    assert not is_lower("key", "key", Decimal("0.30"), post_allowance("key"))
+    assert not is_lower("deputy", "head", Decimal("0.20"), post_allowance("head"))
+    # the cost of the protection of a key -> head move: (0.30 - 0.25) × 2,340,000 × 6 = 702,000
+    line = pay_protection(Decimal("0.30"), post_allowance("head"), 2_340_000)
+    assert line is not None and line.amount == 702_000

@@ -89,11 +89,3 @@ def as_user(client: FlaskClient, login, users) -> Callable[[str], FlaskClient]:
         return client
 
     return sign_in
-
-
-@pytest.fixture(autouse=True)
-def _fresh_login_window() -> None:
-    """The login rate limit counts every sign-in per address for the whole process: start afresh."""
-    from staffing.auth import routes
-
-    routes._attempts.clear()

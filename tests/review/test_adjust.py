@@ -194,25 +194,6 @@ def test_forbid_a_commune_takes_the_person_out(plan, as_user):
     assert db.session.scalar(db.select(Forbidden).where(Forbidden.plan_id == plan.id)) is None
 
 
-def test_stale_version_is_refused_and_nothing_is_overwritten(plan, as_user):
-    client = as_user("drafter@lang-son")
-    a_, d = person(4), person(3)
-    stale = plan.version
-    assert (
-        post_change(
-            client, plan, kind="move", person=a_.id, position=position("06625/UBND/KT/3").id, version=stale
-        ).status_code
-        == 302
-    )
-    # another drafter, working from the page they loaded before, tries a different change
-    other = as_user("drafter2@lang-son")
-    response = post_change(other, plan, kind="unassign", person=d.id, version=stale)
-    assert response.status_code == 409
-    assert "vừa được người khác thay đổi" in response.get_data(as_text=True)
-    assert seat_of(plan, d) is not None
-    assert seat_of(plan, a_).code == "06625/UBND/KT/3"
-
-
 def test_scope_and_roles_of_changes(plan, as_user, users):
     reviewer = as_user("reviewer@lang-son")
     a_ = person(0)
@@ -284,8 +265,8 @@ def test_commune_scoped_drafter_cannot_touch_other_communes(plan, client, login,
     db.session.add(user)
     db.session.commit()
     login(client, "xa-a@lang-son")
-    d = person(3)  # district staff, fed to both communes: visible
-    assert client.get(f"/plans/{plan.id}/people/{d.id}").status_code == 200
+    d = person(3)  # district staff fed to both communes, but seated in 06625: out of scope (issue 13)
+    assert client.get(f"/plans/{plan.id}/people/{d.id}").status_code == 404
     assert client.get(f"/plans/{plan.id}/seats/{position('06625/UBND/KT/1').id}").status_code == 404
     response = post_change(client, plan, kind="move", person=d.id, position=position("06625/UBND/KT/1").id)
     assert response.status_code == 404

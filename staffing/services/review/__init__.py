@@ -4,6 +4,7 @@
 - `local`: the solver problem of the few communes a change touches;
 - `moves`: moves, swaps, leaving a seat empty; `locks`: locks and forbidden pairs;
 - `check`: the live check of any change; `apply`: making it (audited);
+- `concurrency`: optimistic locking of an edit per seat, person and commune;
 - `candidates`: who could take a seat; `resolve`: re-solving the draft;
 - `workflow`: submit, forward, return, approve, comment, and copies of a plan.
 """
@@ -25,6 +26,7 @@ from .common import (
     current_seat,
     failure_text,
 )
+from .concurrency import ConflictError, Look, claim, look, take, touched_communes, touched_state
 from .local import Local, build_local, hard_failures_for
 from .locks import LOCK_KINDS, edit_rules
 from .moves import MOVE_KINDS, edit_seats
@@ -45,9 +47,11 @@ __all__ = [
     "Change",
     "ChangeError",
     "CheckResult",
+    "ConflictError",
     "Consequence",
     "Edit",
     "Local",
+    "Look",
     "OverrideRequired",
     "WorkflowError",
     "_affected",
@@ -60,6 +64,7 @@ __all__ = [
     "candidates",
     "check_change",
     "check_version",
+    "claim",
     "commune_id_of",
     "copy_plan",
     "current_seat",
@@ -68,8 +73,12 @@ __all__ = [
     "failure_text",
     "hard_failures_for",
     "is_solving",
+    "look",
     "queue_resolve",
     "remember_job",
     "seat_cost",
+    "take",
+    "touched_communes",
+    "touched_state",
     "transition",
 ]

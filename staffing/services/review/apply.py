@@ -20,6 +20,7 @@ from ...models import (
 )
 from .check import check_change
 from .common import Change, ChangeError, CheckResult, OverrideRequired
+from .concurrency import claim, touched_communes
 from .local import hard_failures_for
 from .locks import record_rules, write_rules
 
@@ -67,6 +68,9 @@ def apply_change(
     if result.needs_override and not (override and reason):
         raise OverrideRequired(result)
     local = result.local
+    # every edit moves the edit counters of its communes, whoever calls (the page claims them earlier, under
+    # its own check; bulk actions and scripts claim here): the live view and the cached problems see it
+    claim(plan, touched_communes(plan, change), user)
     write_rules(plan, change, reason)  # forbidden rows first, so the gaps below see them
     assignments = {
         a.person_id: a
@@ -150,7 +154,7 @@ def apply_change(
     record_rules(plan, change, user, reason)
     db.session.flush()
     _refresh_shortfalls(plan, touched_positions)
-    _touch(plan)
+    # the plan's version is left alone: an edit locks what it touches (concurrency.py), not the whole plan
     db.session.flush()
     return result
 

@@ -158,8 +158,27 @@ def build_local(plan: Plan, commune_ids: set[int], extra_people: set[int]) -> Lo
             _document(plan, positions, people, holders, key_of, code_of, commune_ids, ids)
         )
 
-    # the problem depends only on the plan version and the data (see plan_views.cached): build it once
-    problem = cached("local", plan, (frozenset(commune_ids), frozenset(ids)), make_problem)
+    # the problem depends only on the plan version, these communes' edits (their counters: every edit claims
+    # the communes it touches) and the data outside plans (see plan_views.cached): build it once
+    from ...models import CommuneStamp
+    from ..plan_views import data_stamp_outside_plans
+
+    seqs = tuple(
+        sorted(
+            db.session.execute(
+                db.select(CommuneStamp.commune_id, CommuneStamp.seq).where(
+                    CommuneStamp.plan_id == plan.id, CommuneStamp.commune_id.in_(commune_ids)
+                )
+            ).all()
+        )
+    )
+    problem = cached(
+        "local",
+        plan,
+        (frozenset(commune_ids), frozenset(ids)),
+        make_problem,
+        stamp=(data_stamp_outside_plans(), seqs),
+    )
     local = Local(plan, problem, positions, people, holders, key_of, code_of)
     local.person_of_key = {v: k for k, v in key_of.items()}
     local.position_of_code = {v: k for k, v in code_of.items()}

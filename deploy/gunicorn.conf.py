@@ -1,0 +1,25 @@
+"""gunicorn settings of a province office server.
+
+    gunicorn -c deploy/gunicorn.conf.py "staffing:create_app()"
+
+Every request's state lives in PostgreSQL or Redis (sessions are signed cookies; login limits, edit stamps,
+presence and job progress are rows), so any worker may answer any request.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("STAFFING_BIND", "127.0.0.1:8000")  # behind nginx or Caddy, never exposed directly
+# 2-4 processes on a small office server; threads overlap the waits on the database
+workers = int(os.environ.get("STAFFING_WEB_WORKERS", min(4, max(2, multiprocessing.cpu_count()))))
+worker_class = "gthread"
+threads = int(os.environ.get("STAFFING_WEB_THREADS", "8"))
+timeout = 120  # a large export may take a minute; solves run in the workers, not here
+graceful_timeout = 30
+keepalive = 5
+max_requests = 2000  # recycle workers now and then
+max_requests_jitter = 200
+preload_app = False  # each worker opens its own database connections
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = "127.0.0.1"  # trust X-Forwarded-Proto from the reverse proxy on this machine

@@ -1,0 +1,56 @@
+"""The seat view's candidates and the person page's other seats come from solver.explain, in its order."""
+
+from __future__ import annotations
+
+import re
+
+from review_helpers import person, position
+
+from staffing.services import ranking, review
+
+
+def test_seat_candidates_follow_solver_explain(plan, as_user):
+    from solver import explain
+
+    pos = position("06613/UBND/KT/3")
+    ranked = ranking.seat_candidates(plan, pos)
+    assert ranked, "someone may take a staff seat"
+    # the same people, in the same order, as the solver's own explanation of the local problem
+    pool = {p.id for p in review.build_local(plan, {pos.department.commune_id}, set()).people.values()}
+    local = review.build_local(
+        plan,
+        {pos.department.commune_id, position("06625/UBND/KT/1").department.commune_id},
+        pool | {person(i).id for i in range(5)},
+    )
+    expected = [
+        c.person for c in explain.candidates(local.problem, ranking._solver_plan(local), pos.code, 40)
+    ]
+    assert [r.person.key for r in ranked] == expected
+    # the objective's order (solver.explain._rank): seats filled by level, then people placed, then quality
+    keys = [(*(r.shortfall.get(lv, 0) for lv in ranking.LEVELS), -r.placed, r.quality) for r in ranked]
+    assert keys == sorted(keys)
+    client = as_user("drafter@lang-son")
+    page = client.get(f"/plans/{plan.id}/seats/{pos.id}").get_data(as_text=True)
+    table = page.split('id="ranked"', 1)[1].split("</table>", 1)[0]
+    shown = re.findall(r'/people/(\d+)">', table)
+    assert [int(i) for i in shown] == [r.person.id for r in ranked]
+
+
+def test_person_page_lists_other_seats_and_decisions(plan, as_user):
+    who = person(3)  # district official: both communes
+    options = ranking.person_alternatives(
+        plan, who, as_user("drafter@lang-son") and _user("drafter@lang-son")
+    )
+    assert all(o.position.code != "06625/UBND/KT/3" for o in options)  # not the seat they hold
+    client = as_user("drafter@lang-son")
+    page = client.get(f"/plans/{plan.id}/people/{who.id}").get_data(as_text=True)
+    assert 'id="alternatives"' in page and 'id="decisions"' in page and 'id="record"' in page
+    for o in options:
+        assert o.position.title in page
+
+
+def _user(email: str):
+    from staffing.extensions import db
+    from staffing.models import User
+
+    return db.session.scalar(db.select(User).where(User.email == email))
