@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 
 class StatusForm(FlaskForm):
@@ -12,7 +12,9 @@ class StatusForm(FlaskForm):
 
 
 class BulkForm(FlaskForm):
-    version = HiddenField(validators=[DataRequired()])
+    # what the page showed of each thing it offers to act on (bulk.states), not the plan's version
+    seen = HiddenField(validators=[Optional()])
+    version = HiddenField(validators=[Optional()])
     action = HiddenField(validators=[Optional()])
     reason = StringField(_l("Lý do vượt quy định (nếu có)"), validators=[Optional(), Length(max=2000)])
 

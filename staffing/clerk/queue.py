@@ -38,6 +38,7 @@ def queue(plan_id: int) -> ResponseReturnValue:
     rows = worklist.rows(plan, communes)
     shown = worklist.filter_rows(rows, status if status in worklist.STATUSES else "", sort, open_only)
     totals = {s: sum(1 for r in rows if r.status == s) for s in worklist.STATUSES}
+    can_edit = plan.editable and current_user.has_role(Role.DRAFTER)
     return render_template(
         "clerk/queue.html",
         plan=plan,
@@ -49,8 +50,10 @@ def queue(plan_id: int) -> ResponseReturnValue:
         open_only=open_only,
         labels=worklist.STATUS_LABELS,
         statuses=worklist.STATUSES,
-        form=BulkForm(version=plan.version),
-        can_edit=plan.editable and current_user.has_role(Role.DRAFTER),
+        form=BulkForm(
+            seen=bulk.seen_json(plan, [f"{k}{r.commune.id}" for r in shown for k in "kc"]) if can_edit else ""
+        ),
+        can_edit=can_edit,
     )
 
 
@@ -82,6 +85,10 @@ def queue_commune(plan_id: int, commune_code: str) -> ResponseReturnValue:
             .order_by(Position.id)
         )
     )
+    can_edit = plan.editable and current_user.has_role(Role.DRAFTER)
+    keys = (
+        [f"a{a.id}" for a in seats] + [f"p{a.person_id}" for a in unplaced] + [f"s{p.id}" for p in positions]
+    )
     return render_template(
         "clerk/queue_commune.html",
         plan=plan,
@@ -93,9 +100,9 @@ def queue_commune(plan_id: int, commune_code: str) -> ResponseReturnValue:
         seats=seats,
         unplaced=unplaced,
         positions=positions,
-        form=BulkForm(version=plan.version),
+        form=BulkForm(seen=bulk.seen_json(plan, keys) if can_edit else ""),
         status_form=StatusForm(),
-        can_edit=plan.editable and current_user.has_role(Role.DRAFTER),
+        can_edit=can_edit,
     )
 
 
@@ -151,9 +158,9 @@ def bulk_action(plan_id: int) -> ResponseReturnValue:
     back = request.form.get("back") or url_for("clerk.queue", plan_id=plan.id)
     if not back.startswith("/"):
         abort(400)
-    if not review.check_version(plan, form.version.data):
-        flash(_("Phương án vừa được người khác thay đổi; hãy tải lại trang và thực hiện lại."), "danger")
-        return redirect(back), 303
+    # no check of the plan's version: what the action touches is compared with `seen` (bulk.Guard), so an
+    # edit elsewhere in the plan never makes it stale
+    seen = bulk.parse_seen(form.seen.data)
     if plan.job_state in (JobState.QUEUED, JobState.RUNNING):
         flash(_("Phương án đang được giải lại; hãy chờ hoàn thành rồi điều chỉnh."), "warning")
         return redirect(back), 303
@@ -164,13 +171,17 @@ def bulk_action(plan_id: int) -> ResponseReturnValue:
             communes = [_commune(plan, code) for code in request.form.getlist("communes")]
             if not communes:
                 raise bulk.BulkError(_("Chưa chọn xã nào."))
+            kind = "k" if action == "lock_key" else "c"
+            chosen = {c.id for c in communes}
+            guard = bulk.Guard.look(plan, [f"{kind}{i}" for i in chosen], seen, chosen, set())
             seats = (
                 bulk.key_leaders(plan, communes) if action == "lock_key" else bulk.proposal(plan, communes)
             )
-            done = bulk.lock(plan, seats, current_user, reason)
+            done = bulk.lock(plan, seats, current_user, reason, guard=guard)
             message = ngettext("Đã khóa %(num)d phân công.", "Đã khóa %(num)d phân công.", done)
         elif action == "lock_seats":
             ids = _int_list("assignments")
+            guard = bulk.Guard.look(plan, [f"a{i}" for i in ids], seen, set(), set())
             seats = list(
                 db.session.scalars(
                     db.select(Assignment).where(Assignment.plan_id == plan.id, Assignment.id.in_(ids))
@@ -183,7 +194,7 @@ def bulk_action(plan_id: int) -> ResponseReturnValue:
                     current_user, a.position.department.commune
                 ):
                     abort(404)
-            done = bulk.lock(plan, seats, current_user, reason)
+            done = bulk.lock(plan, seats, current_user, reason, guard=guard)
             message = ngettext("Đã khóa %(num)d phân công.", "Đã khóa %(num)d phân công.", done)
         elif action == "move":
             moves = []
@@ -198,7 +209,9 @@ def bulk_action(plan_id: int) -> ResponseReturnValue:
                 if pos is None or not access.can_see_commune(current_user, pos.department.commune):
                     abort(404)
                 moves.append((person, pos))
-            done = bulk.move_group(plan, moves, current_user, reason)
+            keys = [f"p{p.id}" for p, _pos in moves] + [f"s{pos.id}" for _p, pos in moves]
+            guard = bulk.Guard.look(plan, keys, seen, set(), set())
+            done = bulk.move_group(plan, moves, current_user, reason, guard=guard)
             message = ngettext("Đã chuyển %(num)d người.", "Đã chuyển %(num)d người.", done)
         else:
             abort(400)
@@ -215,6 +228,10 @@ def bulk_action(plan_id: int) -> ResponseReturnValue:
     except bulk.BulkError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
+        return redirect(back), 303
+    except review.ConflictError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
         return redirect(back), 303
     db.session.commit()
     flash(message, "success")
