@@ -76,7 +76,7 @@ _SEARCH = {
                         "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
                     },
                     "old_post": {"type": ["string", "null"]},
-                    "matched": {"type": "string", "enum": ["name", "key", "unit", "near"]},
+                    "matched": {"type": "string", "enum": ["name", "key", "unit", "near", "commune"]},
                     "plan_seat": _SEAT,
                 },
             },

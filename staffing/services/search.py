@@ -34,6 +34,7 @@ from ..models import (
 )
 
 LIMIT = 20
+COMMUNE_PEOPLE = 300  # people listed for a commune the query names (its whole staff, in seat order)
 _DIGITS = re.compile(r"\d")
 
 
@@ -211,6 +212,25 @@ def _people(
     return found
 
 
+def _seated_in(
+    province: Province, user: User, plan: Plan, commune_ids: list[int], known: set[int]
+) -> list[tuple[int, str]]:
+    """The people the plan seats in these communes (a "new commune" query), within the user's scope."""
+    query = (
+        db.select(Assignment.person_id)
+        .join(Position, Assignment.position_id == Position.id)
+        .join(Department, Position.department_id == Department.id)
+        .join(Person, Person.id == Assignment.person_id)
+        .where(Assignment.plan_id == plan.id, Department.commune_id.in_(commune_ids))
+        .order_by(Department.commune_id, Department.id, Position.id, Person.name_norm)
+        .limit(COMMUNE_PEOPLE)
+    )
+    scope = access.person_scope_filter(user, province, plan)
+    if scope is not None:
+        query = query.where(scope)
+    return [(pid, "commune") for pid in db.session.scalars(query) if pid not in known]
+
+
 def search(
     province: Province,
     user: User,
@@ -253,6 +273,8 @@ def search(
         )
     # a commune's or department's name is no misspelt person's name
     ids = _people(province, user, plan, query, limit, slips=not (out.communes or out.departments))
+    if out.communes and plan is not None:
+        ids += _seated_in(province, user, plan, [c.id for c in out.communes], {i for i, _ in ids})
     if ids:
         people = {
             p.id: p

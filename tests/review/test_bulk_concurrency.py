@@ -143,7 +143,7 @@ def test_bulk_action_on_a_seat_changed_since_the_page_was_shown_is_refused(plan,
             "seen": seen,
             "action": "lock_seats",
             "assignments": [target.id, other.id],
-            "back": "/plans/%d/queue/06613" % plan.id,
+            "back": f"/plans/{plan.id}/queue/06613",
         },
         follow_redirects=True,
     )

@@ -131,3 +131,43 @@ def test_search_api_with_a_token(app, plan, province, users, client):
     assert client.get("/api/v1/search?q=nguyen").status_code == 401
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/search" in spec["paths"]
+
+
+def test_a_commune_query_lists_the_people_seated_there_within_scope(app, plan, province, users, as_user):
+    from review_helpers import person
+
+    seated_a = {person(i).id for i in (0, 1, 4)}  # the plan seats them in commune A (06613)
+    seated_b = {person(i).id for i in (2, 3)}  # ... and these in commune B (06625)
+    found = search.search(province, users["drafter"], "xa b lang son", plan)
+    assert [c.code for c in found.communes] == ["06625"]
+    hits = {h.person.id: h for h in found.people}
+    assert seated_b <= set(hits) and not seated_a & set(hits)
+    assert all(
+        hits[i].matched == "commune" and hits[i].seat.department.commune.code == "06625" for i in seated_b
+    )
+    # a drafter scoped to commune A sees neither commune B nor the people seated there
+    scoped = User(
+        email="xa-a2@lang-son",
+        name="xa-a2",
+        role=Role.DRAFTER,
+        province_code="20",
+        communes=["06613"],
+        password_hash=FAST_HASH,
+    )
+    db.session.add(scoped)
+    db.session.commit()
+    found = search.search(province, scoped, "xa b lang son", plan)
+    assert found.communes == [] and not {h.person.id for h in found.people} & seated_b
+    found = search.search(province, scoped, "xa a lang son", plan)
+    assert seated_a <= {h.person.id for h in found.people if h.matched == "commune"}
+    assert not {h.person.id for h in found.people} & seated_b
+    # the page lists them under people, with their seat and a link to them; so does the API
+    client = as_user("drafter@lang-son")
+    page = client.get("/search?q=xa+b+lang+son").get_data(as_text=True)
+    assert 'id="results-people"' in page and 'id="results-communes"' in page
+    assert f'href="/plans/{plan.id}/people/{person(2).id}"' in page and "06625" in page
+    body = client.get("/api/v1/search?q=xa+b+lang+son").get_json()
+    assert {p["key"] for p in body["people"]} >= {person(2).key, person(3).key}
+    client = as_user("xa-a2@lang-son")
+    page = client.get("/search?q=xa+b+lang+son").get_data(as_text=True)
+    assert f"/people/{person(2).id}" not in page and f"/people/{person(3).id}" not in page
