@@ -481,7 +481,10 @@ def pages(ids: dict[str, Any], rng: random.Random) -> dict[str, list[str]]:
         "commune org chart": [f"/plans/{p}/c/{c}" for c in communes],
         "commune org chart (largest)": [f"/plans/{p}/c/{ids['biggest_commune']}"],
         "person card": [f"/plans/{p}/people/{x}" for x in people],
+        # the same people again: their ranked other seats are kept per plan version and commune counters
+        "person card (warm)": [f"/plans/{p}/people/{x}" for x in people],
         "seat candidates (ranked)": [f"/plans/{p}/seats/{x}" for x in seats],
+        "seat candidates (ranked, warm)": [f"/plans/{p}/seats/{x}" for x in seats],
         "move: choose seat": [f"/plans/{p}/change?kind=move&person={a}" for a, _b in moves[:20]],
         "move: live rule check": [f"/plans/{p}/check?kind=move&person={a}&position={b}" for a, b in moves],
         "swap: live rule check": [

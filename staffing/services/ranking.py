@@ -9,9 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import selectinload
+
 from .. import access
 from ..extensions import db
-from ..models import Assignment, Commune, Department, MergerLink, Person, Plan, Position, User
+from ..models import (
+    Assignment,
+    Commune,
+    CommuneStamp,
+    Department,
+    MergerLink,
+    Person,
+    Plan,
+    Position,
+    User,
+)
 from . import review
 
 LEVELS = ("key", "head", "deputy", "staff")
@@ -65,19 +77,33 @@ def _seat_communes(plan: Plan, people: set[int]) -> set[int]:
     )
 
 
-def _ranked(local: review.Local, person_key: str, position_code: str, option: Any) -> Ranked:
+@dataclass(frozen=True)
+class _Line:
+    """A ranked line as plain ids (what the cache keeps: no ORM rows)."""
+
+    person: int
+    position: int
+    current: int | None
+    displaces: int | None
+    gaps: tuple[dict[str, Any], ...]
+    shortfall: tuple[tuple[str, int], ...]
+    placed: int
+    d_gaps: int
+    quality: int
+    swap: bool
+
+
+def _line(local: review.Local, person_key: str, position_code: str, option: Any) -> _Line:
     delta = option.delta
     pid = local.person_of_key[person_key]
     seat = local.holders.get(pid)
-    current = local.positions.get(seat.position_id) if seat is not None and seat.position_id else None
-    displaced = local.people.get(local.person_of_key[option.displaces]) if option.displaces else None
-    return Ranked(
-        person=local.people[pid],
-        position=local.positions[local.position_of_code[position_code]],
-        current=current,
-        displaces=displaced,
-        gaps=[dict(g) for g in option.gaps],
-        shortfall={lv: n for lv, n in zip(LEVELS, delta.shortfall, strict=True) if n},
+    return _Line(
+        person=pid,
+        position=local.position_of_code[position_code],
+        current=seat.position_id if seat is not None and seat.position_id in local.positions else None,
+        displaces=local.person_of_key[option.displaces] if option.displaces else None,
+        gaps=tuple(dict(g) for g in option.gaps),
+        shortfall=tuple((lv, n) for lv, n in zip(LEVELS, delta.shortfall, strict=True) if n),
         placed=delta.placed,
         d_gaps=delta.gaps,
         quality=delta.quality,
@@ -85,9 +111,69 @@ def _ranked(local: review.Local, person_key: str, position_code: str, option: An
     )
 
 
+def _stamp(plan: Plan, communes: set[int]) -> tuple[Any, ...]:
+    """What an explanation over these communes depends on besides the plan's version: their edit counters
+    (every edit claims the communes it touches) and the data outside plans."""
+    from .plan_views import data_stamp_outside_plans
+
+    seqs = tuple(
+        sorted(
+            db.session.execute(
+                db.select(CommuneStamp.commune_id, CommuneStamp.seq).where(
+                    CommuneStamp.plan_id == plan.id, CommuneStamp.commune_id.in_(communes)
+                )
+            ).all()
+        )
+    )
+    return (data_stamp_outside_plans(), seqs)
+
+
+def _rows(lines: list[_Line]) -> list[Ranked]:
+    """The cached lines with the few rows a page shows, loaded in two queries."""
+    people_ids = {x.person for x in lines} | {x.displaces for x in lines if x.displaces is not None}
+    seat_ids = {x.position for x in lines} | {x.current for x in lines if x.current is not None}
+    people = (
+        {p.id: p for p in db.session.scalars(db.select(Person).where(Person.id.in_(people_ids)))}
+        if people_ids
+        else {}
+    )
+    seats = (
+        {
+            p.id: p
+            for p in db.session.scalars(
+                db.select(Position)
+                .where(Position.id.in_(seat_ids))
+                .options(selectinload(Position.department).selectinload(Department.commune))
+            )
+        }
+        if seat_ids
+        else {}
+    )
+    return [
+        Ranked(
+            person=people[x.person],
+            position=seats[x.position],
+            current=seats.get(x.current) if x.current is not None else None,
+            displaces=people.get(x.displaces) if x.displaces is not None else None,
+            gaps=[dict(g) for g in x.gaps],
+            shortfall=dict(x.shortfall),
+            placed=x.placed,
+            d_gaps=x.d_gaps,
+            quality=x.quality,
+            swap=x.swap,
+        )
+        for x in lines
+    ]
+
+
 def seat_candidates(plan: Plan, position: Position, limit: int = 40) -> list[Ranked]:
-    """People who could legally take the seat, in solver.explain.candidates' order."""
-    from solver import explain
+    """People who could legally take the seat, in solver.explain.candidates' order.
+
+    The explanation is built once per plan version, edit counters of the communes involved (the seat's and
+    those where its candidates sit) and data stamp, and kept as ids (plan_views.cached); a view then loads
+    only the rows it shows.
+    """
+    from .plan_views import cached
 
     commune = position.department.commune
     units = db.select(MergerLink.old_unit_id).where(MergerLink.commune_id == commune.id)
@@ -96,14 +182,25 @@ def seat_candidates(plan: Plan, position: Position, limit: int = 40) -> list[Ran
             db.select(Person.id).where(Person.province_code == plan.province_code, Person.unit_id.in_(units))
         )
     )
-    local = review.build_local(plan, {commune.id} | _seat_communes(plan, pool), pool)
-    found = explain.candidates(local.problem, _solver_plan(local), position.code, limit)
-    return [_ranked(local, c.person, position.code, c) for c in found]
+    communes = {commune.id} | _seat_communes(plan, pool)
+
+    def build() -> list[_Line]:
+        from solver import explain
+
+        local = review.build_local(plan, communes, pool)
+        found = explain.candidates(local.problem, _solver_plan(local), position.code, limit)
+        return [_line(local, c.person, position.code, c) for c in found]
+
+    key = (position.id, limit, frozenset(communes))
+    return _rows(cached("seat-candidates", plan, key, build, stamp=_stamp(plan, communes)))
 
 
 def person_alternatives(plan: Plan, person: Person, user: User, limit: int = 10) -> list[Ranked]:
-    """Seats of the communes this person may serve (and the user sees), in the objective's order."""
-    from solver import explain
+    """Seats of the communes this person may serve (and the user sees), in the objective's order.
+
+    Kept per plan version, edit counters of those communes and data stamp, as `seat_candidates`.
+    """
+    from .plan_views import cached
 
     province = person.unit.province
     visible = {c.id for c in access.visible_communes(province, user)}
@@ -114,9 +211,16 @@ def person_alternatives(plan: Plan, person: Person, user: User, limit: int = 10)
     communes = (fed | _seat_communes(plan, {person.id})) & visible
     if not communes:
         return []
-    local = review.build_local(plan, communes, {person.id})
-    options = explain.seats_for(local.problem, _solver_plan(local), person.key, limit)
-    return [_ranked(local, person.key, o.position, o) for o in options]
+
+    def build() -> list[_Line]:
+        from solver import explain
+
+        local = review.build_local(plan, communes, {person.id})
+        options = explain.seats_for(local.problem, _solver_plan(local), person.key, limit)
+        return [_line(local, person.key, o.position, o) for o in options]
+
+    key = (person.id, limit, frozenset(communes))
+    return _rows(cached("person-alternatives", plan, key, build, stamp=_stamp(plan, communes)))
 
 
 __all__ = ["Commune", "Ranked", "person_alternatives", "seat_candidates"]
