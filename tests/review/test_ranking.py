@@ -54,3 +54,25 @@ def _user(email: str):
     from staffing.models import User
 
     return db.session.scalar(db.select(User).where(User.email == email))
+
+
+def test_kept_explanation_follows_an_edit_of_the_communes_involved(plan, as_user):
+    """The ranking is kept per plan version and commune counters: an edit there is seen at once, and a
+    kept ranking equals a fresh one."""
+    from staffing.extensions import db
+    from staffing.services import plan_views
+
+    pos = position("06613/UBND/KT/1")
+    first = [(r.person.id, r.current.id if r.current else None) for r in ranking.seat_candidates(plan, pos)]
+    again = [(r.person.id, r.current.id if r.current else None) for r in ranking.seat_candidates(plan, pos)]
+    assert again == first
+    # a drafter unplaces someone of commune A: the seat's ranking is built again, with them unplaced
+    mover = person(0)
+    review.apply_change(plan, review.Change("unassign", mover), _user("drafter@lang-son"), "thử")
+    db.session.commit()
+    after = {r.person.id: r.current for r in ranking.seat_candidates(plan, pos)}
+    plan_views._CACHE.clear()
+    fresh = {r.person.id: r.current for r in ranking.seat_candidates(plan, pos)}
+    assert after == fresh
+    assert mover.id in dict(first) and dict(first)[mover.id] is not None  # a candidate, seated
+    assert after[mover.id] is None  # ... now shown unplaced: the kept ranking was not served stale
