@@ -210,16 +210,9 @@ def person(plan_id: int, person_id: int) -> ResponseReturnValue:
     ).all()
     violations: list[Any] = []
     if a is not None and a.position is not None:
-        local = review.build_local(plan, {a.position.department.commune_id}, {who.id})
-        from solver.check import check_assignments
+        from ..services import ranking as _ranking
 
-        violations = [
-            v
-            for v in check_assignments(
-                local.problem, local.mapping({pid: x.position_id for pid, x in local.holders.items()})
-            )
-            if v.person == who.key
-        ]
+        violations = _ranking.seat_violations(plan, who, a.position.department.commune_id)
     from ..models import Relation
 
     relatives = [
@@ -442,7 +435,7 @@ def seat(plan_id: int, position_id: int) -> ResponseReturnValue:
 
     # the legal candidates in the solver's own order (solver.explain); then who could not, and why
     ranked = ranking.seat_candidates(plan, pos, limit=limit)
-    barred = [c for c in review.candidates(plan, pos, limit=200) if c.hard][:limit]
+    barred = ranking.barred(plan, pos, limit=limit)
     return render_template(
         "review/seat.html",
         plan=plan,

@@ -224,3 +224,80 @@ def person_alternatives(plan: Plan, person: Person, user: User, limit: int = 10)
 
 
 __all__ = ["Commune", "Ranked", "person_alternatives", "seat_candidates"]
+
+
+def barred(plan: Plan, position: Position, limit: int = 40) -> list[review.Candidate]:
+    """The people of the seat's pool who break a hard rule there, and why (review.candidates), kept as ids
+    and words per plan version, edit counters of the seat's commune, data stamp and language."""
+    from flask_babel import get_locale
+
+    from .plan_views import cached
+
+    commune_id = position.department.commune_id
+
+    def build() -> list[tuple[Any, ...]]:
+        found = [c for c in review.candidates(plan, position, limit=200) if c.hard][:limit]
+        return [
+            (
+                c.person.id,
+                c.assignment.id if c.assignment is not None else None,
+                c.current.id if c.current is not None else None,
+                list(c.hard),
+                [dict(g) for g in c.gaps],
+                dict(c.d_shortfall),
+                c.d_placed,
+                c.d_gaps,
+                c.d_quality,
+                list(c.notes),
+            )
+            for c in found
+        ]
+
+    key = (position.id, limit, str(get_locale()))
+    # the pool's seats elsewhere are read too: any edit in the plan's communes where they sit moves those
+    # counters, so the whole plan's counters are the stamp (cheap: one row per commune)
+    seqs = tuple(
+        sorted(
+            db.session.execute(
+                db.select(CommuneStamp.commune_id, CommuneStamp.seq).where(CommuneStamp.plan_id == plan.id)
+            ).all()
+        )
+    )
+    from .plan_views import data_stamp_outside_plans
+
+    rows = cached("seat-barred", plan, key, build, stamp=(data_stamp_outside_plans(), seqs, commune_id))
+    out = []
+    for pid, aid, cur, hard, gaps, short, placed, d_gaps, quality, notes in rows:
+        person = db.session.get(Person, pid)
+        if person is None:
+            continue
+        out.append(
+            review.Candidate(
+                person=person,
+                assignment=db.session.get(Assignment, aid) if aid is not None else None,
+                current=db.session.get(Position, cur) if cur is not None else None,
+                hard=list(hard),
+                gaps=[dict(g) for g in gaps],
+                d_shortfall=dict(short),
+                d_placed=placed,
+                d_gaps=d_gaps,
+                d_quality=quality,
+                notes=list(notes),
+            )
+        )
+    return out
+
+
+def seat_violations(plan: Plan, person: Person, commune_id: int) -> list[Any]:
+    """The hard rules the person's seat breaks (solver.check on the commune's problem), kept per plan
+    version, the commune's edit counter and data stamp (violations are plain solver values)."""
+    from .plan_views import cached
+
+    def build() -> list[Any]:
+        from solver.check import check_assignments
+
+        local = review.build_local(plan, {commune_id}, {person.id})
+        seats = {pid: x.position_id for pid, x in local.holders.items()}
+        return [v for v in check_assignments(local.problem, local.mapping(seats)) if v.person == person.key]
+
+    return cached("seat-violations", plan, (person.id, commune_id), build, stamp=_stamp(plan, {commune_id}))
