@@ -19,6 +19,7 @@ import re
 import struct
 import sys
 import zipfile
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -73,7 +74,7 @@ def load(data: bytes, row_limit: int, column_limit: int) -> list[dict[str, Any]]
     import python_calamine
 
     workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    errors = xlsx_error_cells(data)
+    errors, hidden_columns = xlsx_error_cells(data)
     sheets: list[dict[str, Any]] = []
     try:
         for meta in workbook.sheets_metadata:
@@ -97,7 +98,15 @@ def load(data: bytes, row_limit: int, column_limit: int) -> list[dict[str, Any]]
             trim(rows)
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (raw.merged_cell_ranges or [])]
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
-            sheets.append({"name": meta.name, "rows": rows, "merged": merged, "hidden": hidden})
+            sheets.append(
+                {
+                    "name": meta.name,
+                    "rows": rows,
+                    "merged": merged,
+                    "hidden": hidden,
+                    "hidden_columns": hidden_columns.get(meta.name, []),
+                }
+            )
     finally:
         workbook.close()
     return sheets
@@ -116,15 +125,15 @@ _ATTR_NAME = re.compile(rb'\bname="([^"]*)"')
 _ATTR_RID = re.compile(rb'\br:id="([^"]+)"')
 
 
-def xlsx_error_cells(data: bytes) -> dict[str, list[tuple[int, int, str]]]:
-    """The error cells (#REF!, #N/A, ...) of an .xlsx by sheet name: (0-based row, column, text)."""
+def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, bytes]]:
+    """(sheet name, sheet XML) of each worksheet of an .xlsx; nothing for other files."""
     if not data.startswith(b"PK"):
-        return {}
+        return
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         names = set(zf.namelist())
         if "xl/workbook.xml" not in names:
-            return {}
+            return
         book = zf.read("xl/workbook.xml")
         rels = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
         targets: dict[str, str] = {}
@@ -132,7 +141,6 @@ def xlsx_error_cells(data: bytes) -> dict[str, list[tuple[int, int, str]]]:
             rel_id, rel_target = _ATTR_ID.search(rel[0]), _ATTR_TARGET.search(rel[0])
             if rel_id and rel_target:
                 targets[rel_id[1].decode()] = rel_target[1].decode()
-        out: dict[str, list[tuple[int, int, str]]] = {}
         for m in re.finditer(rb"<sheet\b[^>]*>", book):
             name, sheet_rid = _ATTR_NAME.search(m[0]), _ATTR_RID.search(m[0])
             if not (name and sheet_rid):
@@ -141,23 +149,44 @@ def xlsx_error_cells(data: bytes) -> dict[str, list[tuple[int, int, str]]]:
             path = target.lstrip("/") if target.startswith("/") else "xl/" + target
             if path not in names:
                 continue
-            xml = zf.read(path)
-            if b't="e"' not in xml and b"<f>" not in xml:
-                continue
-            found = []
-            for cell in _ERROR_CELL.finditer(xml):
-                value = _VALUE.search(cell[3])
-                text = value[1].decode() if value else "#ERROR"
-                found.append((int(cell[2]) - 1, _column(cell[1]) - 1, text))
-            for cell in _FORMULA_CELL.finditer(xml):
-                # a formula never calculated (no cached value): the engine reads it blank; keep its text
-                if _VALUE.search(cell[3]) is None or b"<v></v>" in cell[3] or b"<v/>" in cell[3]:
-                    formula = html.unescape(cell[4].decode("utf-8"))
-                    found.append((int(cell[2]) - 1, _column(cell[1]) - 1, "=" + formula))
-            out[html.unescape(name[1].decode("utf-8"))] = found
-        return out
+            yield html.unescape(name[1].decode("utf-8")), zf.read(path)
     except (zipfile.BadZipFile, KeyError, ValueError):
-        return {}
+        return
+
+
+def xlsx_error_cells(
+    data: bytes,
+) -> tuple[dict[str, list[tuple[int, int, str]]], dict[str, list[int]]]:
+    """The error cells (#REF!, #N/A, ...) of an .xlsx by sheet name: (0-based row, column, text);
+    and the hidden columns (0-based) of each sheet that has some."""
+    out: dict[str, list[tuple[int, int, str]]] = {}
+    hidden: dict[str, list[int]] = {}
+    for name, xml in _xlsx_sheets(data):
+        cols = [
+            c
+            for col in _HIDDEN_COL.finditer(xml)
+            for c in range(int(col[1]) - 1, min(int(col[2]), HIDDEN_COLUMN_LIMIT))
+        ]
+        if cols:
+            hidden[name] = cols
+        if b't="e"' not in xml and b"<f>" not in xml:
+            continue
+        found = []
+        for cell in _ERROR_CELL.finditer(xml):
+            value = _VALUE.search(cell[3])
+            text = value[1].decode() if value else "#ERROR"
+            found.append((int(cell[2]) - 1, _column(cell[1]) - 1, text))
+        for cell in _FORMULA_CELL.finditer(xml):
+            # a formula never calculated (no cached value): the engine reads it blank; keep its text
+            if _VALUE.search(cell[3]) is None or b"<v></v>" in cell[3] or b"<v/>" in cell[3]:
+                formula = html.unescape(cell[4].decode("utf-8"))
+                found.append((int(cell[2]) - 1, _column(cell[1]) - 1, "=" + formula))
+        out[name] = found
+    return out, hidden
+
+
+HIDDEN_COLUMN_LIMIT = 1024
+_HIDDEN_COL = re.compile(rb'<col\b(?=[^>]*\bhidden="(?:1|true)")[^>]*?\bmin="(\d+)"[^>]*?\bmax="(\d+)"')
 
 
 def _column(letters: bytes) -> int:

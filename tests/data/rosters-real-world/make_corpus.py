@@ -843,7 +843,7 @@ def build() -> None:
         {"DS": table(hidden, cols26)},
         expected_people(hidden, cols26),
         hidden_columns={"DS": ["F", "Q"]},
-        warnings=[(1, "bản ghi gốc")],
+        warnings=[(1, "bản ghi gốc"), (0, "cột bị ẩn ('DS': F, Q)")],
     )
     for e, p in zip(CORPUS[-1]["people"], hidden, strict=True):
         e["raw"] = [["Số điện thoại", p["write"]["phone"]]]
