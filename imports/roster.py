@@ -437,7 +437,7 @@ def _roster_tables(
     """Every sheet that holds a roster table (one sheet per category is common); others are named."""
     tables: list[Table] = []
     ignored: list[Sheet] = []
-    for sheet in data_sheets(workbook, errors):
+    for sheet in data_sheets(workbook, errors, read_hidden=True):
         if sheet in skip:
             continue
         table = locate(sheet, ROSTER, filename)

@@ -771,16 +771,19 @@ def _letters(col: int) -> str:
     return out
 
 
-def data_sheets(workbook: Workbook, errors: list[RowError]) -> Iterator[Sheet]:
-    """The sheets that may hold data: not instructions or lists, not hidden (a hidden sheet with
-    content is named in a warning, since the user does not see what it holds). Hidden columns are
-    read like the others, and said once per file."""
+def data_sheets(workbook: Workbook, errors: list[RowError], *, read_hidden: bool = False) -> Iterator[Sheet]:
+    """The sheets that may hold data: not instructions or lists. A hidden sheet is read like a
+    visible one when `read_hidden` (rosters: nothing is lost), named once per file; otherwise it
+    is skipped, with a warning when it has content, since the user does not see what it holds.
+    Hidden columns are read like the others, and said once per file."""
     shown = [
         f"'{sheet.name}': "
         + ", ".join(_letters(c) for c in sheet.hidden_columns[:12])
         + ("…" if len(sheet.hidden_columns) > 12 else "")
         for sheet in workbook.sheets
-        if sheet.hidden_columns and not sheet.hidden and not fold(sheet.name).startswith(NON_DATA_SHEETS)
+        if sheet.hidden_columns
+        and (read_hidden or not sheet.hidden)
+        and not fold(sheet.name).startswith(NON_DATA_SHEETS)
     ]
     if shown:
         errors.append(
@@ -792,10 +795,28 @@ def data_sheets(workbook: Workbook, errors: list[RowError]) -> Iterator[Sheet]:
                 severity="warning",
             )
         )
+    hidden_read = [
+        sheet.name
+        for sheet in workbook.sheets
+        if read_hidden
+        and sheet.hidden
+        and not fold(sheet.name).startswith(NON_DATA_SHEETS)
+        and any(any(r) for r in sheet.rows)
+    ]
+    if hidden_read:
+        errors.append(
+            problem(
+                workbook.file,
+                "Tệp có sheet bị ẩn ("
+                + ", ".join(f"'{n}'" for n in hidden_read)
+                + "): đã đọc như sheet hiện; hãy bỏ ẩn để kiểm tra, hoặc xóa sheet nếu là bản cũ.",
+                severity="warning",
+            )
+        )
     for sheet in workbook.sheets:
         if fold(sheet.name).startswith(NON_DATA_SHEETS):
             continue
-        if sheet.hidden:
+        if sheet.hidden and not read_hidden:
             if sum(1 for r in sheet.rows if any(r)) >= 2:
                 errors.append(
                     problem(

@@ -1017,6 +1017,18 @@ def build() -> None:
         e["fields"]["block"] = code
     add("36_block_column.ods", {"DS": table(col36, cols36)}, exp, kind="ods", warnings=[(7, "khối")])
 
+    # 37, 38. Excel error values in the .ods and .xls copies of roster 12
+    twelve = next(c for c in CORPUS if c["name"] == "12_excel_errors.xlsx")
+    for name, kind in (("37_excel_errors.ods", "ods"), ("38_excel_errors.xls", "xls")):
+        add(
+            name,
+            deepcopy(twelve["sheets"]),
+            deepcopy(twelve["people"]),
+            warnings=list(twelve["warnings"]),
+            kind=kind,
+            note="error cells (#REF!, #N/A) named as in .xlsx",
+        )
+
 
 # ---------------------------------------------------------------- writing
 
