@@ -12,7 +12,7 @@ from flask import Flask
 from openpyxl import load_workbook
 
 from policy.exits import ExitPath
-from staffing.exports.cli import export
+from staffing.commands.export import export
 from staffing.extensions import db
 from staffing.models import AuditEntry, Person
 from staffing.services.exits import choose_exit, load_exit_data, old_level
