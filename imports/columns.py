@@ -218,6 +218,14 @@ ROSTER = ColumnMap(
             note="mã ngạch (01.003) hoặc tên ngạch (Chuyên viên)",
         ),
         _c(
+            "block",
+            "Khối",
+            "Khối cơ quan",
+            "Khối công tác",
+            "Thuộc khối",
+            note="Đảng, Chính quyền (HĐND, UBND), MTTQ và đoàn thể",
+        ),
+        _c(
             "party_member",
             "Đảng viên",
             "Dang vien",

@@ -77,6 +77,7 @@ class PersonRecord:
     retirement_date: date | None = None
     rank: str | None = None  # civil-service rank code (mã ngạch), e.g. 01.003; see imports/data/ranks.csv
     cmnd: str | None = None  # legacy 9-digit identity card number (never mixed with the CCCD)
+    block: str | None = None  # block of the old office: dang | hdnd | ubnd | mttq | su_nghiep | quan_su
     has_cccd: bool = True  # False when `id` was made by the reader
     # pay data (issue 14): not part of the solver's exchange format; read by imports/pay.py
     salary_coefficient: float | None = None

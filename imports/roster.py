@@ -437,7 +437,7 @@ def _roster_tables(
     """Every sheet that holds a roster table (one sheet per category is common); others are named."""
     tables: list[Table] = []
     ignored: list[Sheet] = []
-    for sheet in data_sheets(workbook, errors):
+    for sheet in data_sheets(workbook, errors, read_hidden=True):
         if sheet in skip:
             continue
         table = locate(sheet, ROSTER, filename)
@@ -615,6 +615,7 @@ def _person(
         "Chuyên viên cao cấp, Chuyên viên chính, Chuyên viên, Cử nhân hành chính",
     )
     rank = _rank(row)
+    block = _block(row)
     party = _party(row)
     service_start = row.date("service_start")
     if service_start is not None:
@@ -662,6 +663,7 @@ def _person(
         retirement_date=retirement,
         rank=rank,
         cmnd=identity.cmnd,
+        block=block,
         has_cccd=has_cccd,
         salary_coefficient=pay.salary_coefficient,
         position_allowance=pay.position_allowance,
@@ -747,6 +749,55 @@ def section_category(heading: str) -> str | None:
         if re.search(rf"(?:^| ){words}(?: |$)", key)
     ]
     return found[0] if len(found) == 1 else None
+
+
+_BLOCK_WORDS: tuple[tuple[str, str], ...] = (
+    ("dang", "dang"),
+    ("dang uy", "dang"),
+    ("chinh quyen", "ubnd"),
+    ("ubnd", "ubnd"),
+    ("uy ban", "ubnd"),
+    ("uy ban nhan dan", "ubnd"),
+    ("hdnd", "hdnd"),
+    ("hoi dong nhan dan", "hdnd"),
+    ("mttq", "mttq"),
+    ("mat tran", "mttq"),
+    ("doan the", "mttq"),
+    ("su nghiep", "su_nghiep"),
+    ("quan su", "quan_su"),
+)
+
+
+def block_of(text: str) -> str | None:
+    """The block a heading or a "Khối" cell names ("A. Khối Đảng" -> dang, "Khối Chính quyền" ->
+    ubnd, "Khối MTTQ và các đoàn thể" -> mttq); None when it names none or several. HĐND and UBND
+    together ("HĐND-UBND") are the government block, ubnd."""
+    key = re.sub(r"^(?:[ivxlc]+|[a-z]|\d{1,2}) ", "", fold(text))
+    key = re.sub(r"^khoi ", "", key)
+    found = {code for words, code in _BLOCK_WORDS if re.search(rf"(?:^| ){words}(?: |$)", key)}
+    if found == {"hdnd", "ubnd"}:
+        return "ubnd"
+    return found.pop() if len(found) == 1 else None
+
+
+def _block(row: _Row) -> str | None:
+    """The block from the row's "Khối" cell, else from the nearest section heading naming one."""
+    text = row.text("block")
+    if text:
+        code = block_of(text)
+        if code is not None:
+            return code
+        row.report(
+            "block",
+            text,
+            "Không hiểu khối (cần Đảng, Chính quyền/HĐND/UBND, MTTQ và đoàn thể); giữ nguyên giá trị gốc.",
+        )
+    for heading in reversed(row.table.sections.get(row.row, ())):
+        if "khoi" in fold(heading).split() or section_category(heading) is None:
+            code = block_of(heading)
+            if code is not None:
+                return code
+    return None
 
 
 def _rank(row: _Row) -> str | None:

@@ -52,6 +52,7 @@ class Sheet:
     rows: list[list[str]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r0, c0, r1, c1
     hidden: bool = False
+    hidden_columns: list[int] = field(default_factory=list)  # 0-based, .xlsx only; read like the others
 
     def cell(self, row: int, col: int) -> str:
         """The text of a cell by 0-based indexes ("" outside the sheet)."""
@@ -237,7 +238,13 @@ def load_isolated(data: bytes, max_rows: int) -> list[Sheet]:
 
 def _sheets(raw: list[dict[str, Any]]) -> list[Sheet]:
     return [
-        Sheet(s["name"], s["rows"], [(m[0], m[1], m[2], m[3]) for m in s["merged"]], bool(s["hidden"]))
+        Sheet(
+            s["name"],
+            s["rows"],
+            [(m[0], m[1], m[2], m[3]) for m in s["merged"]],
+            bool(s["hidden"]),
+            [int(c) for c in s.get("hidden_columns", [])],
+        )
         for s in raw
     ]
 
@@ -754,13 +761,62 @@ def missing_columns(table: Table, cmap: ColumnMap) -> list[RowError]:
     ]
 
 
-def data_sheets(workbook: Workbook, errors: list[RowError]) -> Iterator[Sheet]:
-    """The sheets that may hold data: not instructions or lists, not hidden (a hidden sheet with
-    content is named in a warning, since the user does not see what it holds)."""
+def _letters(col: int) -> str:
+    """The column letters of a 0-based column (0 -> A, 26 -> AA)."""
+    out = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def data_sheets(workbook: Workbook, errors: list[RowError], *, read_hidden: bool = False) -> Iterator[Sheet]:
+    """The sheets that may hold data: not instructions or lists. A hidden sheet is read like a
+    visible one when `read_hidden` (rosters: nothing is lost), named once per file; otherwise it
+    is skipped, with a warning when it has content, since the user does not see what it holds.
+    Hidden columns are read like the others, and said once per file."""
+    shown = [
+        f"'{sheet.name}': "
+        + ", ".join(_letters(c) for c in sheet.hidden_columns[:12])
+        + ("…" if len(sheet.hidden_columns) > 12 else "")
+        for sheet in workbook.sheets
+        if sheet.hidden_columns
+        and (read_hidden or not sheet.hidden)
+        and not fold(sheet.name).startswith(NON_DATA_SHEETS)
+    ]
+    if shown:
+        errors.append(
+            problem(
+                workbook.file,
+                "Tệp có cột bị ẩn ("
+                + "; ".join(shown)
+                + "): các cột này vẫn được đọc như cột hiện, hãy bỏ ẩn để kiểm tra giá trị.",
+                severity="warning",
+            )
+        )
+    hidden_read = [
+        sheet.name
+        for sheet in workbook.sheets
+        if read_hidden
+        and sheet.hidden
+        and not fold(sheet.name).startswith(NON_DATA_SHEETS)
+        and any(any(r) for r in sheet.rows)
+    ]
+    if hidden_read:
+        errors.append(
+            problem(
+                workbook.file,
+                "Tệp có sheet bị ẩn ("
+                + ", ".join(f"'{n}'" for n in hidden_read)
+                + "): đã đọc như sheet hiện; hãy bỏ ẩn để kiểm tra, hoặc xóa sheet nếu là bản cũ.",
+                severity="warning",
+            )
+        )
     for sheet in workbook.sheets:
         if fold(sheet.name).startswith(NON_DATA_SHEETS):
             continue
-        if sheet.hidden:
+        if sheet.hidden and not read_hidden:
             if sum(1 for r in sheet.rows if any(r)) >= 2:
                 errors.append(
                     problem(

@@ -18,7 +18,7 @@ import dataclasses
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 # The statutory base salary (mức lương cơ sở) by the date it took effect, newest last.
@@ -33,6 +33,11 @@ BASE_SALARY_HISTORY: tuple[tuple[date, int], ...] = (
 MIN_PENSION_YEARS = Decimal(15)
 TRANSITION_YEARS = 5  # reach the staffing norm within five years of the restructuring decision
 PAY_PROTECTION_MONTHS = 6  # Res. 76/2025/UBTVQH15
+# The end of the current term (nhiệm kỳ 2021-2026 of the People's Councils and of the Party committees) as
+# a dated setting: (term start, term end), newest last. 30/6/2026 is a DEFAULT TO CONFIRM by the province
+# (the 2026-2031 People's Councils are elected in 2026; the Party term ends at each level's congress);
+# override with term_end in the [general] table of decisions.toml.
+TERM_HISTORY: tuple[tuple[date, date], ...] = ((date(2021, 7, 1), date(2026, 6, 30)),)
 
 # The levels of a post, highest first (key = chủ chốt, head = cấp trưởng, deputy = cấp phó).
 LEVEL_RANK: dict[str, int] = {"key": 3, "head": 2, "deputy": 1, "staff": 0}
@@ -457,19 +462,108 @@ def surplus(case: ExitCase) -> ExitResult:
 
 
 def pay_protection(
-    old_position_allowance: Decimal, new_position_allowance: Decimal, base_salary: int
+    old_position_allowance: Decimal,
+    new_position_allowance: Decimal,
+    base_salary: int,
+    months: int = PAY_PROTECTION_MONTHS,
 ) -> Line | None:
     """Res. 76/2025/UBTVQH15: a person moved to a post with a lower position allowance keeps the old one
-    for 6 months; the cost is the difference × base salary × 6. None when nothing is lost."""
+    for 6 months (a term post to the end of the term, see kept_period); the cost is the difference × base
+    salary × the months kept. None when nothing is lost."""
     diff = old_position_allowance - new_position_allowance
     if diff <= 0:
         return None
     return Line(
-        "Bảo lưu phụ cấp chức vụ 6 tháng",
+        f"Bảo lưu phụ cấp chức vụ {months} tháng",
         f"({fmt_num(old_position_allowance)} - {fmt_num(new_position_allowance)}) × "
-        f"{fmt_vnd(base_salary)} × {PAY_PROTECTION_MONTHS} tháng",
-        vnd(diff * base_salary * PAY_PROTECTION_MONTHS),
+        f"{fmt_vnd(base_salary)} × {months} tháng",
+        vnd(diff * base_salary * months),
     )
+
+
+def term_end_on(day: date, history: Sequence[tuple[date, date]] = TERM_HISTORY) -> date:
+    """The end of the term in force on `day` (the latest term that started on or before it)."""
+    end = history[0][1]
+    for start, until in history:
+        if start <= day:
+            end = until
+    return end
+
+
+# Elective posts (chức danh bầu cử): the Party secretaries and their deputies (including the Youth Union's
+# secretary), the chairs and deputy chairs of the People's Council and Committee, the chair of the Fatherland
+# Front and the chairs of the mass organisations (Hội Nông dân, Hội Liên hiệp Phụ nữ, Hội Cựu chiến binh ...).
+CADRE = "can_bo"
+
+
+def is_term_post(title: str, category: str) -> bool:
+    """Whether the old post is held for a term: a cadre (category can_bo) or an elective key post."""
+    if category == CADRE:
+        return True
+    t = " ".join(title.lower().split())
+    if "bí thư" in t:
+        return True
+    if t.startswith("phó chủ tịch"):
+        return "hđnd" in t or "ubnd" in t or "hội đồng nhân dân" in t or "ủy ban nhân dân" in t
+    return t.startswith("chủ tịch")
+
+
+@dataclass(frozen=True)
+class KeptPeriod:
+    """How long a person moved to a lower post keeps the old position allowance, and why (Vietnamese)."""
+
+    months: int
+    start: date
+    until: date  # the last day kept
+    to_term_end: bool
+    reason: str
+
+    @property
+    def wording(self) -> str:
+        """The period as a decision states it."""
+        if self.to_term_end:
+            return (
+                "kể từ ngày Quyết định này có hiệu lực đến hết nhiệm kỳ "
+                f"(ngày {self.until.day:02d}/{self.until.month:02d}/{self.until.year})"
+            )
+        return f"trong thời hạn {self.months:02d} tháng kể từ ngày Quyết định này có hiệu lực"
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it has fewer days)."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - date(year, month, 1)).days
+    return date(year, month, min(day.day, last))
+
+
+def kept_period(
+    title: str, category: str, start: date, term_end: date, months: int = PAY_PROTECTION_MONTHS
+) -> KeptPeriod:
+    """The period the old position allowance is kept after a move to a lower post, from `start` (the
+    restructuring decision): to the end of the term for a term post (cadre or elective key post), counted in
+    months with a started month as a whole one, and never less than the 6 months of Res. 76/2025/UBTVQH15
+    that every other person gets [K: the DOMAIN rule "until the end of the term"; the started month and the
+    6-month floor are this project's reading, to confirm]."""
+    general = add_months(start, months) - timedelta(days=1)
+    if not is_term_post(title, category):
+        reason = f"Giữ phụ cấp chức vụ cũ {months} tháng theo Nghị quyết 76/2025/UBTVQH15."
+        return KeptPeriod(months, start, general, False, reason)
+    after = term_end + timedelta(days=1)
+    whole = months_between(start, after)
+    term_months = whole + (1 if add_months(start, whole) < after else 0)  # a started month counts whole
+    who = "cán bộ" if category == CADRE else "chức danh bầu cử"
+    if term_months <= months:
+        reason = (
+            f"Chức vụ cũ là {who}, giữ đến hết nhiệm kỳ ({term_end.day:02d}/{term_end.month:02d}/"
+            f"{term_end.year}) nhưng không ít hơn {months} tháng theo Nghị quyết 76/2025/UBTVQH15."
+        )
+        return KeptPeriod(months, start, general, False, reason)
+    reason = (
+        f"Chức vụ cũ là {who} theo nhiệm kỳ: giữ phụ cấp chức vụ cũ đến hết nhiệm kỳ "
+        f"({term_end.day:02d}/{term_end.month:02d}/{term_end.year}), {term_months} tháng."
+    )
+    return KeptPeriod(term_months, start, term_end, True, reason)
 
 
 def post_allowance(level: str, table: dict[str, Decimal] | None = None) -> Decimal:

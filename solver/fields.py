@@ -64,6 +64,9 @@ PERSON_FIELDS: tuple[FieldSpec, ...] = (
     # carried for people and reviewers, not used by the rules (yet): kept in Person.extra
     FieldSpec("rank", "code", solver=False, omit_none=True),  # civil-service rank code, e.g. 01.003
     FieldSpec("cmnd", "str", solver=False, omit_none=True),  # legacy 9-digit identity card number
+    # the block of the old office (dang | hdnd | ubnd | mttq | su_nghiep | quan_su, as the departments'
+    # blocks), from a "Khối" column or a section row "A. Khối Đảng"; not in the exchange format
+    FieldSpec("block", "code", solver=False, exchange=False),
     # pay data (issue 14): read from rosters, stored with the person, not in the exchange format
     FieldSpec("salary_coefficient", "number", solver=False, exchange=False),
     FieldSpec("position_allowance", "number", solver=False, exchange=False),

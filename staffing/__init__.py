@@ -86,8 +86,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .clerk import queue as _clerk_queue  # noqa: F401  (registers its routes on the blueprint)
     from .clerk import routes as _clerk_routes  # noqa: F401
     from .clerk.blueprint import bp as clerk_bp
+    from .downloads.routes import bp as exports_bp
     from .exits.routes import bp as exits_bp
-    from .exports.routes import bp as exports_bp
     from .main.routes import bp as main_bp
     from .plans.routes import bp as plans_bp
     from .review.routes import bp as review_bp

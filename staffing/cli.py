@@ -1,6 +1,6 @@
 """The `staffing` command: the group that builds the app (staffing.create_app) and carries its commands.
 
-The commands themselves are in staffing/commands.py; the app factory adds them to app.cli too, so they are
+The commands themselves are in staffing/commands/; the app factory adds them to app.cli too, so they are
 reachable as `flask --app staffing ...` and from app.test_cli_runner().
 """
 

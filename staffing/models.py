@@ -281,6 +281,8 @@ class Person(Model):
     retirement_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     rank: Mapped[str | None] = mapped_column(String(16), nullable=True)  # civil-service rank code (01.003)
     cmnd: Mapped[str | None] = mapped_column(String(12), nullable=True)  # legacy 9-digit identity card
+    # the block of the old office (a Block value), from a "Khối" column or a section row "A. Khối Đảng"
+    block: Mapped[str | None] = mapped_column(String(16), nullable=True)
     # the roster row as written: [[header, text], ...]; what no field could hold stays readable here
     raw: Mapped[list[list[str]] | None] = mapped_column(JSON, default=list, nullable=True)
     # the reader's warnings on that row: [[column, value, message], ...], shown in the review screens

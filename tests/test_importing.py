@@ -300,3 +300,27 @@ def test_messy_roster_preview_shows_the_file_as_read_and_keeps_raw_values(client
     ba = people["Nông Văn Ba"]
     assert ba.education == "dai_hoc" and ["Trình độ chuyên môn", "Dai hoc"] in ba.raw
     assert ba.to_problem_dict()["rank"] == "06.031"  # carried in the exchange document
+
+
+def test_block_sections_set_the_stored_block(client, login, make_user, lang_son):
+    """Issue 11: "A. KHỐI ĐẢNG" / "B. Khối Chính quyền" / "C. Khối MTTQ..." set person.block."""
+    make_user("drafter2@lang-son", role=Role.DRAFTER)
+    login(client, "drafter2@lang-son")
+    path = Path(__file__).parent / "data" / "rosters-real-world" / "35_block_sections.xlsx"
+    response = client.post(
+        "/p/20/imports/preview",
+        data={"kind": "roster", "unit": "06619", "file": (io.BytesIO(path.read_bytes()), path.name)},
+        content_type="multipart/form-data",
+    )
+    token = response.headers["Location"].rsplit("/", 1)[-1]
+    assert client.post("/p/20/imports/confirm", data={"token": token}).status_code == 302
+    blocks = {p.name: p.block for p in db.session.scalars(db.select(Person))}
+    assert blocks == {
+        "Đinh Công Tráng": "dang",
+        "Hoàng Văn Long": "dang",
+        "Lý Thị Mai": "ubnd",
+        "Nông Văn Ba": "ubnd",
+        "Hà Thị Thu": "ubnd",
+        "Vi Thị Hồng": "mttq",
+    }
+    assert "block" not in next(iter(db.session.scalars(db.select(Person)))).to_problem_dict()

@@ -146,12 +146,18 @@ def demotions(plan_id: int) -> ResponseReturnValue:
         person_url = url_for("review.person", plan_id=plan.id, person_id=0)[:-1]
         out: list[dict[str, object]] = []
         for e in lower:
+            period = data.kept(e)
             if e.position_allowance:
                 coefficient = f"{e.position_allowance:.2f}".replace(".", ",")
-                kept = Markup("{}").format(_("Hệ số %(c)s trong %(m)s tháng", c=coefficient, m=6))
+                if period.to_term_end:
+                    until = period.until.strftime("%d/%m/%Y")
+                    text = _("Hệ số %(c)s đến hết nhiệm kỳ (%(d)s)", c=coefficient, d=until)
+                else:
+                    text = _("Hệ số %(c)s trong %(m)s tháng", c=coefficient, m=period.months)
+                kept = Markup("{}<br><small>{}</small>").format(text, period.reason)
             else:
                 kept = Markup('<span class="muted">{}</span>').format(none)
-            line, why = e.protection(data.base_salary)
+            line, why = e.protection(data.base_salary, period)
             if line is not None:
                 amount = f"{line.amount:,}".replace(",", ".")
                 kept += Markup("<br><small>{} = {}</small>").format(line.formula, amount)

@@ -9,7 +9,9 @@ settings  decisions.toml (wording, issuers, routing, numbering) merged per provi
 compose   the finished text of each decision (Jinja over the settings), per person or per department
 decisions WordprocessingML written into a copy of the province's decision.docx; ZIP batches
 workbooks xlsxwriter workbooks where every string is written as a string (no formula injection)
-routes    blueprint `exports`; cli: click group `export` (both call staffing/services/exports.py)
+
+The blueprint `exports` that sends these files is staffing/downloads/routes.py, the `staffing export` commands
+staffing/commands/export.py; both call staffing/services/exports.py.
 
 Templates and how to replace them: templates/documents/README.md.
 """

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from policy.exits import fmt_num
+from policy.exits import KeptPeriod, fmt_num, kept_period, term_end_on
 
 from ..labels import label
 from .plandata import AssignmentRow, CommuneRow, PlanData, from_district, old_post
@@ -125,13 +125,16 @@ def compose(data: PlanData, settings: DocumentSettings, mode: str = "per_person"
         "term_years": int(general.get("term_years", 5)),
     }
 
+    term_end = parse_date(general.get("term_end"), term_end_on(decided))
     groups: dict[tuple[str, ...], list[tuple[AssignmentRow, PersonLine]]] = defaultdict(list)
     routes: dict[tuple[str, ...], tuple[str, str]] = {}
     for row in data.placed:
         pos = row.seat
         kind, issuer = settings.route(pos.block, pos.level, from_district(row.person))
         commune = communes[pos.commune_code]
-        line = _person_line(row, settings, issuer, commune, province, int(str(base["months"])))
+        line = _person_line(
+            row, settings, issuer, commune, province, int(str(base["months"])), decided, term_end
+        )
         if mode == "per_person":
             key: tuple[str, ...] = (pos.commune_code, str(pos.department_id), kind, issuer, str(row.id))
         else:
@@ -156,9 +159,13 @@ def compose(data: PlanData, settings: DocumentSettings, mode: str = "per_person"
     return docs
 
 
-def kept_allowance(row: AssignmentRow, months: int) -> tuple[str, str]:
+def kept_allowance(
+    row: AssignmentRow, months: int, start: date | None = None, term_end: date | None = None
+) -> tuple[str, str]:
     """(phrase, short note) of the old position allowance a person placed on a post with a lower coefficient
-    keeps (Res. 76/2025/UBTVQH15); empty when nothing is lost or the old coefficient is unknown."""
+    keeps: to the end of the term for a term post (a cadre or an elective post), else `months` (6, Res.
+    76/2025/UBTVQH15), see policy.exits.kept_period; empty when nothing is lost or the old coefficient is
+    unknown."""
     pos, person = row.seat, row.person
     if person.position_allowance is None:
         return "", ""
@@ -166,6 +173,20 @@ def kept_allowance(row: AssignmentRow, months: int) -> tuple[str, str]:
     if new >= old:
         return "", ""
     title = f" {person.current_title}" if person.current_title else " cũ"
+    period: KeptPeriod | None = None
+    if start is not None:
+        period = kept_period(
+            person.current_title, person.category or "", start, term_end or term_end_on(start), months
+        )
+    if period is not None and period.to_term_end:
+        until = f"{period.until.day:02d}/{period.until.month:02d}/{period.until.year}"
+        phrase = (
+            f"hệ số phụ cấp chức vụ {fmt_num(old)} của chức vụ{title} kể từ ngày Quyết định này có hiệu lực "
+            f"đến hết nhiệm kỳ (ngày {until}) (hệ số phụ cấp chức vụ mới: {fmt_num(new)}); hết thời hạn trên "
+            f"hưởng phụ cấp theo chức vụ mới"
+        )
+        note = f"Bảo lưu hệ số phụ cấp chức vụ {fmt_num(old)} đến hết nhiệm kỳ ({until})"
+        return phrase, note
     phrase = (
         f"hệ số phụ cấp chức vụ {fmt_num(old)} của chức vụ{title} trong thời hạn {months:02d} tháng kể từ "
         f"ngày Quyết định này có hiệu lực theo Nghị quyết số 76/2025/UBTVQH15 của Ủy ban Thường vụ Quốc hội "
@@ -182,6 +203,8 @@ def _person_line(
     commune: CommuneRow,
     province: dict[str, Any],
     months: int = 6,
+    start: date | None = None,
+    term_end: date | None = None,
 ) -> PersonLine:
     pos, person = row.seat, row.person
     names = commune_names(commune.name, label("commune_kind", commune.kind))
@@ -192,7 +215,7 @@ def _person_line(
     ctx = {"commune": names, "province": province, "level": pos.level}
     party = bool(settings.issuers[issuer]["party"])
     honorific = "đồng chí" if party else ("bà" if person.gender == "F" else "ông")
-    kept = kept_allowance(row, months)
+    kept = kept_allowance(row, months, start, term_end)
     return PersonLine(
         assignment_id=row.id,
         key=person.key,

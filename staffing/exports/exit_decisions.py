@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from policy.exits import PAY_PROTECTION_MONTHS, ExitPath, fmt_num, fmt_vnd
+from policy.exits import PAY_PROTECTION_MONTHS, ExitPath, KeptPeriod, fmt_num, fmt_vnd
 
 from ..labels import label
 from .compose import DecisionDoc, PersonLine, _decision
@@ -168,7 +168,10 @@ def compose_exits(data: ExitData, settings: DocumentSettings, start: int = 1) ->
             post.unit_name,
             bool(settings.issuers[issuer]["party"]),
         )
-        base = {**base_common, "x": {"leave": long_date(decided), "kept": kept_allowance(post, base_common)}}
+        base = {
+            **base_common,
+            "x": {"leave": long_date(decided), "kept": kept_allowance(post, base_common, data.kept(post))},
+        }
         commune = commune_row(post.commune_code, post.commune_name)
         docs.append(
             _decision(
@@ -189,12 +192,18 @@ def compose_exits(data: ExitData, settings: DocumentSettings, start: int = 1) ->
     return docs
 
 
-def kept_allowance(post: EndedPost, base: dict[str, Any]) -> str:
-    """The allowance a leader placed on a lower post keeps (Res. 76/2025/UBTVQH15), as a phrase."""
+def kept_allowance(post: EndedPost, base: dict[str, Any], period: KeptPeriod | None = None) -> str:
+    """The allowance a leader placed on a lower post keeps, as a phrase: to the end of the term for a term
+    post, else 6 months (Res. 76/2025/UBTVQH15); see policy.exits.kept_period."""
     if not post.demoted or not post.position_allowance:
         return ""
     months = int(base["months"])
     coefficient = fmt_num(Decimal(str(post.position_allowance)))
+    if period is not None and period.to_term_end:
+        return (
+            f"phụ cấp chức vụ hệ số {coefficient} của chức vụ cũ {period.wording} "
+            f"(chức vụ mới: {post.new_title})"
+        )
     return (
         f"phụ cấp chức vụ hệ số {coefficient} của chức vụ cũ trong thời hạn "
         f"{months:02d} tháng kể từ ngày Quyết định này có hiệu lực theo Nghị quyết số 76/2025/UBTVQH15 "

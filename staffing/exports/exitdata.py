@@ -14,11 +14,15 @@ from typing import Any
 from policy.exits import (
     LEVEL_RANK,
     PATH_LABELS,
+    PAY_PROTECTION_MONTHS,
+    TERM_HISTORY,
     ExitCase,
     ExitPath,
     ExitResult,
+    KeptPeriod,
     Line,
     is_lower,
+    kept_period,
     months_between,
     pay_protection,
     post_allowance,
@@ -99,6 +103,7 @@ class EndedPost:
     new_title: str
     position_allowance: float | None  # the old position allowance coefficient
     new_allowance: float | None = None  # the coefficient of the new post (default by level); None: unplaced
+    category: str = ""  # can_bo: a cadre, whose post is held for a term
 
     @property
     def demoted(self) -> bool:
@@ -119,15 +124,20 @@ class EndedPost:
             return Decimal(str(self.new_allowance))
         return post_allowance(self.new_level or "staff")
 
-    def protection(self, base_salary: int) -> tuple[Line | None, str]:
-        """The cost of keeping the old position allowance for 6 months (Res. 76/2025/UBTVQH15), or why not:
-        (old coefficient - coefficient of the new post) × base salary × 6."""
+    def kept(self, start: date, term_end: date, months: int = PAY_PROTECTION_MONTHS) -> KeptPeriod:
+        """How long the old allowance is kept: to the end of the term for a term post, else 6 months."""
+        return kept_period(self.title, self.category, start, term_end, months)
+
+    def protection(self, base_salary: int, period: KeptPeriod | None = None) -> tuple[Line | None, str]:
+        """The cost of keeping the old position allowance for the months kept (6 by Res. 76/2025/UBTVQH15,
+        or to the end of the term), or why not: (old coefficient - new coefficient) × base salary × months."""
         if not self.demoted:
             return None, ""
         if self.position_allowance is None:
             return None, "Thiếu hệ số phụ cấp chức vụ cũ."
         old = Decimal(str(self.position_allowance))
-        line = pay_protection(old, self.new_coefficient, base_salary)
+        months = PAY_PROTECTION_MONTHS if period is None else period.months
+        line = pay_protection(old, self.new_coefficient, base_salary, months)
         if line is None:
             return None, "Hệ số phụ cấp chức vụ mới không thấp hơn hệ số cũ."
         return line, ""
@@ -144,6 +154,12 @@ class ExitData:
     base_salary: int
     rows: tuple[ExitRow, ...]
     ended: tuple[EndedPost, ...]
+    term_end: date = TERM_HISTORY[-1][1]  # the end of the current term (decisions.toml term_end)
+    protection_months: int = PAY_PROTECTION_MONTHS  # decisions.toml pay_protection_months
+
+    def kept(self, post: EndedPost) -> KeptPeriod:
+        """The period `post`'s holder keeps the old allowance, counted from the restructuring decision."""
+        return post.kept(self.decision_date, self.term_end, self.protection_months)
 
     def totals_by_path(self) -> dict[ExitPath, tuple[int, int]]:
         """path -> (people, total VND of the computed amounts)."""
@@ -168,7 +184,7 @@ class ExitData:
             memo = []
             for post in self.ended:
                 if post.demoted:
-                    line, why = post.protection(self.base_salary)
+                    line, why = post.protection(self.base_salary, self.kept(post))
                     memo.append((post, line, why))
             object.__setattr__(self, "_protections", memo)  # frozen: a memo, not a change of value
         return list(memo)

@@ -193,9 +193,15 @@ def exits_workbook_bytes(data: ExitData, draft_mark: str = "DỰ THẢO") -> byt
             else:
                 ws4.write_string(r4, col, str(v), cell)
         r4 += 1
-    # the 6-month pay protection of the people placed lower (Res. 76/2025/UBTVQH15)
-    ws5 = book.add_worksheet("Bảo lưu phụ cấp 6 tháng")
-    ws5.write_string(0, 0, "BẢO LƯU PHỤ CẤP CHỨC VỤ 6 THÁNG (NGHỊ QUYẾT 76/2025/UBTVQH15)", title)
+    # the pay protection of the people placed lower: 6 months (Res. 76/2025/UBTVQH15), a term post to the
+    # end of the term, counted from the restructuring decision
+    ws5 = book.add_worksheet("Bảo lưu phụ cấp chức vụ")
+    ws5.write_string(
+        0,
+        0,
+        "BẢO LƯU PHỤ CẤP CHỨC VỤ (NGHỊ QUYẾT 76/2025/UBTVQH15; CHỨC VỤ THEO NHIỆM KỲ: ĐẾN HẾT NHIỆM KỲ)",
+        title,
+    )
     cols5 = ("Họ và tên", "Chức vụ cũ", "Vị trí mới", "Xã, phường", "Cách tính", "Số tiền (đồng)", "Ghi chú")
     for c, h in enumerate(cols5):
         ws5.write_string(2, c, h, head)
@@ -211,7 +217,7 @@ def exits_workbook_bytes(data: ExitData, draft_mark: str = "DỰ THẢO") -> byt
             ws5.write_number(r5, 5, line.amount, money)
         else:
             ws5.write_blank(r5, 5, None, money)
-        ws5.write_string(r5, 6, why, cell)
+        ws5.write_string(r5, 6, why or data.kept(post).reason, cell)
         r5 += 1
     book.close()
     return buf.getvalue()

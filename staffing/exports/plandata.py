@@ -11,8 +11,12 @@ from typing import Any
 
 from solver.problem import statutory_retirement, years_between
 
-from ..models import PlanStatus, UnitKind
 from .text import in_sentence
+
+# The values of models.PlanStatus.APPROVED and models.UnitKind.DISTRICT_AGENCY, spelled out so that rendering
+# needs nothing of the database (tests/exports/test_export_decisions.py pins them to the model).
+APPROVED = "approved"
+DISTRICT_AGENCY = "district_agency"
 
 
 @dataclass(frozen=True)
@@ -94,12 +98,12 @@ class PlanData:
     @property
     def draft(self) -> bool:
         """Anything not approved is a draft (dự thảo)."""
-        return self.status != PlanStatus.APPROVED.value
+        return self.status != APPROVED
 
 
 def from_district(person: PersonRow) -> bool:
     """Whether the person comes from an agency of an abolished district."""
-    return person.unit_kind == UnitKind.DISTRICT_AGENCY.value
+    return person.unit_kind == DISTRICT_AGENCY
 
 
 def old_post(person: PersonRow) -> str:

@@ -23,6 +23,7 @@ from policy.exits import (
     compute,
     post_allowance,
     suggest,
+    term_end_on,
 )
 from solver.pairs import title_level
 from solver.problem import statutory_retirement
@@ -94,6 +95,17 @@ def decision_date(plan: Plan) -> date:
         return date.fromisoformat(str(value))
     province = db.session.get(Province, plan.province_code)
     return province.as_of if province is not None else date(2025, 7, 1)
+
+
+def term_end(plan: Plan) -> date:
+    """The end of the current term: term_end in the documents' [general] settings when set, else the
+    default of policy.exits.TERM_HISTORY (30/6/2026, to confirm) for the restructuring decision's date."""
+    value = document_settings(plan.province_code).general.get("term_end")
+    if isinstance(value, date):
+        return value
+    if value:
+        return date.fromisoformat(str(value))
+    return term_end_on(decision_date(plan))
 
 
 def base_salary_history() -> tuple[tuple[date, int], ...]:
@@ -186,6 +198,7 @@ def load_exit_data(plan: Plan, communes: set[str] | None = None) -> ExitData:
                     seat.title if seat is not None else "",
                     p.position_allowance,
                     float(post_allowance(seat.level.value, allowances)) if seat is not None else None,
+                    p.category or "",
                 )
             )
         if a.position_id is not None:
@@ -226,6 +239,10 @@ def load_exit_data(plan: Plan, communes: set[str] | None = None) -> ExitData:
         base_salary=base_salary_on(decided, history),
         rows=tuple(rows),
         ended=tuple(ended),
+        term_end=term_end(plan),
+        protection_months=int(
+            document_settings(plan.province_code).general.get("pay_protection_months") or 6
+        ),
     )
 
 
@@ -233,7 +250,12 @@ def exit_data(plan: Plan, communes: set[str] | None = None) -> ExitData:
     """load_exit_data kept per plan version and data stamp (a reviewer's pick, an import, any edit writes an
     audit entry and so builds it again): the exits, roadmap and demotions pages read it, never rebuild it."""
     scope = tuple(sorted(communes)) if communes else None
-    settings_key = (decision_date(plan), base_salary_history(), tuple(sorted(allowance_table().items())))
+    settings_key = (
+        decision_date(plan),
+        term_end(plan),
+        base_salary_history(),
+        tuple(sorted(allowance_table().items())),
+    )
     return cached("exit_data", plan, (scope, settings_key), lambda: load_exit_data(plan, communes))
 
 

@@ -22,6 +22,7 @@ FIELDS = (
     "ethnicity",
     "home_commune",
     "category",
+    "block",
     "current_title",
     "job_family",
     "education",

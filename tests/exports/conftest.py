@@ -27,7 +27,7 @@ from staffing.models import (
 @pytest.fixture
 def export_app(app: Flask) -> Flask:
     """The app with the exports blueprint (create_app registers it too; tests do not depend on that)."""
-    from staffing.exports.routes import bp
+    from staffing.downloads.routes import bp
 
     if "exports" not in app.blueprints:
         app.register_blueprint(bp)

@@ -38,9 +38,12 @@ def test_budget_page_shows_formula_and_totals(export_app: Flask, staffed, make_u
     assert "0,9 × 11.653.200 × 60 tháng" in page  # the formula, per person
     assert "1.002.175.200" in page  # Tám's total, and the province's
     assert 'id="by-commune"' in page and "Xã Đình Lập" in page
-    # 6-month pay protection: D (deputy -> staff) 0.25 × 2,340,000 × 6 = 3,510,000;
-    # A (key 0.3 -> head 0.25) 0.05 × 2,340,000 × 6 = 702,000; C (head 0.40 -> head 0.25) 0.15 × ... = 2,106,000
-    assert 'id="protection-total">6.318.000<' in page
+    # pay protection from the restructuring decision (1/7/2025): D (civil servant, deputy -> staff) 6 months:
+    # 0.25 × 2,340,000 × 6 = 3,510,000; C (civil servant, head 0.40 -> head 0.25) 0.15 × 2,340,000 × 6 =
+    # 2,106,000; A (Phó Chủ tịch UBND, an elective post, key 0.3 -> head 0.25) to the end of the term
+    # 30/6/2026, 1/7/2025..30/6/2026 = 12 months: 0.05 × 2,340,000 × 12 = 1,404,000.
+    # 3,510,000 + 2,106,000 + 1,404,000 = 7,020,000
+    assert 'id="protection-total">7.020.000<' in page
     assert staffed_plan_status == PlanStatus.APPROVED and "exit-form" not in page  # approved: read only
     annex = client.get(f"/plans/{plan.id}/export/de-an-tinh-gian.xlsx")
     assert annex.status_code == 200
@@ -69,10 +72,17 @@ def test_reviewer_picks_an_exit_and_judges_a_demotion(export_app: Flask, staffed
         client.post(f"/plans/{plan.id}/exits/{a.id}", data={"path": "resignation"}).status_code == 404
     )  # placed
     page = client.get(f"/plans/{plan.id}/demotions").get_data(as_text=True)
-    assert "Nguyễn Văn A" in page and "Phó Chủ tịch UBND" in page and "Hệ số 0,30 trong 6 tháng" in page
+    assert "Nguyễn Văn A" in page and "Phó Chủ tịch UBND" in page
+    assert "Hệ số 0,30 đến hết nhiệm kỳ (30/06/2026)" in page  # an elective post: to the end of the term
+    assert (
+        "chức danh bầu cử theo nhiệm kỳ: giữ phụ cấp chức vụ cũ đến hết nhiệm kỳ (30/06/2026), 12 tháng"
+        in page
+    )
+    assert "Hệ số 0,25 trong 6 tháng" in page  # D, a civil servant: 6 months
+    assert "cấp bậc thấp hơn" in page and "hệ số phụ cấp chức vụ thấp hơn" in page  # both tests named
     assert "Hoàng Thị Lan" not in page  # Bí thư placed as Bí thư
     assert "(0,25 - 0) × 2.340.000 × 6 tháng = 3.510.000" in page
-    assert "(0,3 - 0,25) × 2.340.000 × 6 tháng = 702.000" in page  # key -> head, by the default table
+    assert "(0,3 - 0,25) × 2.340.000 × 12 tháng = 1.404.000" in page  # key -> head, to the end of the term
     assert "(0,4 - 0,25) × 2.340.000 × 6 tháng = 2.106.000" in page  # same level, lower coefficient
     assert "Nguyễn Văn C" in page
     response = client.post(

@@ -15,12 +15,12 @@ from export_plans import copy_plan
 from export_readback import annex_rows, docx_text, header_text, sheet_rows, zip_members
 from flask import Flask
 
-from staffing.exports import service
 from staffing.exports.decisions import make_base_template
 from staffing.exports.settings import SettingsError, load_settings, search_dirs
 from staffing.exports.text import ascii_slug, join_post, long_date
 from staffing.extensions import db
 from staffing.models import Assignment, PlanStatus
+from staffing.services import exports as service
 
 
 def _export(plan, mode: str = "per_person") -> tuple[str, dict[str, bytes]]:
@@ -299,3 +299,12 @@ def test_dates_and_post_names() -> None:
     assert join_post("Chánh Văn phòng Đảng ủy", "Văn phòng Đảng ủy") == "Chánh Văn phòng Đảng ủy"
     assert join_post("Kiểm tra viên", "Ủy ban Kiểm tra Đảng ủy") == "Kiểm tra viên Ủy ban Kiểm tra Đảng ủy"
     assert ascii_slug('Đỗ Thị Ánh =HYPERLINK("x")') == "Do-Thi-Anh-HYPERLINK-x"
+
+
+def test_the_records_spell_the_model_values() -> None:
+    """plandata compares with the models' values without importing the models (rendering reads no database)."""
+    from staffing.exports import plandata
+    from staffing.models import UnitKind
+
+    assert PlanStatus.APPROVED.value == plandata.APPROVED
+    assert UnitKind.DISTRICT_AGENCY.value == plandata.DISTRICT_AGENCY

@@ -12,7 +12,7 @@ from flask import Flask
 from openpyxl import load_workbook
 
 from policy.exits import ExitPath
-from staffing.exports.cli import export
+from staffing.commands.export import export
 from staffing.extensions import db
 from staffing.models import AuditEntry, Person
 from staffing.services.exits import choose_exit, load_exit_data, old_level
@@ -118,7 +118,11 @@ def test_cli_writes_annex_and_decisions(export_app: Flask, staffed, tmp_path: Pa
     assert len(dismissals) == 3
     a = next(t for t in dismissals if "Nguyễn Văn A" in t)
     assert "thôi giữ chức vụ Phó Chủ tịch UBND" in a
-    assert "bảo lưu phụ cấp chức vụ hệ số 0,3" in a and "76/2025/UBTVQH15" in a
+    # an elective post: kept to the end of the term (the default 30/6/2026), not 6 months
+    assert (
+        "bảo lưu phụ cấp chức vụ hệ số 0,3 của chức vụ cũ kể từ ngày Quyết định này có hiệu lực đến hết "
+        "nhiệm kỳ (ngày 30/06/2026) (chức vụ mới: Trưởng phòng)"
+    ) in a
     lan = next(t for t in dismissals if "Hoàng Thị Lan" in t)
     assert "TỈNH ỦY" in lan and "đồng chí Hoàng Thị Lan" in lan
 
@@ -143,7 +147,14 @@ def test_exit_decisions_are_batched_with_appointments(export_app: Flask, staffed
         ),
         ("thoi-viec", ("Về việc giải quyết thôi việc đối với ông Vi Văn Tám", "Trợ cấp tìm việc làm")),
         ("cham-dut-kct", ("người hoạt động không chuyên trách Lý Văn Sáu", "Nghị định số 154/2025/NĐ-CP")),
-        ("mien-nhiem", ("Về việc thôi giữ chức vụ Phó Chủ tịch UBND", "bảo lưu phụ cấp chức vụ hệ số 0,3")),
+        (
+            "mien-nhiem",
+            (
+                "Về việc thôi giữ chức vụ Phó Chủ tịch UBND",
+                "bảo lưu phụ cấp chức vụ hệ số 0,3",
+                "đến hết nhiệm kỳ (ngày 30/06/2026)",
+            ),
+        ),
     ],
 )
 def test_exit_decisions_convert_to_pdf(
@@ -188,7 +199,8 @@ def test_exit_decisions_convert_to_pdf(
 def test_a_decision_for_a_lower_post_states_the_kept_allowance(
     export_app: Flask, staffed, tmp_path: Path
 ) -> None:
-    """Res. 76/2025/UBTVQH15: the bổ nhiệm / bố trí decision itself names the old coefficient kept 6 months."""
+    """The bổ nhiệm / bố trí decision itself names the old coefficient kept: to the end of the term for an
+    elective post (A), 6 months (Res. 76/2025/UBTVQH15) for a civil servant (D)."""
     people = _pay(staffed)
     people["Nguyễn Văn D"].position_allowance = 0.25  # Phó Trưởng phòng placed as staff (bố trí)
     db.session.commit()
@@ -200,10 +212,16 @@ def test_a_decision_for_a_lower_post_states_the_kept_allowance(
     docs = {p.name: docx_text(p.read_bytes()) for p in out.rglob("*.docx")}
     a = next(t for n, t in docs.items() if "bo-nhiem" in n and "Nguyen-Van-A" in n)
     # A: Phó Chủ tịch UBND (key, 0.3) appointed a head (default coefficient 0.25)
-    assert "được bảo lưu hệ số phụ cấp chức vụ 0,3 của chức vụ Phó Chủ tịch UBND trong thời hạn 06 tháng" in a
-    assert "(hệ số phụ cấp chức vụ mới: 0,25)" in a and "76/2025/UBTVQH15" in a
+    assert (
+        "được bảo lưu hệ số phụ cấp chức vụ 0,3 của chức vụ Phó Chủ tịch UBND kể từ ngày Quyết định này có "
+        "hiệu lực đến hết nhiệm kỳ (ngày 30/06/2026) (hệ số phụ cấp chức vụ mới: 0,25)"
+    ) in a
+    assert "0,3 của chức vụ Phó Chủ tịch UBND trong thời hạn 06 tháng" not in a
     d = next(t for n, t in docs.items() if "bo-tri" in n and "Nguyen-Van-D" in n)
-    assert "được bảo lưu hệ số phụ cấp chức vụ 0,25 của chức vụ Phó Trưởng phòng" in d
+    assert (
+        "được bảo lưu hệ số phụ cấp chức vụ 0,25 của chức vụ Phó Trưởng phòng trong thời hạn 06 tháng kể từ "
+        "ngày Quyết định này có hiệu lực theo Nghị quyết số 76/2025/UBTVQH15"
+    ) in d
     assert "(hệ số phụ cấp chức vụ mới: 0)" in d
     b = next(t for n, t in docs.items() if "Nguyen-Van-B" in n)
     assert "được bảo lưu hệ số" not in b  # no old allowance: only the general article
@@ -221,3 +239,35 @@ def test_a_decision_for_a_lower_post_states_the_kept_allowance(
     notes = {r[1]: r[5] for r in rows}
     assert notes["Nguyễn Văn D"].startswith("Bảo lưu hệ số phụ cấp chức vụ 0,25 trong 06 tháng")
     assert notes["Nguyễn Văn B"] == ""
+    assert notes["Nguyễn Văn A"] == "Bảo lưu hệ số phụ cấp chức vụ 0,3 đến hết nhiệm kỳ (30/06/2026)"
+
+
+def test_the_end_of_the_term_is_a_setting(export_app: Flask, staffed, tmp_path: Path) -> None:
+    """term_end in [general] moves the kept period of an elective post: A (Phó Chủ tịch UBND, 0,3 -> 0,25)
+    decided 1/7/2025 with the term ending 31/3/2026 keeps 9 months (1/7/2025..31/3/2026): the decision says
+    so, and the annex costs (0,3 - 0,25) × 2.340.000 × 9 = 0,05 × 21.060.000 = 1.053.000."""
+    people = _pay(staffed)
+    folder = Path(export_app.instance_path) / "documents"
+    folder.mkdir(parents=True)
+    (folder / "decisions.toml").write_text("[general]\nterm_end = 2026-03-31\n", encoding="utf-8")
+    plan = staffed["plan"]
+    runner = export_app.test_cli_runner()
+    out = tmp_path / "qd"
+    result = runner.invoke(export, ["decisions", "--plan", str(plan.id), "--out", str(out), "--no-exits"])
+    assert result.exit_code == 0, result.output
+    a = next(docx_text(p.read_bytes()) for p in out.rglob("*.docx") if "Nguyen-Van-A" in p.name)
+    assert (
+        "0,3 của chức vụ Phó Chủ tịch UBND kể từ ngày Quyết định này có hiệu lực đến hết nhiệm kỳ (ngày 31/03/2026)"
+        in a
+    )
+    result = runner.invoke(export, ["exits", "--plan", str(plan.id), "--out", str(tmp_path / "ex")])
+    assert result.exit_code == 0, result.output
+    from export_readback import sheet_rows
+
+    sheet = sheet_rows(
+        (tmp_path / "ex" / "de-an-tinh-gian.xlsx").read_bytes(), "Bảo lưu phụ cấp chức vụ", header_row=3
+    )
+    row = next(r for r in sheet if r["Họ và tên"] == people["Nguyễn Văn A"].name)
+    assert row["Cách tính"] == "(0,3 - 0,25) × 2.340.000 × 9 tháng"
+    assert row["Số tiền (đồng)"] == 1_053_000
+    assert "đến hết nhiệm kỳ (31/03/2026), 9 tháng" in row["Ghi chú"]

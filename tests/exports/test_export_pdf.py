@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from staffing.exports import service
 from staffing.models import PlanStatus
+from staffing.services import exports as service
 
 
 def _soffice(src: Path, fmt: str, outdir: Path) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 from export_readback import docx_text, sheet_rows, zip_members
 from flask import Flask
 
-from staffing.exports.cli import export
+from staffing.commands.export import export
 from staffing.extensions import db
 from staffing.models import AuditEntry, Role
 

@@ -10,9 +10,9 @@ from export_readback import sheet_rows, zip_members
 from flask import Flask
 from openpyxl import load_workbook
 
-from staffing.exports import service
 from staffing.extensions import db
 from staffing.models import Assignment, Person, PlanStatus, Position
+from staffing.services import exports as service
 
 SHEETS = [
     "Tổng hợp",

@@ -52,7 +52,9 @@ def score_file(expected_path: Path) -> tuple[int, int, list[str]]:
         point(got is not None, f"{want['name']} not found")
         item = got.to_problem_dict() if got is not None else {}
         for field, value in want["fields"].items():
-            point(item.get(field) == value, f"{want['name']}.{field}: {item.get(field)!r} != {value!r}")
+            # fields outside the exchange format (the block) are read from the record itself
+            got_value = item[field] if field in item else getattr(got, field, None)
+            point(got_value == value, f"{want['name']}.{field}: {got_value!r} != {value!r}")
         for header, text in want.get("raw", []):
             point(
                 got is not None and (header, text) in got.raw, f"{want['name']} raw {header}={text} missing"

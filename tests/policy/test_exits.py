@@ -18,9 +18,12 @@ from policy.exits import (
     base_salary_on,
     compute,
     early_retirement_band,
+    is_term_post,
+    kept_period,
     months_between,
     pay_protection,
     suggest,
+    term_end_on,
     years_from_months,
 )
 
@@ -264,3 +267,71 @@ def test_lower_post_by_level_or_by_allowance_coefficient() -> None:
     # the cost of the protection of a key -> head move: (0.30 - 0.25) × 2,340,000 × 6 = 702,000
     line = pay_protection(Decimal("0.30"), post_allowance("head"), 2_340_000)
     assert line is not None and line.amount == 702_000
+
+
+TERM_END = date(2026, 6, 30)  # the default end of the 2021-2026 term (to confirm per province)
+
+
+def test_term_posts() -> None:
+    """Term posts: any cadre (can_bo), and by title the elective key posts whatever the category."""
+    assert is_term_post("Chuyên viên", "can_bo")
+    for title in (
+        "Bí thư Đảng ủy",
+        "Phó Bí thư Thường trực Đảng ủy",
+        "Chủ tịch UBND",
+        "Phó Chủ tịch HĐND",
+        "Phó Chủ tịch Ủy ban nhân dân",
+        "Chủ tịch Ủy ban MTTQ Việt Nam",
+        "Chủ tịch Hội Nông dân",
+        "Bí thư Đoàn TNCS Hồ Chí Minh",
+    ):
+        assert is_term_post(title, "cong_chuc"), title
+    for title in (
+        "Phó Trưởng phòng",
+        "Trưởng phòng Nội vụ",
+        "Phó Chủ tịch Hội Nông dân",
+        "Công chức Địa chính",
+    ):
+        assert not is_term_post(title, "cong_chuc"), title
+
+
+def test_kept_to_the_end_of_the_term_for_an_elective_post() -> None:
+    """A Phó Chủ tịch UBND moved lower on 1/7/2025 keeps the old coefficient to 30/6/2026: the months
+    1/7/2025..30/6/2026 are 12; cost (0,30 - 0,25) × 2.340.000 × 12 = 0,05 × 28.080.000 = 1.404.000."""
+    period = kept_period("Phó Chủ tịch UBND", "cong_chuc", DECISION, TERM_END)
+    assert (period.months, period.until, period.to_term_end) == (12, TERM_END, True)
+    assert (
+        "chức danh bầu cử" in period.reason and "30/06/2026" in period.reason and "12 tháng" in period.reason
+    )
+    assert period.wording == "kể từ ngày Quyết định này có hiệu lực đến hết nhiệm kỳ (ngày 30/06/2026)"
+    line = pay_protection(Decimal("0.30"), Decimal("0.25"), BASE, period.months)
+    assert line is not None
+    assert line.formula == "(0,3 - 0,25) × 2.340.000 × 12 tháng"
+    assert line.amount == 1_404_000
+    # a cadre (category can_bo) decided on 15/8/2025: 15/8/2025..14/6/2026 are 10 whole months, and the
+    # started month 15/6..30/6 counts whole: 11 months; (0,20 - 0) × 2.340.000 × 11 = 5.148.000
+    cadre = kept_period("Chuyên viên", "can_bo", date(2025, 8, 15), TERM_END)
+    assert (cadre.months, cadre.to_term_end) == (11, True) and "cán bộ" in cadre.reason
+    cadre_line = pay_protection(Decimal("0.20"), Decimal("0"), BASE, cadre.months)
+    assert cadre_line is not None and cadre_line.amount == 5_148_000
+
+
+def test_kept_six_months_for_others_and_as_a_floor() -> None:
+    """A civil servant keeps 6 months (Res. 76/2025): 1/7/2025..31/12/2025; (0,25 - 0) × 2.340.000 × 6
+    = 3.510.000. A term post decided on 1/3/2026 has 4 months to 30/6/2026, below the floor: 6 months."""
+    period = kept_period("Phó Trưởng phòng", "cong_chuc", DECISION, TERM_END)
+    assert (period.months, period.until, period.to_term_end) == (6, date(2025, 12, 31), False)
+    assert "76/2025/UBTVQH15" in period.reason
+    assert period.wording == "trong thời hạn 06 tháng kể từ ngày Quyết định này có hiệu lực"
+    line = pay_protection(Decimal("0.25"), Decimal("0"), BASE, period.months)
+    assert line is not None and line.amount == 3_510_000
+    late = kept_period("Bí thư Đảng ủy", "can_bo", date(2026, 3, 1), TERM_END)
+    assert (late.months, late.until, late.to_term_end) == (6, date(2026, 8, 31), False)
+    assert "không ít hơn 6 tháng" in late.reason
+
+
+def test_term_end_is_a_dated_setting() -> None:
+    assert term_end_on(DECISION) == TERM_END
+    history = ((date(2021, 7, 1), TERM_END), (date(2026, 7, 1), date(2031, 6, 30)))
+    assert term_end_on(date(2026, 8, 1), history) == date(2031, 6, 30)
+    assert term_end_on(DECISION, history) == TERM_END

@@ -272,3 +272,13 @@ def test_commune_scoped_drafter_cannot_touch_other_communes(plan, client, login,
     assert response.status_code == 404
     assert client.get(f"/plans/{plan.id}/dashboard/c/06625").status_code == 404
     assert client.get(f"/plans/{plan.id}/c/06625").status_code == 404
+
+
+def test_the_card_shows_the_old_block_read_from_the_roster(plan, as_user):
+    client = as_user("drafter@lang-son")
+    b = person(1)
+    b.block = "dang"  # as a roster section "A. Khối Đảng" sets it
+    db.session.commit()
+    card = client.get(f"/plans/{plan.id}/people/{b.id}").get_data(as_text=True)
+    assert '<dd id="person-block">Đảng ủy</dd>' in card
+    assert "<code>block</code>" in card  # and in the full record with its source

@@ -105,7 +105,7 @@ class World:
 def world(app: Flask, tiny_province: Province, make_user) -> World:
     """Provinces 20 and 22, each with a solved draft plan; users of 20 for every role; an upload and an
     export job that belong to a user of 22."""
-    from staffing.exports import jobs
+    from staffing.services import export_jobs as jobs
 
     solved = {}
     for code in ("20", "22"):

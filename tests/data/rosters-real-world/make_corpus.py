@@ -505,10 +505,14 @@ def build() -> None:
             rows.append(["", "Cộng", "", "", "", "", "", "", "", "", "", "", "", "", "", ""])
             skip.append(len(rows))
     order = [4, 1, 0, 2, 5, 3]
+    exp04 = expected_people([base[i] for i in order])
+    exp04[0]["fields"]["block"] = "dang"  # under "A. Khối Đảng"
+    exp04[1]["fields"]["block"] = None  # "chính quyền, đoàn thể" names two blocks: none is guessed
+    exp04[2]["fields"]["block"] = None  # "II. CÔNG CHỨC" closes the block subsections
     add(
         "04_sections_blocks_subtotals.xlsx",
         {"DS": rows},
-        expected_people([base[i] for i in order]),
+        exp04,
         not_people=skip,
         note="category sections with block subsections (A. Khối Đảng) and 'Cộng' subtotals",
     )
@@ -839,7 +843,7 @@ def build() -> None:
         {"DS": table(hidden, cols26)},
         expected_people(hidden, cols26),
         hidden_columns={"DS": ["F", "Q"]},
-        warnings=[(1, "bản ghi gốc")],
+        warnings=[(1, "bản ghi gốc"), (0, "cột bị ẩn ('DS': F, Q)")],
     )
     for e, p in zip(CORPUS[-1]["people"], hidden, strict=True):
         e["raw"] = [["Số điện thoại", p["write"]["phone"]]]
@@ -981,6 +985,49 @@ def build() -> None:
         ("qlnn", "Trinh do QLNN"),
     ]
     add("34_unaccented_headers.csv", {"csv": table(base, cols34)}, expected_people(base, cols34), kind="csv")
+
+    # 35. block sections: A. Khối Đảng / B. Khối Chính quyền / C. Khối MTTQ và các đoàn thể
+    rows = [["DANH SÁCH CÁN BỘ, CÔNG CHỨC THEO KHỐI"], [h for _, h in COLUMNS]]
+    skip = [1]
+    ordered = []
+    blocks = []
+    for heading, members, block in (
+        ("A. KHỐI ĐẢNG", [4, 0], "dang"),
+        ("B. Khối Chính quyền", [1, 2, 5], "ubnd"),
+        ("C. Khối MTTQ và các đoàn thể", [3], "mttq"),
+    ):
+        rows.append([heading])
+        skip.append(len(rows))
+        for i in members:
+            ordered.append(base[i])
+            blocks.append(block)
+            rows.append([len(ordered), *table([base[i]])[1][1:]])
+    exp = expected_people(ordered)
+    for e, block in zip(exp, blocks, strict=True):
+        e["fields"]["block"] = block
+    add("35_block_sections.xlsx", {"DS": rows}, exp, not_people=skip, note="block sections set the block")
+
+    # 36. a "Khối" column, one value not understood (kept raw, warned)
+    cols36 = [*COLUMNS, ("block", "Khối")]
+    written = ["Đảng", "HĐND-UBND", "Chính quyền", "Mặt trận", "MTTQ và đoàn thể", "Khối lạ"]
+    codes: list[str | None] = ["dang", "ubnd", "ubnd", "mttq", "mttq", None]
+    col36 = [person(i, block=written[i]) for i in everyone]
+    exp = expected_people(col36, cols36)
+    for e, code in zip(exp, codes, strict=True):
+        e["fields"]["block"] = code
+    add("36_block_column.ods", {"DS": table(col36, cols36)}, exp, kind="ods", warnings=[(7, "khối")])
+
+    # 37, 38. Excel error values in the .ods and .xls copies of roster 12
+    twelve = next(c for c in CORPUS if c["name"] == "12_excel_errors.xlsx")
+    for name, kind in (("37_excel_errors.ods", "ods"), ("38_excel_errors.xls", "xls")):
+        add(
+            name,
+            deepcopy(twelve["sheets"]),
+            deepcopy(twelve["people"]),
+            warnings=list(twelve["warnings"]),
+            kind=kind,
+            note="error cells (#REF!, #N/A) named as in .xlsx",
+        )
 
 
 # ---------------------------------------------------------------- writing

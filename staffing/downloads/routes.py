@@ -11,11 +11,11 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
 from .. import access
+from ..exports.compose import MODES
 from ..extensions import db
 from ..models import Plan
 from ..services import exits, export_jobs, exports
 from ..web import DOCX, download, xlsx_download
-from .compose import MODES
 
 bp = Blueprint("exports", __name__)
 

@@ -1,6 +1,7 @@
 """The commands of `staffing` (database, users, demo, server, worker, solver, imports), also on app.cli.
 
-The `staffing` group that builds the app and carries them is staffing/cli.py.
+The `staffing` group that builds the app and carries them is staffing/cli.py; the `export` group is in
+staffing/commands/export.py.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import ScriptInfo, with_appcontext
 
-from .exports.cli import export as export_group
-from .extensions import db
-from .models import Plan, Province, Role, User
+from ..extensions import db
+from ..models import Plan, Province, Role, User
+from .export import export as export_group
 
 if TYPE_CHECKING:
-    from .services.importing import Kind
+    from ..services.importing import Kind
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def upgrade_database() -> None:
     """Create or migrate the schema to the newest revision (Alembic)."""
     from flask_migrate import upgrade
 
-    upgrade(directory=str(Path(__file__).parent / "migrations"))
+    upgrade(directory=str(Path(__file__).parents[1] / "migrations"))
 
 
 @click.command("init-db")
@@ -69,7 +70,7 @@ def create_user(
     email: str, role: str, province_code: str | None, communes: str, name: str, password: str
 ) -> None:
     """Create a user (or reset their password and role)."""
-    from .auth.passwords import password_problems
+    from ..auth.passwords import password_problems
 
     if problems := password_problems(password):
         raise click.UsageError("; ".join(problems))
@@ -92,7 +93,7 @@ def load_demo(workdir: Path, echo=click.echo) -> Province:
     """Load the Lạng Sơn demo through the real importers: merger map, framework, one roster per old unit."""
     from staffing.demo_data import PROVINCE, demo_files
 
-    from .services import importing, loading
+    from ..services import importing, loading
 
     files = demo_files(workdir)
     province = loading.ensure_province(PROVINCE["code"], PROVINCE["name"])
@@ -133,7 +134,7 @@ def _require_clean(outcome) -> None:
 @with_appcontext
 def demo(host: str, port: int, serve: bool, time_limit: float) -> None:
     """Build the Lạng Sơn demo from scratch (import, solve) and serve it."""
-    from .services import plans
+    from ..services import plans
 
     click.echo("1/4 Tạo cơ sở dữ liệu mới…")
     db.drop_all()
@@ -202,7 +203,7 @@ def serve(host: str, port: int) -> None:
 @click.option("--workers", default=1, type=int)
 def worker(workers: int) -> None:
     """Run the background worker (huey consumer) that executes solves."""
-    from .tasks import huey
+    from ..tasks import huey
 
     # building the app once checks the configuration and registers the factory each task builds its app with
     click.get_current_context().ensure_object(ScriptInfo).load_app()
@@ -232,7 +233,7 @@ def import_group() -> None:
 def _import_command(
     kind: Kind, file: str, province_code: str, unit: str | None, dry_run: bool, as_json: bool
 ) -> None:
-    from .services import importing, loading
+    from ..services import importing, loading
 
     path = Path(file)
     province = db.session.get(Province, province_code)
@@ -317,7 +318,7 @@ def import_framework(file: str, province_code: str, dry_run: bool, as_json: bool
 @with_appcontext
 def export_problem(province_code: str, plan_id: int | None, out: str) -> None:
     """Write the exact problem the solver would get, as JSON (exchange format)."""
-    from .services.problems import build_problem
+    from ..services.problems import build_problem
 
     province = db.session.get(Province, province_code)
     if province is None:
@@ -363,7 +364,7 @@ def public_map(province_code: str, out: str) -> None:
 @with_appcontext
 def backup_command(out: str) -> None:
     """Back up the database (SQLite online backup, or pg_dump for PostgreSQL)."""
-    from .backup import BackupError, backup
+    from ..backup import BackupError, backup
 
     try:
         path = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(out))
@@ -378,7 +379,7 @@ def backup_command(out: str) -> None:
 @with_appcontext
 def restore_command(file: str, yes: bool) -> None:
     """Restore the database from a backup (replaces everything)."""
-    from .backup import BackupError, restore
+    from ..backup import BackupError, restore
 
     if not yes:
         raise click.UsageError("Phục hồi sẽ thay toàn bộ dữ liệu hiện có; thêm --yes để xác nhận.")
@@ -400,8 +401,8 @@ def audit_group() -> None:
 @with_appcontext
 def audit_verify() -> None:
     """Check the hash chain of the audit trail; exit 1 when an entry was altered or removed."""
-    from .audit import verify
-    from .models import AuditEntry
+    from ..audit import verify
+    from ..models import AuditEntry
 
     total = db.session.scalar(db.select(db.func.count()).select_from(AuditEntry))
     bad = verify()
@@ -422,7 +423,7 @@ def api_token(email: str, name: str) -> None:
     import hashlib
     import secrets
 
-    from .models import ApiToken
+    from ..models import ApiToken
 
     user = db.session.scalar(db.select(User).where(User.email == email.lower()))
     if user is None:

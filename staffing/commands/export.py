@@ -9,11 +9,11 @@ import click
 from flask.cli import with_appcontext
 
 from ..audit import record
+from ..exports.compose import MODES
 from ..extensions import db
 from ..models import Plan
 from ..services import exits as exits_service
 from ..services import exports
-from .compose import MODES
 
 
 def _plan(plan_id: int) -> Plan:
