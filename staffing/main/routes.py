@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from .. import access
 from ..extensions import db
-from ..models import Plan
-from ..services import overview
+from ..models import Plan, PlanStatus, Role
+from ..services import national, overview
 
 bp = Blueprint("main", __name__)
 
@@ -45,3 +45,21 @@ def commune(code: str, commune_code: str) -> ResponseReturnValue:
     com = access.get_commune(prov, commune_code, current_user)
     detail = overview.commune_detail(prov, com)
     return render_template("main/commune.html", province=prov, detail=detail)
+
+
+@bp.get("/national")
+@login_required
+def national_view() -> ResponseReturnValue:
+    """Every province's plans in one table, for a national admin only (404 for everyone else)."""
+    if not (current_user.role == Role.ADMIN and current_user.province_code is None):
+        abort(404)
+    status = request.args.get("status") or None
+    rows, sort = national.national_rows(request.args.get("sort", "province"), status)
+    return render_template(
+        "main/national.html",
+        rows=rows,
+        sort=sort,
+        status=status if status in {s.value for s in PlanStatus} else None,
+        statuses=[s.value for s in PlanStatus],
+        levels=national.LEVELS,
+    )
