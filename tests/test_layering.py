@@ -149,6 +149,18 @@ def test_lower_layers_stay_free_of_the_app(package: str) -> None:
     assert not bad, "\n".join(bad)
 
 
+def test_the_readers_take_only_the_person_field_list_from_the_solver() -> None:
+    """imports/ may read solver.fields (the one list of a person's fields, issue 16) and nothing else of the solver."""
+    bad = [
+        f"{name}:{line} imports {target}"
+        for name, path in MODULES.items()
+        if name.split(".")[0] == "imports"
+        for target, line in _imported(name, path)
+        if target.split(".")[0] == "solver" and target != "solver.fields"
+    ]
+    assert not bad, "\n".join(bad)
+
+
 RENDERING_NEVER_IMPORTS = (
     *("sqlalchemy", "psycopg", "staffing.extensions", "staffing.models", "staffing.audit"),  # the database
     *("flask", "flask_sqlalchemy", "flask_login", "flask_babel", "flask_wtf", "werkzeug"),  # Flask
