@@ -84,7 +84,7 @@ def _index(problem: Problem) -> _Index:
             return idx
     idx = _Index(problem)
     _CACHE.insert(0, (problem, idx))
-    del _CACHE[2:]
+    del _CACHE[32:]  # the app keeps the problems of many communes alive: one index each
     return idx
 
 

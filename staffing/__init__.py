@@ -29,6 +29,23 @@ def select_locale() -> str:
     return "vi"
 
 
+def _sqlite_write_ahead_log(engine: Any) -> None:
+    """SQLite in write-ahead-log mode: readers never wait for the writer nor block its commit, which is what
+    several gunicorn workers serving one committee need (the default rollback journal makes every page wait
+    for each edit's commit, and each edit for every page being read). Set on every new connection of a file
+    database; the mode is kept in the file, and backup/restore (the online backup API) are safe with it."""
+    from sqlalchemy import event
+
+    if engine.url.database in (None, "", ":memory:"):
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then instance/config.py, then the environment, then the test config."""
     app = Flask(
@@ -55,6 +72,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        with app.app_context():
+            _sqlite_write_ahead_log(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "staffing" / "migrations"))
     csrf.init_app(app)
     from . import form_messages

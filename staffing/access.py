@@ -70,7 +70,11 @@ def get_commune(province: Province, code: str, user: User) -> Commune:
 
 
 def visible_communes(province: Province, user: User) -> list[Commune]:
-    return [c for c in province.communes if can_see_commune(user, c)]
+    """The province's communes within the user's scope (can_see_commune, with the province checked once)."""
+    if not can_see_province(user, province.code):
+        return []
+    allowed = user.communes
+    return [c for c in province.communes if not allowed or c.code in allowed]
 
 
 def get_plan(plan_id: int, user: User) -> Plan:

@@ -283,10 +283,13 @@ class Person(Model):
     cmnd: Mapped[str | None] = mapped_column(String(12), nullable=True)  # legacy 9-digit identity card
     # the block of the old office (a Block value), from a "Khối" column or a section row "A. Khối Đảng"
     block: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    # the roster row as written: [[header, text], ...]; what no field could hold stays readable here
-    raw: Mapped[list[list[str]] | None] = mapped_column(JSON, default=list, nullable=True)
+    # the roster row as written: [[header, text], ...]; what no field could hold stays readable here. Both
+    # are read only on one person's page: deferred, so lists of people never decode them
+    raw: Mapped[list[list[str]] | None] = mapped_column(JSON, default=list, nullable=True, deferred=True)
     # the reader's warnings on that row: [[column, value, message], ...], shown in the review screens
-    import_notes: Mapped[list[list[str]] | None] = mapped_column(JSON, default=list, nullable=True)
+    import_notes: Mapped[list[list[str]] | None] = mapped_column(
+        JSON, default=list, nullable=True, deferred=True
+    )
     # pay data (issue 14); None where the roster did not say
     salary_coefficient: Mapped[float | None] = mapped_column(Float, nullable=True)
     position_allowance: Mapped[float | None] = mapped_column(Float, nullable=True)

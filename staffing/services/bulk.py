@@ -289,7 +289,7 @@ def _violators(plan: Plan, assignments: list[Assignment]) -> set[int]:
     out: set[int] = set()
     for commune_id, items in by_commune.items():
         local = review.build_local(plan, {commune_id}, {a.person_id for a in items})
-        seats = {pid: x.position_id for pid, x in local.holders.items()}
+        seats = dict(local.seats)
         bad = {v.person for v in check_assignments(local.problem, local.mapping(seats)) if v.person}
         out |= {a.person_id for a in items if local.key_of.get(a.person_id) in bad}
     return out

@@ -20,7 +20,7 @@ from ..audit import record
 from ..exports.compose import DecisionDoc, compose, routes_of
 from ..exports.decisions import Renderers, archive_name, render_all, write_zip
 from ..exports.plandata import AssignmentRow, CommuneRow, PersonRow, PlanData, PositionRow
-from ..exports.settings import DocumentSettings, load_settings, search_dirs
+from ..exports.settings import SETTINGS_FILE, DocumentSettings, load_settings, search_dirs
 from ..exports.text import ascii_slug
 from ..exports.workbooks import index_workbook_bytes, plan_workbook_bytes
 from ..extensions import db
@@ -53,10 +53,37 @@ def allowance_table() -> dict[str, Decimal]:
     return {**POSITION_ALLOWANCE_BY_LEVEL, **{k: Decimal(str(v)) for k, v in configured.items()}}
 
 
+_SETTINGS: dict[tuple[object, ...], DocumentSettings] = {}
+
+
+def _files_stamp(province_code: str, dirs: list[Path]) -> tuple[object, ...]:
+    """When the settings folders last changed: each folder's and each settings file's modification time
+    (a file added, removed or edited in place changes one of them)."""
+    out: list[object] = []
+    for d in dirs:
+        for path in (d, d / province_code, d / SETTINGS_FILE, d / province_code / SETTINGS_FILE):
+            try:
+                out.append(path.stat().st_mtime_ns)
+            except OSError:
+                out.append(None)
+    return tuple(out)
+
+
 def document_settings(province_code: str) -> DocumentSettings:
-    """The province's settings: templates/documents, <instance>/documents, DOCUMENT_TEMPLATE_DIRS."""
+    """The province's settings: templates/documents, <instance>/documents, DOCUMENT_TEMPLATE_DIRS.
+
+    Read again only when a settings folder or file changed (person pages ask for them on every view).
+    """
     extra = current_app.config.get("DOCUMENT_TEMPLATE_DIRS") or []
-    return load_settings(province_code, search_dirs(current_app.instance_path, list(extra)))
+    dirs = search_dirs(current_app.instance_path, list(extra))
+    key = (province_code, tuple(dirs), _files_stamp(province_code, dirs))
+    found = _SETTINGS.get(key)
+    if found is None:
+        found = load_settings(province_code, dirs)
+        if len(_SETTINGS) > 64:
+            _SETTINGS.clear()
+        _SETTINGS[key] = found
+    return found
 
 
 def plan_data(plan: Plan, user: User | None = None) -> PlanData:

@@ -56,9 +56,9 @@ def _solver_plan(local: review.Local) -> Any:
     return SolverPlan(
         status="FEASIBLE",
         assignments=tuple(
-            SolverAssignment(local.key_of[pid], local.code_of[a.position_id])
-            for pid, a in sorted(local.holders.items())
-            if a.position_id is not None and a.position_id in local.code_of
+            SolverAssignment(local.key_of[pid], local.code_of[seat])
+            for pid, seat in sorted(local.seats.items())
+            if seat is not None and seat in local.code_of
         ),
     )
 
@@ -96,11 +96,11 @@ class _Line:
 def _line(local: review.Local, person_key: str, position_code: str, option: Any) -> _Line:
     delta = option.delta
     pid = local.person_of_key[person_key]
-    seat = local.holders.get(pid)
+    seat = local.seats.get(pid)
     return _Line(
         person=pid,
         position=local.position_of_code[position_code],
-        current=seat.position_id if seat is not None and seat.position_id in local.positions else None,
+        current=seat if seat is not None and seat in local.code_of else None,
         displaces=local.person_of_key[option.displaces] if option.displaces else None,
         gaps=tuple(dict(g) for g in option.gaps),
         shortfall=tuple((lv, n) for lv, n in zip(LEVELS, delta.shortfall, strict=True) if n),
@@ -297,7 +297,7 @@ def seat_violations(plan: Plan, person: Person, commune_id: int) -> list[Any]:
         from solver.check import check_assignments
 
         local = review.build_local(plan, {commune_id}, {person.id})
-        seats = {pid: x.position_id for pid, x in local.holders.items()}
+        seats = dict(local.seats)
         return [v for v in check_assignments(local.problem, local.mapping(seats)) if v.person == person.key]
 
     return cached("seat-violations", plan, (person.id, commune_id), build, stamp=_stamp(plan, {commune_id}))

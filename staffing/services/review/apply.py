@@ -38,10 +38,10 @@ def check_version(plan: Plan, version: Any) -> bool:
         return False
 
 
-def _seat_dict(a: Assignment | None, positions: dict[int, Position]) -> dict[str, Any]:
+def _seat_dict(a: Assignment | None) -> dict[str, Any]:
     if a is None or a.position_id is None:
         return {"position": None, "locked": bool(a.locked) if a else False}
-    pos = positions.get(a.position_id) or db.session.get(Position, a.position_id)
+    pos = db.session.get(Position, a.position_id)  # from the session's identity map when loaded
     if pos is None:
         raise ChangeError("unknown position")
     return {"position": pos.code, "title": pos.title, "locked": a.locked}
@@ -92,7 +92,7 @@ def apply_change(
             a = Assignment(plan=plan, person_id=pid, position_id=None, source="manual", reasons=[], gaps=[])
             db.session.add(a)
             assignments[pid] = a
-        before = _seat_dict(a, local.positions)
+        before = _seat_dict(a)
         if change.kind == "lock":
             a.locked = True
         elif change.kind == "unlock":
@@ -133,7 +133,7 @@ def apply_change(
             ]
         elif change.kind not in ("lock", "unlock") and not hard_failures_for(local, pid, a.position_id):
             a.override_reason = None
-        after = _seat_dict(a, local.positions)
+        after = _seat_dict(a)
         record(
             change.kind,
             "assignment",

@@ -94,10 +94,10 @@ def candidates(plan: Plan, position: Position, limit: int = 40) -> list[Candidat
     )
     local = build_local(plan, {commune.id}, pool_ids)
     problem = local.problem
-    holders_here = [pid for pid, a in local.holders.items() if a.position_id == position.id]
+    holders_here = [pid for pid, seat in local.seats.items() if seat == position.id]
     pool = [pid for pid in pool_ids if pid not in holders_here]
     # current seats of the pool, with their holder counts (for the seat a candidate would leave)
-    seat_of = {pid: a.position_id for pid, a in local.holders.items()}
+    seat_of = dict(local.seats)
     origin_ids = {s for pid in pool if (s := seat_of.get(pid)) is not None}
     origin = {
         p.id: p
@@ -112,7 +112,7 @@ def candidates(plan: Plan, position: Position, limit: int = 40) -> list[Candidat
             )
         )
     )
-    in_commune = sum(1 for a in local.holders.values() if a.position_id in local.positions)
+    in_commune = sum(1 for seat in local.seats.values() if seat in local.code_of)
     here = problem.position_by_id[position.code]
     full = len(holders_here) >= position.max_holders
     # words are made once here, and failures put in words only for the candidates shown

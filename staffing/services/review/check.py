@@ -53,15 +53,14 @@ def check_change(plan: Plan, change: Change) -> CheckResult:
         raise ChangeError(_("Loại điều chỉnh không hợp lệ."))
     communes, people, seats = _affected(plan, change)
     local = build_local(plan, communes, people)
-    before: dict[int, int | None] = {pid: a.position_id for pid, a in local.holders.items()}
+    before: dict[int, int | None] = dict(local.seats)
     for pid in people:
         before.setdefault(pid, seats.get(pid))
     edit = Edit(before, dict(before))
     person = change.person
 
     def locked(pid: int) -> bool:
-        a = local.holders.get(pid)
-        return bool(a is not None and a.locked and a.position_id is not None)
+        return pid in local.locked and local.seats.get(pid) is not None
 
     if change.kind in LOCK_KINDS:
         edit_rules(change, local, edit, locked)
@@ -104,7 +103,7 @@ def _consequences(
     communes_by_id = dict(
         db.session.execute(
             db.select(Commune.id, Commune.name).where(
-                Commune.id.in_({p.department.commune_id for p in local.positions.values()})
+                Commune.id.in_(set(local.commune_of.values()))
             )
         ).all()
     )
@@ -157,7 +156,7 @@ def _consequences(
         for other_key, kind in problem.related.get(person.key, []):
             other_id = local.person_of_key.get(other_key)
             seat = after.get(other_id) if other_id is not None else None
-            if seat is None or other_id is None or seat not in local.positions:
+            if seat is None or other_id is None or seat not in local.code_of:
                 continue
             other_pos = problem.position_by_id[local.code_of[seat]]
             this_pos = problem.position_by_id[pos.code]
@@ -175,10 +174,10 @@ def _consequences(
                     )
                 )
     for seat in sorted(set(count0) | set(count1)):
-        if seat not in local.positions:
-            continue
-        pos = local.positions[seat]
         n0, n1 = count0.get(seat, 0), count1.get(seat, 0)
+        if seat not in local.code_of or n0 == n1:
+            continue  # only seats whose holder count changes can gain or lose a shortfall
+        pos = local.positions[seat]
         if n1 < pos.min_holders and n1 < n0:
             out.append(
                 Consequence(
@@ -198,11 +197,11 @@ def _consequences(
     by_commune0: Counter[int] = Counter()
     by_commune1: Counter[int] = Counter()
     for s, n in count0.items():
-        if s in local.positions:
-            by_commune0[local.positions[s].department.commune_id] += n
+        if s in local.commune_of:
+            by_commune0[local.commune_of[s]] += n
     for s, n in count1.items():
-        if s in local.positions:
-            by_commune1[local.positions[s].department.commune_id] += n
+        if s in local.commune_of:
+            by_commune1[local.commune_of[s]] += n
     communes = {
         c.id: c
         for c in db.session.scalars(

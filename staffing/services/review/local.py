@@ -2,20 +2,28 @@
 
 A change touches at most a few communes, so checks build a solver problem of those communes only
 (their positions, the people who hold them, the people who move) instead of the whole province.
+
+The problem and its id maps are plain values kept per plan version, the communes' edit counters and the data
+outside plans (plan_views.cached); the rows a page needs (positions, people, assignments) are read from the
+request's own session only when asked for, so a page that only ranks or checks reads three small queries.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy.orm import defer, selectinload
+
+from solver.fields import EXCHANGE_FIELDS, person_dict
 
 from ...extensions import db
 from ...models import (
     Assignment,
     Commune,
+    CommuneStamp,
     Department,
     Forbidden,
     MergerLink,
@@ -25,24 +33,65 @@ from ...models import (
     Position,
     Province,
     Relation,
+    Requirement,
     SharedCap,
 )
 from .common import ChangeError
 
+# reasons can be long (names of every commune in feeds): a check never reads them
+_LIGHT = (defer(Assignment.reasons), defer(Assignment.early_retirement))
+
 
 @dataclass
 class Local:
-    """A solver problem of a few communes of a plan, with the id maps between rows and exchange ids."""
+    """A solver problem of a few communes of a plan, with the id maps between rows and exchange ids.
+
+    `seats` holds the current seat of every person of the problem who has an assignment row (None when
+    unplaced); `positions`, `people` and `holders` are the same rows as ORM objects, loaded on first use.
+    """
 
     plan: Plan
     problem: Any
-    positions: dict[int, Position]
-    people: dict[int, Person]
-    holders: dict[int, Assignment]  # person id -> assignment, for people in the problem
-    key_of: dict[int, str]
-    code_of: dict[int, str]
+    key_of: dict[int, str]  # person id -> exchange key
+    code_of: dict[int, str]  # position id -> exchange code (positions of the problem's communes)
+    commune_of: dict[int, int]  # position id -> commune id
+    seats: dict[int, int | None]  # person id -> position id
+    locked: set[int]  # people whose assignment is locked
     person_of_key: dict[str, int] = field(default_factory=dict)
     position_of_code: dict[str, int] = field(default_factory=dict)
+
+    @cached_property
+    def positions(self) -> dict[int, Position]:
+        return {
+            p.id: p
+            for p in db.session.scalars(
+                db.select(Position)
+                .where(Position.id.in_(self.code_of))
+                .options(selectinload(Position.department))
+                .order_by(Position.id)
+            )
+        }
+
+    @cached_property
+    def people(self) -> dict[int, Person]:
+        return {
+            p.id: p
+            for p in db.session.scalars(
+                db.select(Person).where(Person.id.in_(self.key_of)).options(selectinload(Person.unit))
+            )
+        }
+
+    @cached_property
+    def holders(self) -> dict[int, Assignment]:
+        """person id -> assignment, for the people of the problem who have one."""
+        return {
+            a.person_id: a
+            for a in db.session.scalars(
+                db.select(Assignment)
+                .where(Assignment.plan_id == self.plan.id, Assignment.person_id.in_(self.seats))
+                .options(*_LIGHT)
+            )
+        }
 
     def mapping(self, seats: dict[int, int | None]) -> dict[str, str]:
         """Exchange-format person -> position for the seats inside the problem's communes."""
@@ -114,55 +163,51 @@ def _units_and_communes(province_code: str) -> tuple[list[dict[str, Any]], list[
 
 def build_local(plan: Plan, commune_ids: set[int], extra_people: set[int]) -> Local:
     """The problem of these communes: their positions and holders, plus the named extra people."""
-    import solver
+    from ..plan_views import cached, data_stamp_outside_plans
 
-    from ..plan_views import cached
-
-    positions = {
-        p.id: p
-        for p in db.session.scalars(
-            db.select(Position)
-            .join(Department)
-            .where(Department.commune_id.in_(commune_ids))
-            .options(selectinload(Position.requirements), selectinload(Position.department))
-            .order_by(Position.id)
+    code_of: dict[int, str] = {}
+    commune_of: dict[int, int] = {}
+    for pos_id, code, commune_id in db.session.execute(
+        db.select(Position.id, Position.code, Department.commune_id)
+        .join(Department, Position.department_id == Department.id)
+        .where(Department.commune_id.in_(commune_ids))
+        .order_by(Position.id)
+    ):
+        code_of[pos_id], commune_of[pos_id] = code, commune_id
+    seats: dict[int, int | None] = {}
+    locked: set[int] = set()
+    seat_rows = list(
+        db.session.execute(
+            db.select(Assignment.person_id, Assignment.position_id, Assignment.locked).where(
+                Assignment.plan_id == plan.id, Assignment.position_id.in_(code_of)
+            )
         )
-    }
-    # reasons can be long (names of every commune in feeds): a check never reads them
-    light = defer(Assignment.reasons), defer(Assignment.early_retirement)
-    holders_q = (
-        db.select(Assignment)
-        .where(Assignment.plan_id == plan.id, Assignment.position_id.in_(positions))
-        .options(*light)
     )
-    holders = {a.person_id: a for a in db.session.scalars(holders_q)}
     if extra_people:
-        for a in db.session.scalars(
-            db.select(Assignment)
-            .where(Assignment.plan_id == plan.id, Assignment.person_id.in_(extra_people))
-            .options(*light)
-        ):
-            holders.setdefault(a.person_id, a)
-    ids = set(holders) | set(extra_people)
-    people = {
-        p.id: p
-        for p in db.session.scalars(
-            db.select(Person).where(Person.id.in_(ids)).options(selectinload(Person.unit))
-        )
-    }
-    key_of = {p.id: p.key for p in people.values()}
-    code_of = {p.id: p.code for p in positions.values()}
+        seat_rows += db.session.execute(
+            db.select(Assignment.person_id, Assignment.position_id, Assignment.locked).where(
+                Assignment.plan_id == plan.id, Assignment.person_id.in_(extra_people)
+            )
+        ).all()
+    for person_id, position_id, is_locked in seat_rows:
+        if person_id not in seats:
+            seats[person_id] = position_id
+            if is_locked:
+                locked.add(person_id)
+    ids = set(seats) | set(extra_people)
 
-    def make_problem() -> Any:
-        return solver.load_problem(
-            _document(plan, positions, people, holders, key_of, code_of, commune_ids, ids)
+    def make() -> tuple[Any, dict[int, str]]:
+        import solver
+
+        people = _people_items(ids)
+        key_of = {pid: item["id"] for pid, item in people.items()}
+        document = _document(
+            plan, _position_items(code_of), people, seats, locked, key_of, code_of, commune_ids, ids
         )
+        return solver.load_problem(document), key_of
 
     # the problem depends only on the plan version, these communes' edits (their counters: every edit claims
     # the communes it touches) and the data outside plans (see plan_views.cached): build it once
-    from ...models import CommuneStamp
-    from ..plan_views import data_stamp_outside_plans
-
     seqs = tuple(
         sorted(
             db.session.execute(
@@ -172,24 +217,94 @@ def build_local(plan: Plan, commune_ids: set[int], extra_people: set[int]) -> Lo
             ).all()
         )
     )
-    problem = cached(
+    problem, key_of = cached(
         "local",
         plan,
         (frozenset(commune_ids), frozenset(ids)),
-        make_problem,
+        make,
         stamp=(data_stamp_outside_plans(), seqs),
     )
-    local = Local(plan, problem, positions, people, holders, key_of, code_of)
+    local = Local(plan, problem, key_of, code_of, commune_of, seats, locked)
     local.person_of_key = {v: k for k, v in key_of.items()}
     local.position_of_code = {v: k for k, v in code_of.items()}
     return local
 
 
+def _position_items(code_of: dict[int, str]) -> list[dict[str, Any]]:
+    """The positions as items of the problem's `positions` array (commune as its id, for _document), read
+    as plain rows: a check of a few communes reads thousands of requirements, too many for ORM objects."""
+    requirements: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for position_id, attr, op, value, hard in db.session.execute(
+        db.select(
+            Requirement.position_id, Requirement.attr, Requirement.op, Requirement.value, Requirement.hard
+        )
+        .where(Requirement.position_id.in_(code_of))
+        .order_by(Requirement.id)
+    ):
+        requirements[position_id].append(
+            {"rule": value, "hard": hard} if op == "rule" else {"attr": attr, op: value, "hard": hard}
+        )
+    rows = db.session.execute(
+        db.select(
+            Position.id,
+            Position.code,
+            Department.commune_id,
+            Department.block,
+            Department.name,
+            Position.title,
+            Position.level,
+            Position.job_family,
+            Position.min_holders,
+            Position.max_holders,
+        )
+        .join(Department, Position.department_id == Department.id)
+        .where(Position.id.in_(code_of))
+        .order_by(Position.id)
+    )
+    return [
+        {
+            "id": code,
+            "commune": commune_id,
+            "block": block.value,
+            "department": department,
+            "title": title,
+            "level": level.value,
+            "job_family": job_family,
+            "min": low,
+            "max": high,
+            "requirements": requirements[pos_id],
+        }
+        for pos_id, code, commune_id, block, department, title, level, job_family, low, high in rows
+    ]
+
+
+_PERSON_COLUMNS = tuple(
+    getattr(Person, spec.name) for spec in EXCHANGE_FIELDS if spec.name not in ("id", "unit")
+)
+
+
+def _people_items(ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Person id -> the person as an item of the problem's `people` array (Person.to_problem_dict, read from
+    plain rows of the exchange fields only)."""
+    names = [c.key for c in _PERSON_COLUMNS]
+    out: dict[int, dict[str, Any]] = {}
+    for row in db.session.execute(
+        db.select(Person.id, Person.key, OldUnit.code, *_PERSON_COLUMNS)
+        .join(OldUnit, Person.unit_id == OldUnit.id)
+        .where(Person.id.in_(ids))
+    ):
+        values = dict(zip(names, row[3:], strict=True))
+        values["id"], values["unit"] = row[1], row[2]
+        out[row[0]] = person_dict(values.__getitem__)
+    return out
+
+
 def _document(
     plan: Plan,
-    positions: dict[int, Position],
-    people: dict[int, Person],
-    holders: dict[int, Assignment],
+    positions: list[dict[str, Any]],
+    people: dict[int, dict[str, Any]],
+    seats: dict[int, int | None],
+    locked: set[int],
     key_of: dict[int, str],
     code_of: dict[int, str],
     commune_ids: set[int],
@@ -205,9 +320,9 @@ def _document(
         )
     ]
     locks = [
-        {"person": key_of[a.person_id], "position": code_of[a.position_id]}
-        for a in holders.values()
-        if a.locked and a.position_id in code_of
+        {"person": key_of[pid], "position": code_of[seat]}
+        for pid, seat in seats.items()
+        if pid in locked and seat is not None and seat in code_of
     ]
     forbidden = []
     for f in db.session.scalars(
@@ -236,22 +351,8 @@ def _document(
             }
             for c in communes
         ],
-        "positions": [
-            {
-                "id": p.code,
-                "commune": commune_code[p.department.commune_id],
-                "block": p.department.block.value,
-                "department": p.department.name,
-                "title": p.title,
-                "level": p.level.value,
-                "job_family": p.job_family,
-                "min": p.min_holders,
-                "max": p.max_holders,
-                "requirements": [r.to_problem_dict() for r in p.requirements],
-            }
-            for p in positions.values()
-        ],
-        "people": [p.to_problem_dict() for p in people.values()],
+        "positions": [{**p, "commune": commune_code[p["commune"]]} for p in positions],
+        "people": list(people.values()),
         "relations": relations,
         "locks": locks,
         "forbidden": forbidden,

@@ -22,19 +22,19 @@ def edit_rules(change: Change, local: Local, edit: Edit, locked: Callable[[int],
     """Fill `edit` for a lock, an unlock, a forbid (of a seat or a commune) or lifting a forbid."""
     person = change.person
     before, after = edit.before, edit.after
-    assignment = local.holders.get(person.id)
+    seat = local.seats.get(person.id)
     if change.kind == "lock":
-        if assignment is None or assignment.position_id is None:
+        if seat is None:
             edit.blocked = _("Chỉ khóa được người đã có vị trí.")
-        elif assignment.locked:
+        elif person.id in local.locked:
             edit.blocked = _("Phân công này đã được khóa.")
         else:
-            edit.add_lock = (local.key_of[person.id], local.code_of[assignment.position_id])
+            edit.add_lock = (local.key_of[person.id], local.code_of[seat])
     elif change.kind == "unlock":
-        if assignment is None or not assignment.locked:
+        if person.id not in local.locked:
             edit.blocked = _("Phân công này chưa bị khóa.")
-        elif assignment.position_id is not None:
-            edit.drop_lock = (local.key_of[person.id], local.code_of[assignment.position_id])
+        elif seat is not None:
+            edit.drop_lock = (local.key_of[person.id], local.code_of[seat])
     elif change.kind == "forbid_seat":
         if change.position is None:
             raise ChangeError(_("Chưa chọn vị trí."))
@@ -48,7 +48,7 @@ def edit_rules(change: Change, local: Local, edit: Edit, locked: Callable[[int],
             raise ChangeError(_("Chưa chọn xã."))
         edit.extra_forbidden.append({"person": person.key, "commune": change.commune.code})
         seat = before.get(person.id)
-        if seat is not None and local.positions[seat].department.commune_id == change.commune.id:
+        if seat is not None and local.commune_of.get(seat) == change.commune.id:
             if locked(person.id):
                 edit.blocked = locked_text(person)
             after[person.id] = None
