@@ -114,81 +114,49 @@ def compose_exits(data: ExitData, settings: DocumentSettings, start: int = 1) ->
         kind = "phuong" if name.lower().startswith("phường") else "xa"
         return CommuneRow(0, code, name, kind, None)
 
-    seq = start
+    def add(kind: str, who: ExitRow | EndedPost, title: str, x: dict[str, str]) -> None:
+        """Add the per-person decision `kind` for one person leaving `title` (their post in the old unit),
+        numbered after the decisions so far; x: what the kind adds (leave date, kept allowance, amounts)."""
+        issuer = _issuer(settings, kind, who.unit_kind == "district_agency", is_party_post(title))
+        old = _old_post(title, who.unit_name, who.unit_kind, who.unit_district)
+        line = _line(
+            who.person_id,
+            who.key,
+            who.name,
+            who.birth_date,
+            who.gender,
+            title,
+            old,
+            who.unit_name,
+            bool(settings.issuers[issuer]["party"]),
+        )
+        docs.append(
+            _decision(
+                start + len(docs),
+                [(cast(Any, None), line)],
+                kind,
+                issuer,
+                commune_row(who.commune_code, who.commune_name),
+                number,
+                "per_person",
+                draft,
+                settings,
+                {**base_common, "x": x},
+                cache,
+            )
+        )
+
     for row in data.rows:
         kind = KIND_OF_PATH.get(row.path)
         if kind is None or not row.result.eligible or not row.commune_code:
             continue
-        party = is_party_post(row.current_title)
-        issuer = _issuer(settings, kind, row.unit_kind == "district_agency", party)
-        old = _old_post(row.current_title, row.unit_name, row.unit_kind, row.unit_district)
-        line = _line(
-            row.person_id,
-            row.key,
-            row.name,
-            row.birth_date,
-            row.gender,
-            row.current_title,
-            old,
-            row.unit_name,
-            bool(settings.issuers[issuer]["party"]),
-        )
-        base = {**base_common, "x": {"leave": long_date(row.case.leave_date), "kept": "", **_amounts(row)}}
-        commune = commune_row(row.commune_code, row.commune_name)
-        docs.append(
-            _decision(
-                seq,
-                [(cast(Any, None), line)],
-                kind,
-                issuer,
-                commune,
-                number,
-                "per_person",
-                draft,
-                settings,
-                base,
-                cache,
-            )
-        )
-        seq += 1
+        x = {"leave": long_date(row.case.leave_date), "kept": "", **_amounts(row)}
+        add(kind, row, row.current_title, x)
     for post in data.ended:
         if not post.commune_code:
             continue
-        party = is_party_post(post.title)
-        issuer = _issuer(settings, MIEN_NHIEM, post.unit_kind == "district_agency", party)
-        old = _old_post(post.title, post.unit_name, post.unit_kind, post.unit_district)
-        line = _line(
-            post.person_id,
-            post.key,
-            post.name,
-            post.birth_date,
-            post.gender,
-            post.title,
-            old,
-            post.unit_name,
-            bool(settings.issuers[issuer]["party"]),
-        )
-        base = {
-            **base_common,
-            "x": {"leave": long_date(decided), "kept": kept_allowance(post, base_common, data.kept(post))},
-        }
-        commune = commune_row(post.commune_code, post.commune_name)
-        docs.append(
-            _decision(
-                seq,
-                [(cast(Any, None), line)],
-                MIEN_NHIEM,
-                issuer,
-                commune,
-                number,
-                "per_person",
-                draft,
-                settings,
-                base,
-                cache,
-            )
-        )
-        seq += 1
+        x = {"leave": long_date(decided), "kept": kept_allowance(post, base_common, data.kept(post))}
+        add(MIEN_NHIEM, post, post.title, x)
     return docs
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select
 
 from ..audit import record
 from ..extensions import db
@@ -184,66 +185,51 @@ def comment(plan: Plan, commune: Commune, user: User, text: str) -> CommuneComme
     return item
 
 
+def _per_commune(query: Select[Any]) -> Counter[int]:
+    """A count or sum per commune id, from a query of (commune id, aggregate) grouped by commune."""
+    return Counter(dict(db.session.execute(query).all()))
+
+
 def rows(plan: Plan, communes: list[Commune]) -> list[Row]:
     """One line per commune: status, fill, open leadership seats, unplaced people, warnings (SQL counts)."""
     ids = [c.id for c in communes]
     summary = plan_views.plan_summary(plan, communes)
     per = {d["commune"].id: d for d in summary.per_commune}
-    seats: Counter[int] = Counter(
-        dict(
-            db.session.execute(
-                db.select(Department.commune_id, db.func.sum(Position.min_holders))
-                .join(Position, Position.department_id == Department.id)
-                .where(Department.commune_id.in_(ids))
-                .group_by(Department.commune_id)
-            ).all()  # type: ignore[arg-type]
-        )
+    seats = _per_commune(
+        db.select(Department.commune_id, db.func.sum(Position.min_holders))
+        .join(Position, Position.department_id == Department.id)
+        .where(Department.commune_id.in_(ids))
+        .group_by(Department.commune_id)
     )
-    leadership: Counter[int] = Counter(
-        dict(
-            db.session.execute(
-                db.select(Department.commune_id, db.func.sum(Shortfall.missing))
-                .join(Position, Shortfall.position_id == Position.id)
-                .join(Department, Position.department_id == Department.id)
-                .where(Shortfall.plan_id == plan.id, Position.level.in_(LEADERSHIP))
-                .group_by(Department.commune_id)
-            ).all()  # type: ignore[arg-type]
-        )
+    leadership = _per_commune(
+        db.select(Department.commune_id, db.func.sum(Shortfall.missing))
+        .join(Position, Shortfall.position_id == Position.id)
+        .join(Department, Position.department_id == Department.id)
+        .where(Shortfall.plan_id == plan.id, Position.level.in_(LEADERSHIP))
+        .group_by(Department.commune_id)
     )
-    overrides: Counter[int] = Counter(
-        dict(
-            db.session.execute(
-                db.select(Department.commune_id, db.func.count(Assignment.id))
-                .join(Position, Assignment.position_id == Position.id)
-                .join(Department, Position.department_id == Department.id)
-                .where(Assignment.plan_id == plan.id, Assignment.override_reason.is_not(None))
-                .group_by(Department.commune_id)
-            ).all()  # type: ignore[arg-type]
-        )
+    overrides = _per_commune(
+        db.select(Department.commune_id, db.func.count(Assignment.id))
+        .join(Position, Assignment.position_id == Position.id)
+        .join(Department, Position.department_id == Department.id)
+        .where(Assignment.plan_id == plan.id, Assignment.override_reason.is_not(None))
+        .group_by(Department.commune_id)
     )
-    unplaced: Counter[int] = Counter(
-        dict(
-            db.session.execute(
-                db.select(MergerLink.commune_id, db.func.count(Assignment.id))
-                .join(Person, Person.unit_id == MergerLink.old_unit_id)
-                .join(Assignment, Assignment.person_id == Person.id)
-                .where(Assignment.plan_id == plan.id, Assignment.position_id.is_(None))
-                .group_by(MergerLink.commune_id)
-            ).all()  # type: ignore[arg-type]
-        )
+    unplaced = _per_commune(
+        db.select(MergerLink.commune_id, db.func.count(Assignment.id))
+        .join(Person, Person.unit_id == MergerLink.old_unit_id)
+        .join(Assignment, Assignment.person_id == Person.id)
+        .where(Assignment.plan_id == plan.id, Assignment.position_id.is_(None))
+        .group_by(MergerLink.commune_id)
     )
     statuses = {
         s.commune_id: s
         for s in db.session.scalars(db.select(CommuneStatus).where(CommuneStatus.plan_id == plan.id))
     }
-    counts: Counter[int] = Counter(
-        dict(
-            db.session.execute(
-                db.select(CommuneComment.commune_id, db.func.count(CommuneComment.id))
-                .where(CommuneComment.plan_id == plan.id)
-                .group_by(CommuneComment.commune_id)
-            ).all()  # type: ignore[arg-type]
-        )
+    counts = _per_commune(
+        db.select(CommuneComment.commune_id, db.func.count(CommuneComment.id))
+        .where(CommuneComment.plan_id == plan.id)
+        .group_by(CommuneComment.commune_id)
     )
     last_ids = [
         i
