@@ -514,6 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     print(f"{args.users} users for {args.duration:.0f} s against 127.0.0.1:{args.port} …", flush=True)
     started = time.monotonic()
+    client_cpu0 = sum(os.times()[:2])
     try:
         for t in threads:
             t.start()
@@ -524,6 +525,7 @@ def main(argv: list[str] | None = None) -> int:
             t.join(timeout=180)
     finally:
         wall = time.monotonic() - started
+        client_cpu = sum(os.times()[:2]) - client_cpu0
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
             try:
@@ -537,12 +539,15 @@ def main(argv: list[str] | None = None) -> int:
             "users": args.users,
             "seconds": round(wall, 1),
             "rps": round(report["requests"] / wall, 1),
+            # the simulated users run on the same machine: the CPU they took was not the server's
+            "client_cpu_share": round(client_cpu / wall / (os.cpu_count() or 1), 3),
         }
     )
     report["check"] = verify(args.instance, setup, done, expected)
     print(
         f"\n{report['requests']} requests in {report['seconds']} s ({report['rps']}/s), "
-        f"{report['errors']} errors, {args.users} users"
+        f"{report['errors']} errors, {args.users} users; the load generator itself used "
+        f"{report['client_cpu_share']:.0%} of the machine's CPU"
     )
     print(f"{'page':28} {'n':>7} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}  errors / expected")
     for name, row in report["pages"].items():

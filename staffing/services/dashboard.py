@@ -93,13 +93,29 @@ def _plain(c: Commune) -> SimpleNamespace:
     )
 
 
-def _build(plan: Plan, province: Province, orm_communes: list[Commune], title: str) -> Dashboard:
-    communes = [_plain(c) for c in orm_communes]
-    ids = {c.id for c in communes}
-    district_label = _("Cơ quan cấp huyện")
+@dataclass
+class _CommuneFigures:
+    """What one commune adds to a dashboard, kept per its edit counter: an edit re-reads one commune."""
+
+    filled: int = 0
+    gaps: int = 0
+    gaps_attr: Counter[str] = field(default_factory=Counter)
+    leaders: int = 0
+    women_leaders: int = 0
+    minority_leaders: int = 0
+    women_all: int = 0
+    minority_all: int = 0
+    ages: dict[str, Counter[str]] = field(default_factory=lambda: {"lead": Counter(), "staff": Counter()})
+    lead_by_unit: Counter[int] = field(default_factory=Counter)
+    shortfall: int = 0
+    shortfall_by_level: Counter[str] = field(default_factory=Counter)
+
+
+def _read_figures(plan: Plan, as_of: date, ids: set[int]) -> dict[int, _CommuneFigures]:
+    """The figures of these communes, read in two queries."""
+    out = {cid: _CommuneFigures() for cid in ids}
     rows = db.session.execute(
         db.select(
-            Assignment.person_id,
             Assignment.gaps,
             Position.level,
             Department.commune_id,
@@ -113,42 +129,64 @@ def _build(plan: Plan, province: Province, orm_communes: list[Commune], title: s
         .join(Department, Position.department_id == Department.id)
         .where(Assignment.plan_id == plan.id, Department.commune_id.in_(ids))
     ).all()
-    filled: Counter[int] = Counter()
-    gaps_by: Counter[int] = Counter()
-    gaps_attr: Counter[str] = Counter()
-    leaders = women = minority = women_all = minority_all = 0
-    ages: dict[str, Counter[str]] = {"lead": Counter(), "staff": Counter()}
-    lead_by_unit: dict[int, Counter[int]] = defaultdict(Counter)
-    for _pid, gaps, level, cid, gender, eth, birth, unit_id in rows:
-        filled[cid] += 1
-        gaps_by[cid] += len(gaps or [])
+    for gaps, level, cid, gender, eth, birth, unit_id in rows:
+        f = out[cid]
+        f.filled += 1
+        f.gaps += len(gaps or [])
         for g in gaps or []:
-            gaps_attr[str(g.get("attr") or g.get("rule") or "")] += 1
+            f.gaps_attr[str(g.get("attr") or g.get("rule") or "")] += 1
         is_lead = level.value in LEADERSHIP
-        women_all += gender == "F"
-        minority_all += _minority(eth)
+        minority = _minority(eth)
+        f.women_all += gender == "F"
+        f.minority_all += minority
         if is_lead:
-            leaders += 1
-            women += gender == "F"
-            minority += _minority(eth)
-            lead_by_unit[cid][unit_id] += 1
+            f.leaders += 1
+            f.women_leaders += gender == "F"
+            f.minority_leaders += minority
+            f.lead_by_unit[unit_id] += 1
         if birth is None:  # unreadable in the roster (issue 11): counted nowhere by age
             continue
-        age = _age(birth, province.as_of)
+        age = _age(birth, as_of)
         for lo, hi, name in AGE_BINS:
             if lo <= age < hi:
-                ages["lead" if is_lead else "staff"][name] += 1
-    short_rows = db.session.execute(
+                f.ages["lead" if is_lead else "staff"][name] += 1
+    for missing, level, cid in db.session.execute(
         db.select(Shortfall.missing, Position.level, Department.commune_id)
         .join(Position, Shortfall.position_id == Position.id)
         .join(Department, Position.department_id == Department.id)
         .where(Shortfall.plan_id == plan.id, Department.commune_id.in_(ids))
-    ).all()
+    ):
+        out[cid].shortfall_by_level[level.value] += missing
+        out[cid].shortfall += missing
+    return out
+
+
+def _build(plan: Plan, province: Province, orm_communes: list[Commune], title: str) -> Dashboard:
+    from .plan_views import cached_each
+
+    communes = [_plain(c) for c in orm_communes]
+    ids = {c.id for c in communes}
+    district_label = _("Cơ quan cấp huyện")
+    figures = cached_each(
+        "dashboard-commune", plan, ids, lambda missing: _read_figures(plan, province.as_of, missing)
+    )
+    gaps_attr: Counter[str] = Counter()
     short_level: Counter[str] = Counter()
-    short_by: Counter[int] = Counter()
-    for missing, level, cid in short_rows:
-        short_level[level.value] += missing
-        short_by[cid] += missing
+    ages: dict[str, Counter[str]] = {"lead": Counter(), "staff": Counter()}
+    for f in figures.values():
+        gaps_attr.update(f.gaps_attr)
+        short_level.update(f.shortfall_by_level)
+        ages["lead"].update(f.ages["lead"])
+        ages["staff"].update(f.ages["staff"])
+    filled = {cid: f.filled for cid, f in figures.items()}
+    gaps_by = {cid: f.gaps for cid, f in figures.items()}
+    short_by = {cid: f.shortfall for cid, f in figures.items()}
+    lead_by_unit = {cid: f.lead_by_unit for cid, f in figures.items()}
+    leaders = sum(f.leaders for f in figures.values())
+    women = sum(f.women_leaders for f in figures.values())
+    minority = sum(f.minority_leaders for f in figures.values())
+    women_all = sum(f.women_all for f in figures.values())
+    minority_all = sum(f.minority_all for f in figures.values())
 
     # unplaced people who could have gone to these communes, and why
     links = db.session.execute(

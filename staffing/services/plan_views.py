@@ -27,7 +27,7 @@ from ..models import (
 T = TypeVar("T")
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
-CACHE_SIZE = 512  # a local problem per commune of a province, plus the province-wide models
+CACHE_SIZE = 1024  # a local problem and a few figures per commune of a province, plus province-wide models
 
 
 # audit actions that change no data a page shows: they do not make a cached read model stale
@@ -85,6 +85,42 @@ def cached(name: str, plan: Plan, key: tuple[Any, ...], build: Callable[[], T], 
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
     return value
+
+
+def cached_each(
+    name: str, plan: Plan, commune_ids: set[int], build: Callable[[set[int]], dict[int, T]]
+) -> dict[int, T]:
+    """A value per commune kept per plan version, the commune's edit counter and the data outside plans, the
+    missing ones built in one call: an edit re-reads its own commune only, not the province (values hold no
+    ORM rows)."""
+    from ..models import CommuneStamp
+
+    seqs = dict(
+        db.session.execute(
+            db.select(CommuneStamp.commune_id, CommuneStamp.seq).where(
+                CommuneStamp.plan_id == plan.id, CommuneStamp.commune_id.in_(commune_ids)
+            )
+        ).all()
+    )
+    base = (name, str(db.engine.url), plan.id, plan.version, data_stamp_outside_plans())
+    out: dict[int, T] = {}
+    missing: set[int] = set()
+    with _CACHE_LOCK:
+        for cid in commune_ids:
+            full = (*base, cid, seqs.get(cid, 0))
+            if full in _CACHE:
+                _CACHE.move_to_end(full)
+                out[cid] = _CACHE[full]
+            else:
+                missing.add(cid)
+    if missing:
+        built = build(missing)
+        with _CACHE_LOCK:
+            for cid in missing:
+                out[cid] = _CACHE[(*base, cid, seqs.get(cid, 0))] = built[cid]
+            while len(_CACHE) > CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return out
 
 
 @dataclass

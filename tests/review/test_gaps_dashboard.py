@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import load_workbook
-from review_helpers import person
+from review_helpers import person, seat_of
 
 from staffing.extensions import db
 from staffing.models import Person
@@ -97,3 +97,44 @@ def test_audit_pages_per_plan_and_per_person(plan, as_user):
     from staffing.audit import verify
 
     assert verify() == []
+
+
+def test_dashboard_follows_each_edit_rereading_only_the_edited_commune(plan, as_user):
+    """The figures are kept per commune and edit counter: an edit shows at once, and only its commune is
+    read again (the others come from the cache)."""
+    from staffing.models import Commune, Plan, Province
+    from staffing.services import dashboard
+
+    client = as_user("drafter@lang-son")
+    p = db.session.get(Plan, plan.id)
+    province = db.session.get(Province, "20")
+    communes = list(db.session.scalars(db.select(Commune).where(Commune.province_code == "20")))
+    before = dashboard.build(p, province, communes, "x")
+    assert before.filled == 5
+    read: list[set[int]] = []
+    real = dashboard._read_figures
+
+    def counting(plan_: Plan, as_of, ids: set[int]):  # type: ignore[no-untyped-def]
+        read.append(set(ids))
+        return real(plan_, as_of, ids)
+
+    dashboard._read_figures = counting  # type: ignore[assignment]
+    try:
+        b = person(1)
+        seat = seat_of(plan, b)
+        assert seat is not None
+        response = client.post(
+            f"/plans/{plan.id}/change",
+            data={"version": p.version, "kind": "unassign", "person": b.id, "reason": "thử"},
+        )
+        assert response.status_code == 302
+        db.session.expire_all()
+        p = db.session.get(Plan, plan.id)
+        after = dashboard.build(p, province, communes, "x")
+    finally:
+        dashboard._read_figures = real  # type: ignore[assignment]
+    assert after.filled == 4
+    assert after.unplaced == before.unplaced + 1
+    assert read == [{seat.department.commune_id}]
+    page = client.get(f"/plans/{plan.id}/dashboard").get_data(as_text=True)
+    assert "Bố trí so với biên chế" in page

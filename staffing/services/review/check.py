@@ -102,9 +102,7 @@ def _consequences(
     moved = [pid for pid in after if after[pid] != before.get(pid)]
     communes_by_id = dict(
         db.session.execute(
-            db.select(Commune.id, Commune.name).where(
-                Commune.id.in_(set(local.commune_of.values()))
-            )
+            db.select(Commune.id, Commune.name).where(Commune.id.in_(set(local.commune_of.values())))
         ).all()
     )
     count0 = Counter(s for s in before.values() if s is not None)

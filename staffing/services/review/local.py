@@ -311,7 +311,16 @@ def _document(
     ids: set[int],
 ) -> dict[str, Any]:
     """The exchange-format document of a few communes of a plan."""
-    units, communes = _units_and_communes(plan.province_code)
+    from ..plan_views import cached, data_stamp_outside_plans
+
+    # the province's units and communes change only with new data: read once per data stamp
+    units, communes = cached(
+        "units-and-communes",
+        plan,
+        (plan.province_code,),
+        lambda: _units_and_communes(plan.province_code),
+        stamp=data_stamp_outside_plans(),
+    )
     commune_code = {c["id"]: c["code"] for c in communes}
     relations = [
         {"a": key_of[r.person_a_id], "b": key_of[r.person_b_id], "kind": r.kind}
