@@ -389,7 +389,11 @@ def restore_command(file: str, yes: bool) -> None:
         restore(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(file))
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo("Đã phục hồi dữ liệu.")
+    from ..services import shared_cache
+
+    # the restored data may reuse ids and counters with other contents: no kept value may survive it
+    shared_cache.clear()
+    click.echo("Đã phục hồi dữ liệu. Khởi động lại các tiến trình web để xóa bộ nhớ đệm của chúng.")
 
 
 @click.group("audit")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import pickle
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable
@@ -23,8 +25,10 @@ from ..models import (
     Position,
     Shortfall,
 )
+from . import shared_cache
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 CACHE_SIZE = 1024  # a local problem and a few figures per commune of a province, plus province-wide models
@@ -79,11 +83,33 @@ def cached(name: str, plan: Plan, key: tuple[Any, ...], build: Callable[[], T], 
         if full in _CACHE:
             _CACHE.move_to_end(full)
             return _CACHE[full]  # type: ignore[no-any-return]
-    value = build()
+    value = _shared(full, build)
     with _CACHE_LOCK:
         _CACHE[full] = value
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
+    return value
+
+
+def _shared(full: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """The value from the store every worker shares (shared_cache), else built and put there (pickled: values
+    are plain data; one that does not pickle stays in this process only)."""
+    if not shared_cache.enabled():
+        return build()
+    name = shared_cache.key("read-model", *full)
+    hit = shared_cache.get(name)
+    if hit is not None:
+        try:
+            return pickle.loads(hit)  # type: ignore[no-any-return]  # noqa: S301 (written by this app only)
+        except Exception:  # a value of an older release, say: build it again
+            logger.info("shared read model unreadable; rebuilt", exc_info=True)
+    value = build()
+    try:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        logger.debug("read model %s does not pickle; kept in this process only", full[0])
+        return value
+    shared_cache.put(name, data)
     return value
 
 
@@ -113,13 +139,27 @@ def cached_each(
                 out[cid] = _CACHE[full]
             else:
                 missing.add(cid)
+    shared = shared_cache.enabled()
+    names = {cid: shared_cache.key("read-model", *base, cid, seqs.get(cid, 0)) for cid in missing if shared}
+    for cid in list(missing if shared else ()):
+        hit = shared_cache.get(names[cid])
+        if hit is not None:
+            try:
+                out[cid] = pickle.loads(hit)  # noqa: S301 (written by this app only)
+                missing.discard(cid)
+            except Exception:
+                logger.info("shared read model unreadable; rebuilt", exc_info=True)
     if missing:
         built = build(missing)
-        with _CACHE_LOCK:
-            for cid in missing:
-                out[cid] = _CACHE[(*base, cid, seqs.get(cid, 0))] = built[cid]
-            while len(_CACHE) > CACHE_SIZE:
-                _CACHE.popitem(last=False)
+        for cid in missing:
+            out[cid] = built[cid]
+            if shared:
+                shared_cache.put(names[cid], pickle.dumps(built[cid], protocol=pickle.HIGHEST_PROTOCOL))
+    with _CACHE_LOCK:
+        for cid in commune_ids:
+            _CACHE[(*base, cid, seqs.get(cid, 0))] = out[cid]
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
     return out
 
 
