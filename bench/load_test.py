@@ -420,8 +420,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(instance: str, port: int, server: str, workers: int) -> subprocess.Popen:
-    """`staffing serve` (werkzeug, threaded, one process) or gunicorn (WORKERS processes x 8 threads)."""
+def start_server(instance: str, port: int, server: str, workers: int, threads: int = 8) -> subprocess.Popen:
+    """`staffing serve` (werkzeug, threaded, one process) or gunicorn (WORKERS processes x THREADS threads)."""
     env = dict(os.environ, STAFFING_INSTANCE=instance)
     log = open(Path(instance) / "load-test-server.log", "w")  # noqa: SIM115
     bindir = Path(sys.executable).parent
@@ -433,7 +433,7 @@ def start_server(instance: str, port: int, server: str, workers: int) -> subproc
             "-k",
             "gthread",
             "--threads",
-            "8",
+            str(threads),
             "-b",
             f"127.0.0.1:{port}",
             "--timeout",
@@ -481,6 +481,7 @@ def main(argv: list[str] | None = None) -> int:
         help="what to start: `staffing serve` (default) or gunicorn (pip install gunicorn)",
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--url", help="an already running server on 127.0.0.1 (same instance)")
     parser.add_argument("--out", help="write the report as JSON here")
     args = parser.parse_args(argv)
@@ -500,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     setup["saved"] = defaultdict(list)
     setup["refused"] = {"true": 0, "false": 0}
     load_before = os.getloadavg()
-    server = None if args.url else start_server(args.instance, args.port, args.server, args.workers)
+    server = None if args.url else start_server(args.instance, args.port, args.server, args.workers, args.threads)
     stats, stop = Stats(), threading.Event()
     done: list[tuple[str, int, str]] = []
     expected: dict[int, bool] = {}

@@ -195,6 +195,14 @@ def seat_candidates(plan: Plan, position: Position, limit: int = 40) -> list[Ran
     return _rows(cached("seat-candidates", plan, key, build, stamp=_stamp(plan, communes)))
 
 
+def _person_communes(plan: Plan, person: Person) -> set[int]:
+    """The communes a person's old unit feeds and the one where they sit (where a person is explained)."""
+    fed = set(
+        db.session.scalars(db.select(MergerLink.commune_id).where(MergerLink.old_unit_id == person.unit_id))
+    )
+    return fed | _seat_communes(plan, {person.id})
+
+
 def person_alternatives(plan: Plan, person: Person, user: User, limit: int = 10) -> list[Ranked]:
     """Seats of the communes this person may serve (and the user sees), in the objective's order.
 
@@ -204,11 +212,7 @@ def person_alternatives(plan: Plan, person: Person, user: User, limit: int = 10)
 
     province = person.unit.province
     visible = {c.id for c in access.visible_communes(province, user)}
-    fed = {
-        link.commune_id
-        for link in db.session.scalars(db.select(MergerLink).where(MergerLink.old_unit_id == person.unit_id))
-    }
-    communes = (fed | _seat_communes(plan, {person.id})) & visible
+    communes = _person_communes(plan, person) & visible
     if not communes:
         return []
 
@@ -296,8 +300,14 @@ def seat_violations(plan: Plan, person: Person, commune_id: int) -> list[Any]:
     def build() -> list[Any]:
         from solver.check import check_assignments
 
-        local = review.build_local(plan, {commune_id}, {person.id})
-        seats = dict(local.seats)
+        # the problem of the person's communes, as person_alternatives builds it (one build serves the card),
+        # checked with the seats of this commune only
+        local = review.build_local(plan, _person_communes(plan, person) | {commune_id}, {person.id})
+        seats: dict[int, int | None] = {
+            pid: seat
+            for pid, seat in local.seats.items()
+            if seat is not None and local.commune_of.get(seat) == commune_id
+        }
         return [v for v in check_assignments(local.problem, local.mapping(seats)) if v.person == person.key]
 
     return cached("seat-violations", plan, (person.id, commune_id), build, stamp=_stamp(plan, {commune_id}))
