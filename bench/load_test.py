@@ -501,7 +501,9 @@ def main(argv: list[str] | None = None) -> int:
     setup["saved"] = defaultdict(list)
     setup["refused"] = {"true": 0, "false": 0}
     load_before = os.getloadavg()
-    server = None if args.url else start_server(args.instance, args.port, args.server, args.workers, args.threads)
+    server = (
+        None if args.url else start_server(args.instance, args.port, args.server, args.workers, args.threads)
+    )
     stats, stop = Stats(), threading.Event()
     done: list[tuple[str, int, str]] = []
     expected: dict[int, bool] = {}
