@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 from flask import Flask, Response, g, render_template, request, send_file
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -73,7 +74,26 @@ def reason_text(reason: dict[str, Any]) -> str:
         return str(reason.get("code"))
 
 
+# What a page's script asks on its own every few seconds (live view, progress bars): never the user's doing
+BACKGROUND_POLLS = frozenset({"plans.commune_live", "plans.progress", "uploads.preview_status"})
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session, except that a background poll never sends the cookie back.
+
+    Otherwise a page left open would keep its session alive for ever (every poll renews the 8-hour
+    lifetime), and a poll answered just after the user signed out would sign them in again (its response
+    carries the session as it was when the poll left the browser)."""
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        if request.endpoint in BACKGROUND_POLLS:
+            return False
+        return super().should_set_cookie(app, session)
+
+
 def install(app: Flask) -> None:
+    app.session_interface = SessionInterface()
+
     @app.before_request
     def start_timer() -> None:
         g.started = time.perf_counter()

@@ -181,3 +181,20 @@ def test_a_service_edit_moves_the_commune_counter_too(plan, users):
     review.apply_change(plan, review.Change("lock", person(3)), users["drafter"], "khóa theo lô")
     db.session.commit()
     assert live.stamp(plan, commune) != before
+
+
+def test_a_poll_never_renews_nor_revives_the_session(plan, desk):
+    """The live view's poll is the page's doing, not the user's: it sends no session cookie back. A page left
+    open does not keep its session alive, and a poll answered after signing out does not sign in again."""
+    one = desk("drafter@lang-son")
+    assert "session=" in one.get(f"/plans/{plan.id}/c/06625").headers.get("Set-Cookie", "")
+    poll = one.get(f"/plans/{plan.id}/c/06625/live")
+    assert poll.status_code == 200 and poll.headers.get("Set-Cookie") is None
+    assert one.get(f"/plans/{plan.id}/progress").headers.get("Set-Cookie") is None
+    # sign out; the poll that was in flight (same cookie as before) answers, and still sets nothing
+    before = one.client.get_cookie("session").value
+    assert one.post("/logout").status_code == 302
+    one.client.set_cookie("session", before)
+    assert one.get(f"/plans/{plan.id}/c/06625/live").headers.get("Set-Cookie") is None
+    one.client.delete_cookie("session")
+    assert one.get(f"/plans/{plan.id}/c/06625").status_code == 302  # to the sign-in page
