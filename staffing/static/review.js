@@ -26,6 +26,9 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     };
     target.addEventListener("change", refresh);
+    // a choice made before this script ran (a slow connection) has had no check yet: make it now
+    const shown = Array.from(target.options).find((o) => o.defaultSelected) || target.options[0];
+    if (shown && target.value !== shown.value) refresh();
   });
   // An override needs its reason: make the textarea required once the box is ticked.
   document.addEventListener("change", (event) => {

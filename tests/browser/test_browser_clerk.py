@@ -147,6 +147,7 @@ def test_search_from_the_top_bar_reaches_the_person(clerk_plan, live_server, pag
         page.press("#global-search", "Enter")
         page.locator("#results-people a.person-link", has_text="Trần Thị Hoà").click()
         page.wait_for_selector("h1:has-text('Trần Thị Hoà')")
+        page.wait_for_load_state()  # the heading comes first: the rest of the card may not be parsed yet
         assert page.locator("#record").count() == 1 and page.locator("#decisions").count() == 1
     shot(page, "person-page")
 

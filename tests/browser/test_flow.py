@@ -84,7 +84,8 @@ def mover(plan_id: int) -> tuple[Person, str, str]:
 
 def seat(plan_id: int, name: str) -> str | None:
     db.session.expire_all()
-    for a in db.session.scalars(db.select(Assignment).where(Assignment.plan_id == plan_id)):
+    # read whole: a result left half-read would keep this connection on its snapshot
+    for a in db.session.scalars(db.select(Assignment).where(Assignment.plan_id == plan_id)).all():
         if a.person.name == name:
             return a.position.code if a.position else None
     raise AssertionError(name)
@@ -133,6 +134,7 @@ def test_drafter_reviewer_approver_walk_the_whole_flow(flow_users, live_server, 
     page.wait_for_selector("h1:has-text('Khóa phân công')")
     page.click("#confirm-change")
     page.wait_for_selector("text=Đã lưu điều chỉnh")
+    page.wait_for_load_state()  # the flash is at the top: the chart below may not be parsed yet
     assert page.locator(f"#p{who.id} .chip.lock").count() == 1
 
     # --- re-solves the same plan: the lock holds
