@@ -428,6 +428,8 @@ def start_server(instance: str, port: int, server: str, workers: int, threads: i
     if server == "gunicorn":
         cmd = [
             str(bindir / "gunicorn"),
+            "-c",  # the production settings (deploy/), then this run's processes, threads and port
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
             "-w",
             str(workers),
             "-k",

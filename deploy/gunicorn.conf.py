@@ -13,7 +13,12 @@ bind = os.environ.get("STAFFING_BIND", "127.0.0.1:8000")  # behind nginx or Cadd
 # 2-4 processes on a small office server; threads overlap the waits on the database
 workers = int(os.environ.get("STAFFING_WEB_WORKERS", min(4, max(2, multiprocessing.cpu_count()))))
 worker_class = "gthread"
-threads = int(os.environ.get("STAFFING_WEB_THREADS", "8"))
+threads = int(os.environ.get("STAFFING_WEB_THREADS", "4"))
+# each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads connections over them: with one
+# shared socket the worker that accepts first tends to take every kept-alive connection (of nginx or of
+# browsers) and, one Python process using one core, leaves the other cores idle (measured: half the
+# throughput in one run out of two; see README, Benchmarks)
+reuse_port = True
 timeout = 120  # a large export may take a minute; solves run in the workers, not here
 graceful_timeout = 30
 keepalive = 5

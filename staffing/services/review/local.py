@@ -199,10 +199,10 @@ def build_local(plan: Plan, commune_ids: set[int], extra_people: set[int]) -> Lo
     def make() -> tuple[Any, dict[int, str]]:
         import solver
 
-        people = _people_items(ids)
+        people = _people_items(plan, ids)
         key_of = {pid: item["id"] for pid, item in people.items()}
         document = _document(
-            plan, _position_items(code_of), people, seats, locked, key_of, code_of, commune_ids, ids
+            plan, _position_items(plan, code_of), people, seats, locked, key_of, code_of, commune_ids, ids
         )
         return solver.load_problem(document), key_of
 
@@ -230,15 +230,39 @@ def build_local(plan: Plan, commune_ids: set[int], extra_people: set[int]) -> Lo
     return local
 
 
-def _position_items(code_of: dict[int, str]) -> list[dict[str, Any]]:
-    """The positions as items of the problem's `positions` array (commune as its id, for _document), read
-    as plain rows: a check of a few communes reads thousands of requirements, too many for ORM objects."""
+def _position_items(plan: Plan, code_of: dict[int, str]) -> list[dict[str, Any]]:
+    """The positions as items of the problem's `positions` array (commune as its id, for _document), in id
+    order, from the province's items read once per data stamp (a position and its requirements change only
+    with audited data, never with a plan)."""
+    from ..plan_views import cached, data_stamp_outside_plans
+
+    every = cached(
+        "position-items",
+        plan,
+        (plan.province_code,),
+        lambda: _position_items_where(Department.commune_id.in_(_province_communes(plan.province_code))),
+        stamp=data_stamp_outside_plans(),
+    )
+    missing = [pid for pid in code_of if pid not in every]
+    extra = _position_items_where(Position.id.in_(missing)) if missing else {}
+    return [every.get(pid) or extra[pid] for pid in sorted(code_of)]
+
+
+def _province_communes(province_code: str) -> Any:
+    return db.select(Commune.id).where(Commune.province_code == province_code)
+
+
+def _position_items_where(condition: Any) -> dict[int, dict[str, Any]]:
+    """Position id -> item, read as plain rows: a province has tens of thousands of requirements, too many
+    for ORM objects."""
     requirements: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for position_id, attr, op, value, hard in db.session.execute(
         db.select(
             Requirement.position_id, Requirement.attr, Requirement.op, Requirement.value, Requirement.hard
         )
-        .where(Requirement.position_id.in_(code_of))
+        .join(Position, Requirement.position_id == Position.id)
+        .join(Department, Position.department_id == Department.id)
+        .where(condition)
         .order_by(Requirement.id)
     ):
         requirements[position_id].append(
@@ -258,11 +282,10 @@ def _position_items(code_of: dict[int, str]) -> list[dict[str, Any]]:
             Position.max_holders,
         )
         .join(Department, Position.department_id == Department.id)
-        .where(Position.id.in_(code_of))
-        .order_by(Position.id)
+        .where(condition)
     )
-    return [
-        {
+    return {
+        pos_id: {
             "id": code,
             "commune": commune_id,
             "block": block.value,
@@ -275,7 +298,7 @@ def _position_items(code_of: dict[int, str]) -> list[dict[str, Any]]:
             "requirements": requirements[pos_id],
         }
         for pos_id, code, commune_id, block, department, title, level, job_family, low, high in rows
-    ]
+    }
 
 
 _PERSON_COLUMNS = tuple(
@@ -283,15 +306,31 @@ _PERSON_COLUMNS = tuple(
 )
 
 
-def _people_items(ids: set[int]) -> dict[int, dict[str, Any]]:
-    """Person id -> the person as an item of the problem's `people` array (Person.to_problem_dict, read from
-    plain rows of the exchange fields only)."""
+def _people_items(plan: Plan, ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Person id -> the person as an item of the problem's `people` array, from the province's items read
+    once per data stamp (a person's exchange fields change only with audited data, never with a plan)."""
+    from ..plan_views import cached, data_stamp_outside_plans
+
+    every = cached(
+        "people-items",
+        plan,
+        (plan.province_code,),
+        lambda: _people_items_where(Person.province_code == plan.province_code),
+        stamp=data_stamp_outside_plans(),
+    )
+    missing = ids - every.keys()
+    extra = _people_items_where(Person.id.in_(missing)) if missing else {}
+    return {pid: every.get(pid) or extra[pid] for pid in sorted(ids) if pid in every or pid in extra}
+
+
+def _people_items_where(condition: Any) -> dict[int, dict[str, Any]]:
+    """Person id -> item (Person.to_problem_dict, read from plain rows of the exchange fields only)."""
     names = [c.key for c in _PERSON_COLUMNS]
     out: dict[int, dict[str, Any]] = {}
     for row in db.session.execute(
         db.select(Person.id, Person.key, OldUnit.code, *_PERSON_COLUMNS)
         .join(OldUnit, Person.unit_id == OldUnit.id)
-        .where(Person.id.in_(ids))
+        .where(condition)
     ):
         values = dict(zip(names, row[3:], strict=True))
         values["id"], values["unit"] = row[1], row[2]
