@@ -420,7 +420,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(instance: str, port: int, server: str, workers: int, threads: int = 8) -> subprocess.Popen:
+def start_server(instance: str, port: int, server: str, workers: int, threads: int = 2) -> subprocess.Popen:
     """`staffing serve` (werkzeug, threaded, one process) or gunicorn (WORKERS processes x THREADS threads)."""
     env = dict(os.environ, STAFFING_INSTANCE=instance)
     log = open(Path(instance) / "load-test-server.log", "w")  # noqa: SIM115
@@ -483,7 +483,9 @@ def main(argv: list[str] | None = None) -> int:
         help="what to start: `staffing serve` (default) or gunicorn (pip install gunicorn)",
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--threads", type=int, default=2, help="threads per gunicorn worker (default 2, as deploy/)"
+    )
     parser.add_argument("--url", help="an already running server on 127.0.0.1 (same instance)")
     parser.add_argument("--out", help="write the report as JSON here")
     args = parser.parse_args(argv)

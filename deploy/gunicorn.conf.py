@@ -10,10 +10,13 @@ import multiprocessing
 import os
 
 bind = os.environ.get("STAFFING_BIND", "127.0.0.1:8000")  # behind nginx or Caddy, never exposed directly
-# 2-4 processes on a small office server; threads overlap the waits on the database
+# 2-4 processes on a small office server. Two threads each: the pages are CPU work in Python, so more threads
+# only contend for the process's interpreter lock (measured on 2 cores, 16 users without pause: 1 thread
+# 69-74 requests/s, 2 threads 66-67, 4 threads 58-60, 3 processes x 2 threads 51-55); the second thread keeps
+# a lane open while the other serves a long export
 workers = int(os.environ.get("STAFFING_WEB_WORKERS", min(4, max(2, multiprocessing.cpu_count()))))
 worker_class = "gthread"
-threads = int(os.environ.get("STAFFING_WEB_THREADS", "4"))
+threads = int(os.environ.get("STAFFING_WEB_THREADS", "2"))
 # each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads connections over them: with one
 # shared socket the worker that accepts first tends to take every kept-alive connection (of nginx or of
 # browsers) and, one Python process using one core, leaves the other cores idle (measured: half the
