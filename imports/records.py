@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, Literal, TypeVar
 
-from solver.fields import person_dict
+from exchange.fields import person_dict
 
 Severity = Literal["error", "warning"]
 
@@ -93,7 +93,7 @@ class PersonRecord:
     notes: tuple[tuple[str, str, str], ...] = ()
 
     def to_problem_dict(self) -> dict[str, Any]:
-        """The person as an item of the problem's `people` array (fields: solver.fields)."""
+        """The person as an item of the problem's `people` array (fields: exchange.fields)."""
         return person_dict(lambda name: getattr(self, name))
 
 

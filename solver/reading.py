@@ -7,8 +7,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
+from exchange.fields import SCALES as PERSON_SCALES
 from solver.errors import ProblemError
-from solver.fields import SCALES as PERSON_SCALES
 from solver.records import (
     Cap,
     Commune,

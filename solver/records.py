@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
+from exchange.fields import PERSON_FIELDS, person_dict
 from solver.dates import statutory_retirement, whole_years, years_between
-from solver.fields import PERSON_FIELDS, person_dict
 from solver.vocabulary import FORMAT, GENDERS
 from solver.weights import Weights
 

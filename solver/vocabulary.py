@@ -5,8 +5,8 @@ Every other module of the solver takes these names from here; solver.problem re-
 
 from __future__ import annotations
 
-from solver.fields import PERSON_KEYS as FIELD_KEYS
-from solver.fields import SCALES as PERSON_SCALES
+from exchange.fields import PERSON_KEYS as FIELD_KEYS
+from exchange.fields import SCALES as PERSON_SCALES
 
 FORMAT = "staffing-problem/1"
 
@@ -19,7 +19,7 @@ GENDERS = frozenset({"M", "F"})
 CATEGORIES = frozenset({"can_bo", "cong_chuc", "vien_chuc", "hop_dong", "khong_chuyen_trach"})
 RELATION_KINDS = frozenset({"spouse", "parent", "child", "sibling", "in_law"})
 
-# a person's scales come from the one list of a person's fields (solver/fields.py)
+# a person's scales come from the one list of a person's fields (exchange/fields.py)
 SCALES: dict[str, tuple[str, ...]] = {
     **PERSON_SCALES,
     "last_rating": ("khong_hoan_thanh", "hoan_thanh", "tot", "xuat_sac"),

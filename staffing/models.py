@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from solver.fields import person_dict
+from exchange.fields import person_dict
 
 from .extensions import db
 from .folding import fold, fold_default
@@ -309,7 +309,7 @@ class Person(Model):
     unit: Mapped[OldUnit] = relationship(back_populates="people")
 
     def to_problem_dict(self) -> dict[str, Any]:
-        """The person as an item of the problem's `people` array (fields: solver/fields.py)."""
+        """The person as an item of the problem's `people` array (fields: exchange/fields.py)."""
         special = {"id": lambda: self.key, "unit": lambda: self.unit.code}
         return person_dict(lambda name: special[name]() if name in special else getattr(self, name))
 

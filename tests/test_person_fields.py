@@ -1,4 +1,4 @@
-"""One definition of a person's fields (issue 16, done with issue 11): solver/fields.py.
+"""One definition of a person's fields (issue 16, done with issue 11): exchange/fields.py.
 
 Everything that carries a person is checked against that list, so that adding a field is one
 entry there plus the attribute that holds it — and forgetting the attribute fails here.
@@ -9,8 +9,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+from exchange.fields import PERSON_FIELDS, PERSON_KEYS
 from imports.records import PersonRecord, Rating
-from solver.fields import PERSON_FIELDS, PERSON_KEYS
 from solver.problem import PERSON_KEYS as SOLVER_KEYS
 from solver.problem import Person as SolverPerson
 from staffing.models import Person as StoredPerson

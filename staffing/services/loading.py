@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import Text, cast
 from sqlalchemy.orm import defer, selectinload
 
+from exchange.fields import PERSON_FIELDS as ALL_FIELDS
+from exchange.fields import exchange_value
 from imports.records import Framework, ImportResult, MergerRow, PersonRecord, PositionRecord, RelationRecord
-from solver.fields import PERSON_FIELDS as ALL_FIELDS
-from solver.fields import exchange_value
 
 from ..extensions import db
 from ..models import (
@@ -278,7 +278,7 @@ def _lay_out(
 
 
 # The stored person's values from a record: every exchange field but the id and unit (which are
-# the row's key and foreign key), from the one list in solver/fields.py, plus what the reader
+# the row's key and foreign key), from the one list in exchange/fields.py, plus what the reader
 # keeps beside them.
 PERSON_FIELDS = (
     *(f.name for f in ALL_FIELDS if f.name not in ("id", "unit")),

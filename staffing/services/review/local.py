@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import defer, selectinload
 
-from solver.fields import EXCHANGE_FIELDS, person_dict
+from exchange.fields import EXCHANGE_FIELDS, person_dict
 
 from ...extensions import db
 from ...models import (
