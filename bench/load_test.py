@@ -420,8 +420,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(instance: str, port: int, server: str, workers: int, threads: int = 2) -> subprocess.Popen:
-    """`staffing serve` (werkzeug, threaded, one process) or gunicorn (WORKERS processes x THREADS threads)."""
+def start_server(
+    instance: str, port: int, server: str, workers: int, threads: int | None = None
+) -> subprocess.Popen:
+    """`staffing serve` (werkzeug, threaded, one process) or gunicorn with the production settings of
+    deploy/gunicorn.conf.py (WORKERS processes; THREADS threads each when given, else the settings' own)."""
     env = dict(os.environ, STAFFING_INSTANCE=instance)
     log = open(Path(instance) / "load-test-server.log", "w")  # noqa: SIM115
     bindir = Path(sys.executable).parent
@@ -432,14 +435,9 @@ def start_server(instance: str, port: int, server: str, workers: int, threads: i
             str(ROOT / "deploy" / "gunicorn.conf.py"),
             "-w",
             str(workers),
-            "-k",
-            "gthread",
-            "--threads",
-            str(threads),
+            *(["--threads", str(threads)] if threads is not None else []),
             "-b",
             f"127.0.0.1:{port}",
-            "--timeout",
-            "120",
             "staffing:create_app()",
         ]
     else:
@@ -484,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument(
-        "--threads", type=int, default=2, help="threads per gunicorn worker (default 2, as deploy/)"
+        "--threads", type=int, help="threads per gunicorn worker (default: deploy/gunicorn.conf.py's)"
     )
     parser.add_argument("--url", help="an already running server on 127.0.0.1 (same instance)")
     parser.add_argument("--out", help="write the report as JSON here")
